@@ -1,0 +1,128 @@
+/**
+ * The command line: finds the command, parses flags (global ones anywhere), runs it, and turns any error
+ * into `oclaw: <message>` / `hint: <fix>` on stderr and an exit code. Never prints a stack trace.
+ */
+import { parseArgs } from "node:util";
+import { causeChain, EXIT, exitCodeFor, OclawError, toOclawError, usageError } from "../errors.ts";
+import type { Io } from "../io.ts";
+import { createLogger } from "../log.ts";
+import { versionLine } from "../version.ts";
+import type { Command, GlobalFlags, OptionSpecs } from "./command.ts";
+import { commandHelp, rootHelp } from "./help.ts";
+import { COMMANDS } from "../commands/index.ts";
+
+/** Flags accepted by every command, anywhere on the line. */
+export const GLOBAL_OPTIONS: OptionSpecs = {
+  config: { type: "string" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  verbose: { type: "boolean", short: "v" },
+  "no-color": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+};
+
+/** Finds the command (and subcommand) named by the first non-flag words of argv. */
+function findCommand(argv: string[]): { path: Command[]; rest: string[] } {
+  const path: Command[] = [];
+  const rest: string[] = [];
+  let choices: Command[] | undefined = COMMANDS;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (choices && !arg.startsWith("-")) {
+      const found: Command | undefined = choices.find((c) => c.name === arg);
+      if (found) {
+        path.push(found);
+        choices = found.subcommands;
+        continue;
+      }
+      choices = undefined;
+    }
+    rest.push(arg);
+    // The value of `--config PATH` is not a command word.
+    if (arg === "--config" && i + 1 < argv.length) rest.push(argv[++i]!);
+  }
+  return { path, rest };
+}
+
+function colorEnabled(io: Io, noColorFlag: boolean): boolean {
+  if (noColorFlag) return false;
+  if ((io.env.NO_COLOR ?? "") !== "") return false;
+  if (io.env.TERM === "dumb") return false;
+  return io.stdout.isTTY;
+}
+
+/**
+ * Runs oclaw with the given arguments (without the program name) and returns the exit code.
+ */
+export async function run(argv: string[], io: Io): Promise<number> {
+  const { path, rest } = findCommand(argv);
+  const command = path.at(-1);
+  const commandName = path.map((c) => c.name).join(" ");
+  let verbose = argv.includes("-v") || argv.includes("--verbose");
+  let global: GlobalFlags | undefined;
+  try {
+    const options: OptionSpecs = { ...GLOBAL_OPTIONS, ...command?.options };
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw usageError(
+        (error as Error).message.replace(/\. To specify a positional argument.*$/s, ""),
+        `Run 'oclaw ${commandName ? commandName + " " : ""}--help' for usage`,
+      );
+    }
+    const values = parsed.values as Record<string, string | boolean | string[] | boolean[] | undefined>;
+    verbose = values.verbose === true;
+    global = {
+      config: values.config as string | undefined,
+      json: values.json === true,
+      quiet: values.quiet === true,
+      verbose,
+      color: colorEnabled(io, values["no-color"] === true),
+    };
+    if (values.version === true) {
+      await io.stdout.write(versionLine() + "\n");
+      return EXIT.ok;
+    }
+    if (values.help === true || command === undefined) {
+      if (command === undefined && parsed.positionals.length > 0) {
+        throw usageError(`Unknown command '${parsed.positionals[0]}'`, "Run 'oclaw --help' for the list of commands");
+      }
+      await io.stdout.write(command === undefined ? rootHelp(COMMANDS) : commandHelp(path));
+      return values.help === true ? EXIT.ok : EXIT.usage;
+    }
+    if (command.run === undefined) {
+      const word = parsed.positionals[0];
+      if (word !== undefined) {
+        throw usageError(`Unknown command '${commandName} ${word}'`, `Run 'oclaw ${commandName} --help'`);
+      }
+      await io.stderr.write(commandHelp(path));
+      return EXIT.usage;
+    }
+    for (const key of Object.keys(GLOBAL_OPTIONS)) delete values[key];
+    const log = createLogger(io.stderr, verbose);
+    return await command.run({ io, global, log, values, positionals: parsed.positionals });
+  } catch (caught) {
+    return await reportError(io, caught, verbose);
+  }
+}
+
+/** Prints an error the way users see every error, and returns its exit code. */
+export async function reportError(io: Io, caught: unknown, verbose: boolean): Promise<number> {
+  const error = toOclawError(caught);
+  let text = `oclaw: ${error.message}\n`;
+  if (error.hint) text += `hint: ${error.hint}\n`;
+  if (verbose) {
+    text += `  code: ${error.code}\n`;
+    for (const line of causeChain(error)) text += `  caused by: ${line}\n`;
+  } else if (error.code === "E_INTERNAL") {
+    text += "hint: Run again with -v for details\n";
+  }
+  await io.stderr.write(text);
+  return caught instanceof OclawError || error.code !== "E_INTERNAL" ? exitCodeFor(error) : EXIT.failure;
+}

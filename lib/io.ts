@@ -1,0 +1,109 @@
+/**
+ * The edges of the program, injected: everything oclaw reads from or writes to the outside world passes
+ * through an {@link Io}. `main.ts` builds the real one (lib/runtime.ts); tests build one with
+ * {@link memoryIo} and run the real code in-process.
+ */
+
+/** A text sink (stdout or stderr). */
+export interface OutStream {
+  /** Writes text; resolves once the runtime accepted it (backpressure). Never throws on a closed pipe. */
+  write(text: string): Promise<void>;
+  /** True when attached to a terminal. */
+  readonly isTTY: boolean;
+  /** Terminal width in columns, when known. */
+  readonly columns: number | undefined;
+  /** Aborted when the reader went away (EPIPE: `oclaw chat | head -1`). */
+  readonly closed: AbortSignal;
+}
+
+/** The standard input. */
+export interface InStream {
+  readonly isTTY: boolean;
+  /** Reads stdin to its end as UTF-8. */
+  readAll(): Promise<string>;
+}
+
+/** The function used for every HTTP request; the global `fetch` by default. */
+export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** Everything a command may touch outside the process. */
+export interface Io {
+  /** Environment variables (a snapshot; commands never mutate it). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: OutStream;
+  readonly stderr: OutStream;
+  readonly stdin: InStream;
+  /** HTTP. */
+  readonly fetch: Fetch;
+  /** Monotonic milliseconds (performance.now by default). */
+  now(): number;
+  /** Wall clock in milliseconds since the epoch. */
+  wallClock(): number;
+  /** Aborted on Ctrl-C (SIGINT) or SIGTERM. */
+  readonly interrupt: AbortSignal;
+  /** The user's home directory. */
+  readonly homeDir: string;
+  /** The working directory. */
+  readonly cwd: string;
+}
+
+/** A captured output stream, for tests. */
+export interface CapturedStream extends OutStream {
+  /** Everything written so far. */
+  text(): string;
+  /** Marks the reader as gone, as a closed pipe would. */
+  close(): void;
+}
+
+/** Creates an in-memory output stream. */
+export function capturedStream(isTTY = false, columns: number | undefined = undefined): CapturedStream {
+  let buffer = "";
+  const controller = new AbortController();
+  return {
+    isTTY,
+    columns,
+    closed: controller.signal,
+    write(text: string): Promise<void> {
+      if (!controller.signal.aborted) buffer += text;
+      return Promise.resolve();
+    },
+    text: () => buffer,
+    close: () => controller.abort(),
+  };
+}
+
+/** Options for {@link memoryIo}. */
+export interface MemoryIoOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string | undefined;
+  stdinIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+  fetch?: Fetch;
+  interrupt?: AbortSignal;
+  homeDir?: string;
+  cwd?: string;
+  now?: () => number;
+  wallClock?: () => number;
+}
+
+/** An Io whose stdout and stderr are captured, for running commands in-process in tests. */
+export function memoryIo(
+  options: MemoryIoOptions = {},
+): Io & { stdout: CapturedStream; stderr: CapturedStream } {
+  const stdinText = options.stdin;
+  return {
+    env: options.env ?? {},
+    stdout: capturedStream(options.stdoutIsTTY ?? false),
+    stderr: capturedStream(false),
+    stdin: {
+      isTTY: options.stdinIsTTY ?? stdinText === undefined,
+      readAll: () => Promise.resolve(stdinText ?? ""),
+    },
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    now: options.now ?? (() => performance.now()),
+    wallClock: options.wallClock ?? (() => Date.now()),
+    interrupt: options.interrupt ?? new AbortController().signal,
+    homeDir: options.homeDir ?? "/nonexistent-home",
+    cwd: options.cwd ?? "/",
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Compiles main.ts into standalone executables with Bun: dist/oclaw for this machine, plus
+ * dist/oclaw-linux-x64 and dist/oclaw-linux-arm64. The git commit is baked in for `--version`.
+ *
+ *   bun scripts/build.ts            all three
+ *   bun scripts/build.ts --host     only dist/oclaw
+ */
+import { execFileSync } from "node:child_process";
+import process from "node:process";
+
+function commit(): string {
+  try {
+    const sha = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] })
+      .toString().trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    }).toString().trim();
+    return dirty ? `${sha}-dirty` : sha;
+  } catch {
+    return "unknown";
+  }
+}
+
+const targets: Array<[string, string | undefined]> = [["dist/oclaw", undefined]];
+if (!process.argv.includes("--host")) {
+  targets.push(["dist/oclaw-linux-x64", "bun-linux-x64"], ["dist/oclaw-linux-arm64", "bun-linux-arm64"]);
+}
+const define = `OCLAW_COMMIT=${JSON.stringify(commit())}`;
+for (const [outfile, target] of targets) {
+  const args = ["build", "--compile", "--minify", "--sourcemap=none", "--define", define, "main.ts", "--outfile", outfile];
+  if (target) args.push(`--target=${target}`);
+  execFileSync(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
+}

@@ -1,0 +1,43 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runInProcess, spawnOclaw } from "./support/cli.ts";
+
+test("--version names version, commit, runtime and platform", async () => {
+  const r = await spawnOclaw(["--version"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^oclaw \d+\.\d+\.\d+ \([^,]+, (bun|deno) [\d.]+, [a-z]+-[a-z0-9]+\)\n$/);
+  assert.equal(r.stderr, "");
+});
+
+test("-V works after a command too (global flags anywhere)", async () => {
+  const r = await runInProcess(["models", "-V"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^oclaw /);
+});
+
+test("an unknown command is a usage error with a hint, exit 2, no stack trace", async () => {
+  const r = await spawnOclaw(["frobnicate"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr, "oclaw: Unknown command 'frobnicate'\nhint: Run 'oclaw --help' for the list of commands\n");
+});
+
+test("an unknown flag is a usage error naming the flag", async () => {
+  const r = await runInProcess(["chat", "--frob"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^oclaw: Unknown option '--frob'\nhint: Run 'oclaw chat --help' for usage\n$/);
+});
+
+test("--help lists every command and the global flags, on stdout, exit 0", async () => {
+  const r = await runInProcess(["--help"]);
+  assert.equal(r.code, 0);
+  for (const word of ["chat", "models", "config", "doctor", "health", "--config PATH", "--no-color"]) {
+    assert.ok(r.stdout.includes(word), `help mentions ${word}`);
+  }
+});
+
+test("no command prints help to stdout and exits 2", async () => {
+  const r = await runInProcess([]);
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /Usage: oclaw <command>/);
+});
