@@ -3,6 +3,7 @@
  * through an {@link Io}. `main.ts` builds the real one (lib/runtime.ts); tests build one with
  * {@link memoryIo} and run the real code in-process.
  */
+import { lookup as dnsLookup } from "node:dns/promises";
 
 /** A text sink (stdout or stderr). */
 export interface OutStream {
@@ -26,6 +27,15 @@ export interface InStream {
 /** The function used for every HTTP request; the global `fetch` by default. */
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+/** Resolves a host name to addresses; rejects with an error whose `code` is ENOTFOUND, EAI_AGAIN ... */
+export type Lookup = (hostname: string) => Promise<string[]>;
+
+/** The system resolver, through node:dns (Bun and Deno both give it errno codes). */
+export const systemLookup: Lookup = async (hostname) => {
+  const found = await dnsLookup(hostname, { all: true });
+  return found.map((a) => a.address);
+};
+
 /** Everything a command may touch outside the process. */
 export interface Io {
   /** Environment variables (a snapshot; commands never mutate it). */
@@ -35,6 +45,8 @@ export interface Io {
   readonly stdin: InStream;
   /** HTTP. */
   readonly fetch: Fetch;
+  /** DNS. */
+  readonly lookup: Lookup;
   /** Monotonic milliseconds (performance.now by default). */
   now(): number;
   /** Wall clock in milliseconds since the epoch. */
@@ -79,6 +91,7 @@ export interface MemoryIoOptions {
   stdinIsTTY?: boolean;
   stdoutIsTTY?: boolean;
   fetch?: Fetch;
+  lookup?: Lookup;
   interrupt?: AbortSignal;
   homeDir?: string;
   cwd?: string;
@@ -100,6 +113,7 @@ export function memoryIo(
       readAll: () => Promise.resolve(stdinText ?? ""),
     },
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    lookup: options.lookup ?? systemLookup,
     now: options.now ?? (() => performance.now()),
     wallClock: options.wallClock ?? (() => Date.now()),
     interrupt: options.interrupt ?? new AbortController().signal,

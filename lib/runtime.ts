@@ -5,7 +5,7 @@
 import process from "node:process";
 import os from "node:os";
 import type { Writable } from "node:stream";
-import type { InStream, Io, OutStream } from "./io.ts";
+import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
 
 function outStream(stream: Writable & { isTTY?: boolean; columns?: number }): OutStream {
   const closed = new AbortController();
@@ -65,6 +65,7 @@ export function processIo(): Io {
     stderr: outStream(process.stderr),
     stdin: inStream(),
     fetch: (input, init) => fetch(input, init),
+    lookup: systemLookup,
     now: () => performance.now(),
     wallClock: () => Date.now(),
     interrupt: interrupt.signal,

@@ -1,0 +1,63 @@
+/**
+ * What a chat client is asked to do, independent of the wire format. Both the native client
+ * (`/api/chat`) and the OpenAI-compatible client (`/v1/chat/completions`) take a {@link ChatRequest}
+ * and yield {@link ChatEvent}s.
+ */
+import type { CatalogModel, Provider } from "../catalog/types.ts";
+import type { HttpContext } from "../http.ts";
+import type { ChatEvent } from "./events.ts";
+
+/** A tool the model may call (the `--tools FILE` entries). */
+export interface ToolDefinition {
+  type: "function";
+  function: { name: string; description?: string; parameters?: Record<string, unknown> };
+}
+
+/** A message in the conversation. */
+export type Message =
+  | { role: "system" | "user"; content: string; images?: string[] }
+  | {
+    role: "assistant";
+    content: string;
+    toolCalls?: Array<{ id: string; name: string; arguments: Record<string, unknown> }>;
+  }
+  | { role: "tool"; content: string; toolName: string; toolCallId?: string };
+
+/** `think`: on/off or an effort level. */
+export type Think = boolean | "low" | "medium" | "high" | "max";
+
+/** One chat turn to send. */
+export interface ChatRequest {
+  provider: Provider;
+  /** The model (its `id` is sent, without the provider prefix). */
+  model: CatalogModel;
+  messages: Message[];
+  tools?: ToolDefinition[];
+  /** Omitted → the server's default (thinking models think by default since Ollama 0.12.4). */
+  think?: Think;
+  /** "json" or a JSON schema. */
+  format?: "json" | Record<string, unknown>;
+  /** Stream the reply (default true; `params.streaming: false` or `--no-stream` turn it off). */
+  stream: boolean;
+}
+
+/** Timers a chat request runs under; each optional. */
+export interface ChatTimeouts {
+  /** Opening the connection. */
+  connectMs?: number;
+  /** From request to response headers (generous: cold loads on CPU take minutes). */
+  headersMs?: number;
+  /** Longest gap between two chunks of the body. */
+  idleMs?: number;
+}
+
+/** What a client needs besides the request. */
+export interface ChatContext {
+  http: HttpContext;
+  /** Ctrl-C, the run's `--timeout`, or the reader of stdout going away. */
+  signal: AbortSignal;
+  timeouts: ChatTimeouts;
+}
+
+/** A chat client: one per wire format. */
+export type ChatClient = (request: ChatRequest, context: ChatContext) => AsyncIterable<ChatEvent>;
