@@ -1,0 +1,92 @@
+/**
+ * Loading a config file: read, JSON5, `$include`, `${VAR}`, then the schema. Syntax and include errors stop
+ * the load (they are thrown); missing variables and schema problems are collected, so `config validate`
+ * can list them all and `resolveConfig` can throw the first.
+ */
+import { OclawError } from "../errors.ts";
+import { type MissingVar, substituteEnvVars } from "./env-vars.ts";
+import { isPlainObject, resolveIncludes } from "./include.ts";
+import { formatKeyPath } from "./key-path.ts";
+import { parseJson5, readTextIfExists } from "./json5-text.ts";
+import type { ConfigLocation } from "./location.ts";
+import { type ConfigProblem, validateConfig } from "./schema.ts";
+
+/** A problem found while loading, with the error code it maps to. */
+export interface LoadProblem extends ConfigProblem {
+  code: "E_CONFIG_INVALID" | "E_CONFIG_ENV";
+}
+
+/** A config file after loading. */
+export interface LoadedConfig {
+  location: ConfigLocation;
+  exists: boolean;
+  /** The file's text as read (undefined when it does not exist). */
+  text: string | undefined;
+  /** The config after `$include` and `${VAR}` (missing variables left as written). */
+  data: Record<string, unknown>;
+  problems: LoadProblem[];
+}
+
+/**
+ * Evaluates config text as if it were the content of `file`.
+ * @throws OclawError E_CONFIG_PARSE for a syntax error, E_CONFIG_INVALID for a root that is not an object
+ *   or a bad `$include`
+ */
+export async function evaluateConfigText(
+  text: string,
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ data: Record<string, unknown>; problems: LoadProblem[] }> {
+  const parsed = parseJson5(text, file);
+  if (!isPlainObject(parsed)) {
+    throw new OclawError("E_CONFIG_INVALID", `Invalid config ${file}: the top level must be an object`, {
+      hint: "A config file looks like { models: { providers: { ... } } }",
+    });
+  }
+  const included = await resolveIncludes(parsed, file);
+  const missing: MissingVar[] = [];
+  const data = substituteEnvVars(included, env, (m) => missing.push(m)) as Record<string, unknown>;
+  const problems: LoadProblem[] = missing.map((m) => ({
+    code: "E_CONFIG_ENV",
+    path: m.path,
+    message: `environment variable ${m.name} is not set`,
+    hint: `export ${m.name}, or write $\${${m.name}} for a literal \${${m.name}}`,
+  }));
+  for (const problem of validateConfig(data)) problems.push({ code: "E_CONFIG_INVALID", ...problem });
+  return { data, problems };
+}
+
+/**
+ * Loads the config file at `location`; a missing file is an empty config, except when `--config` named it.
+ * @throws OclawError E_CONFIG_INVALID for a missing `--config` file or an unreadable file, and whatever
+ *   {@link evaluateConfigText} throws
+ */
+export async function loadConfig(
+  location: ConfigLocation,
+  env: Readonly<Record<string, string | undefined>>,
+  options: { allowMissing?: boolean } = {},
+): Promise<LoadedConfig> {
+  const text = await readTextIfExists(location.path);
+  if (text === undefined) {
+    if (location.source === "flag" && options.allowMissing !== true) {
+      throw new OclawError("E_CONFIG_INVALID", `Config file ${location.path} does not exist (named by --config)`, {
+        hint: "Check the path, or create it with: oclaw --config PATH config set KEY VALUE",
+      });
+    }
+    return { location, exists: false, text: undefined, data: {}, problems: [] };
+  }
+  const { data, problems } = await evaluateConfigText(text, location.path, env);
+  return { location, exists: true, text, data, problems };
+}
+
+/** The error for a config's first problem (with a count of the rest). */
+export function problemError(problems: LoadProblem[], file: string): OclawError {
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+  const what = first.code === "E_CONFIG_ENV"
+    ? `${first.message.replace(/^e/, "E")} (used at ${formatKeyPath(first.path)} in ${file})`
+    : `Invalid config ${file}: ${formatKeyPath(first.path)}: ${first.message}`;
+  const hint = [first.hint && first.hint[0]!.toUpperCase() + first.hint.slice(1), more && "Run 'oclaw config validate' for the full list"]
+    .filter(Boolean).join("; ");
+  return new OclawError(first.code, what + more, { hint: hint === "" ? undefined : hint });
+}

@@ -1,0 +1,113 @@
+/**
+ * Config resolution: finds the config file, loads it (JSON5, `$include`, `${VAR}`, schema) and turns it into
+ * what the rest of oclaw uses — enabled providers, the model selection, per-model params and the secrets
+ * to redact. The one entry point commands call.
+ */
+import type { EnabledBy, ModelParams, ModelSelection, Provider } from "../catalog/types.ts";
+import type { Io } from "../io.ts";
+import { authProfilesPath, DEFAULT_AGENT, findAuthProfiles } from "./auth-profiles.ts";
+import { type LoadedConfig, loadConfig, problemError } from "./load.ts";
+import { type ConfigSource, locateConfig, stateDirFor } from "./location.ts";
+import { formatModelRef, parseModelRef } from "./model-ref.ts";
+import { buildProviders, type IgnoredProvider, OLLAMA_PROVIDER } from "./providers.ts";
+import type { ConfigData } from "./schema.ts";
+import { collectSecrets } from "./secrets.ts";
+
+/** Everything oclaw knows after reading the config. */
+export interface ResolvedConfig {
+  file: { path: string; exists: boolean; source: ConfigSource };
+  /** The whole config after `$include` and `${VAR}`, unknown keys kept. */
+  data: Record<string, unknown>;
+  /** Enabled providers; `ollama` first when enabled. */
+  providers: Provider[];
+  /** Configured providers oclaw skips (an API it does not speak), for doctor and `-v`. */
+  ignoredProviders: IgnoredProvider[];
+  /** `agents.defaults.model`, refs normalised to `provider/id`. */
+  selection: ModelSelection;
+  /** `agents.defaults.models["<ref>"].params`, keyed by normalised ref. */
+  modelParams: Record<string, ModelParams>;
+  /** Whether the ollama provider is enabled, how, and why (not). */
+  ollama: { enabled: boolean; enabledBy?: EnabledBy; reasons: string[] };
+  /** Every apiKey/token value seen (config, env, auth profiles), for log redaction. */
+  secrets: string[];
+  /** `$OPENCLAW_STATE_DIR` or `~/.openclaw`. */
+  stateDir: string;
+}
+
+/** Options for {@link resolveConfig}. */
+export interface ResolveOptions {
+  /** The value of `--config`. */
+  configPath?: string | undefined;
+  /** The OpenClaw agent whose auth profiles count (default `main`). */
+  agent?: string | undefined;
+}
+
+/**
+ * Finds, loads, validates and resolves the config.
+ * @throws OclawError E_CONFIG_PARSE (file:line:col), E_CONFIG_INVALID (key path, "did you mean" hint),
+ *   E_CONFIG_ENV (variable and key path)
+ */
+export async function resolveConfig(io: Io, options: ResolveOptions = {}): Promise<ResolvedConfig> {
+  const location = locateConfig(io, options.configPath);
+  const loaded = await loadConfig(location, io.env);
+  if (loaded.problems.length > 0) throw problemError(loaded.problems, location.path);
+  return await resolveLoaded(io, loaded, options.agent);
+}
+
+/** Resolves an already loaded, valid config (for commands that loaded it themselves). */
+export async function resolveLoaded(io: Io, loaded: LoadedConfig, agent: string = DEFAULT_AGENT): Promise<ResolvedConfig> {
+  const data = loaded.data as ConfigData;
+  const stateDir = stateDirFor(io);
+  const profilesFile = authProfilesPath(stateDir, agent);
+  const authProfiles = await findAuthProfiles(profilesFile, OLLAMA_PROVIDER);
+  const { providers, ollama, ignored } = buildProviders({
+    data,
+    env: io.env,
+    file: loaded.location.path,
+    authProfiles,
+    authProfilesFile: profilesFile,
+  });
+  const secrets = collectSecrets(loaded.data);
+  if (io.env.OLLAMA_API_KEY) secrets.add(io.env.OLLAMA_API_KEY);
+  for (const profile of authProfiles) if (profile.secret) secrets.add(profile.secret);
+  for (const provider of providers) if (provider.apiKey) secrets.add(provider.apiKey);
+  return {
+    file: { path: loaded.location.path, exists: loaded.exists, source: loaded.location.source },
+    data: loaded.data,
+    providers,
+    ignoredProviders: ignored,
+    selection: selectionOf(data),
+    modelParams: modelParamsOf(data),
+    ollama,
+    secrets: [...secrets],
+    stateDir,
+  };
+}
+
+function normalizeRef(ref: string): string {
+  return formatModelRef(parseModelRef(ref));
+}
+
+function selectionOf(data: ConfigData): ModelSelection {
+  const model = data.agents?.defaults?.model;
+  if (model === undefined) return { fallbacks: [] };
+  if (typeof model === "string") return { primary: normalizeRef(model), fallbacks: [] };
+  const selection: ModelSelection = { fallbacks: (model.fallbacks ?? []).map(normalizeRef) };
+  if (model.primary !== undefined) selection.primary = normalizeRef(model.primary);
+  return selection;
+}
+
+function modelParamsOf(data: ConfigData): Record<string, ModelParams> {
+  const out: Record<string, ModelParams> = {};
+  for (const [ref, entry] of Object.entries(data.agents?.defaults?.models ?? {})) {
+    if (entry.params === undefined) continue;
+    let key = ref;
+    try {
+      key = normalizeRef(ref);
+    } catch {
+      // A key that is not a model ref (OpenClaw may hold other entries here): keep it as written.
+    }
+    out[key] = { ...out[key], ...entry.params };
+  }
+  return out;
+}
