@@ -1,0 +1,247 @@
+/**
+ * The native Ollama client: one `POST /api/chat` turned into {@link ChatEvent}s. The NDJSON reply is read
+ * through a streaming decoder, each line parsed loosely (Ollama adds fields), and every protocol violation
+ * (an `{"error"}` line, a malformed line, an end without `done:true`) is an E_STREAM error.
+ */
+import { z } from "zod";
+import { OclawError } from "../errors.ts";
+import { request as httpRequest, withIdleTimeout } from "../http.ts";
+import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
+import { ndjsonValues, snippet } from "./ndjson.ts";
+import type { ChatClient, ChatContext, ChatRequest, Message } from "./request.ts";
+
+/** `params` keys that are oclaw's (or the request's) own, not Ollama `options`. */
+const NOT_OPTIONS = new Set(["streaming", "keep_alive", "think"]);
+
+/**
+ * The `num_ctx` to send: `params.num_ctx`, else the `contextWindow` of a model entry written in the config.
+ * A discovered model's contextWindow is its trained maximum (often 128k+); asking for that on a small host
+ * fails with out-of-memory, so discovered models get the server's default unless params say otherwise.
+ */
+export function numCtxFor(model: ChatRequest["model"]): number | undefined {
+  const fromParams = model.params.num_ctx;
+  if (typeof fromParams === "number" && fromParams > 0) return fromParams;
+  return model.source === "configured" && model.contextWindow > 0 ? model.contextWindow : undefined;
+}
+
+/** Ollama `options` from the model's params: every param but oclaw's own, plus `num_ctx` (see {@link numCtxFor}). */
+export function ollamaOptions(model: ChatRequest["model"]): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(model.params)) {
+    if (!NOT_OPTIONS.has(key) && value !== undefined) options[key] = value;
+  }
+  const numCtx = numCtxFor(model);
+  if (numCtx !== undefined) options.num_ctx = numCtx;
+  return options;
+}
+
+function wireMessage(message: Message): Record<string, unknown> {
+  switch (message.role) {
+    case "assistant":
+      return {
+        role: "assistant",
+        content: message.content,
+        ...(message.toolCalls?.length
+          ? {
+            tool_calls: message.toolCalls.map((c) => ({ id: c.id, function: { name: c.name, arguments: c.arguments } })),
+          }
+          : {}),
+      };
+    case "tool":
+      return {
+        role: "tool",
+        content: message.content,
+        tool_name: message.toolName,
+        ...(message.toolCallId === undefined ? {} : { tool_call_id: message.toolCallId }),
+      };
+    default:
+      return { role: message.role, content: message.content, ...(message.images ? { images: message.images } : {}) };
+  }
+}
+
+/** The `/api/chat` request body for a {@link ChatRequest}. */
+export function ollamaRequestBody(request: ChatRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model: request.model.id,
+    messages: request.messages.map(wireMessage),
+    stream: request.stream,
+  };
+  if (request.tools?.length) body.tools = request.tools;
+  if (request.think !== undefined) body.think = request.think;
+  if (request.format !== undefined) body.format = request.format;
+  const options = ollamaOptions(request.model);
+  if (Object.keys(options).length > 0) body.options = options;
+  const keepAlive = request.model.params.keep_alive;
+  if (keepAlive !== undefined) body.keep_alive = keepAlive;
+  return body;
+}
+
+const ToolCallSchema = z.looseObject({
+  id: z.string().optional(),
+  function: z.looseObject({
+    index: z.number().optional(),
+    name: z.string(),
+    // Ollama sends an object; a string (seen from proxies) is parsed.
+    arguments: z.union([z.record(z.string(), z.unknown()), z.string()]).optional(),
+  }),
+});
+
+const count = z.number().nonnegative().optional();
+
+/** One line of an `/api/chat` stream (or the whole non-streamed answer). */
+const ChatLineSchema = z.looseObject({
+  message: z.looseObject({
+    content: z.string().optional(),
+    thinking: z.string().optional(),
+    tool_calls: z.array(ToolCallSchema).nullish(),
+  }).optional(),
+  done: z.boolean().optional(),
+  done_reason: z.string().optional(),
+  total_duration: count,
+  load_duration: count,
+  prompt_eval_count: count,
+  prompt_eval_duration: count,
+  eval_count: count,
+  eval_duration: count,
+});
+
+type ChatLine = z.infer<typeof ChatLineSchema>;
+
+const ms = (ns: number | undefined) => (ns === undefined ? undefined : ns / 1e6);
+
+function doneEvent(line: ChatLine, sawToolCalls: boolean, measured: Timings): Extract<ChatEvent, { type: "done" }> {
+  const stopReason: StopReason = line.done_reason === "length" ? "length" : sawToolCalls ? "tool_calls" : "stop";
+  const timings: Timings = {};
+  const set = (key: keyof Timings, value: number | undefined) => {
+    if (value !== undefined) timings[key] = value;
+  };
+  set("totalMs", ms(line.total_duration) ?? measured.totalMs);
+  set("loadMs", ms(line.load_duration));
+  set("promptEvalMs", ms(line.prompt_eval_duration));
+  set("evalMs", ms(line.eval_duration));
+  set("firstTokenMs", measured.firstTokenMs);
+  if (line.eval_count !== undefined && line.eval_duration !== undefined && line.eval_duration > 0) {
+    timings.tokensPerSecond = line.eval_count / (line.eval_duration / 1e9);
+  }
+  // Ollama omits zero counts; any count present means the server reported usage.
+  const usage: Usage | undefined = line.prompt_eval_count === undefined && line.eval_count === undefined
+    ? undefined
+    : { inputTokens: line.prompt_eval_count ?? 0, outputTokens: line.eval_count ?? 0 };
+  return usage === undefined ? { type: "done", stopReason, timings } : { type: "done", stopReason, usage, timings };
+}
+
+/**
+ * Turns parsed `/api/chat` lines into events. `now` and `startedAt` measure time to first token.
+ * @throws OclawError E_STREAM for an `{"error"}` line, a line of the wrong shape, or an end before `done:true`
+ */
+export async function* ollamaEvents(
+  lines: AsyncIterable<unknown>,
+  source: string,
+  now: () => number = () => performance.now(),
+  startedAt: number = now(),
+): AsyncGenerator<ChatEvent, void, undefined> {
+  let calls = 0;
+  let firstTokenMs: number | undefined;
+  const first = () => {
+    firstTokenMs ??= now() - startedAt;
+  };
+  for await (const value of lines) {
+    if (value !== null && typeof value === "object" && "error" in value) {
+      const error = (value as { error: unknown }).error;
+      const message = typeof error === "string" ? error : JSON.stringify(error);
+      throw new OclawError("E_STREAM", `${source} failed mid-stream: ${message}`);
+    }
+    const parsed = ChatLineSchema.safeParse(value);
+    if (!parsed.success) {
+      throw new OclawError("E_STREAM", `${source} sent an unexpected line: ${snippet(JSON.stringify(value))}`, {
+        cause: parsed.error,
+      });
+    }
+    const line = parsed.data;
+    const message = line.message;
+    // Every line, the done:true one included, may carry thinking, content and tool calls.
+    if (message?.thinking) {
+      first();
+      yield { type: "thinking", text: message.thinking };
+    }
+    if (message?.content) {
+      first();
+      yield { type: "text", text: message.content };
+    }
+    for (const call of message?.tool_calls ?? []) {
+      first();
+      // Servers before 0.12.10 send no id: number the calls ourselves.
+      const id = call.id ?? `call_${calls}`;
+      calls++;
+      yield { type: "tool_call", id, name: call.function.name, arguments: toolArguments(call.function.arguments, source) };
+    }
+    if (line.done === true) {
+      const measured: Timings = { totalMs: now() - startedAt };
+      if (firstTokenMs !== undefined) measured.firstTokenMs = firstTokenMs;
+      yield doneEvent(line, calls > 0, measured);
+      return;
+    }
+  }
+  throw new OclawError("E_STREAM", `${source}: stream ended before done`, {
+    hint: "The server closed the reply early (crashed, restarted, or a proxy cut it); try again",
+  });
+}
+
+function toolArguments(raw: Record<string, unknown> | string | undefined, source: string): Record<string, unknown> {
+  if (raw === undefined) return {};
+  if (typeof raw !== "string") return raw;
+  try {
+    const parsed: unknown = JSON.parse(raw === "" ? "{}" : raw);
+    if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // Reported below.
+  }
+  throw new OclawError("E_STREAM", `${source} sent tool-call arguments that are not a JSON object: ${snippet(raw)}`);
+}
+
+function requestHeaders(request: ChatRequest): Record<string, string> {
+  const headers: Record<string, string> = { ...request.provider.headers };
+  if (request.provider.apiKey) headers.authorization = `Bearer ${request.provider.apiKey}`;
+  return headers;
+}
+
+async function post(request: ChatRequest, context: ChatContext, body: Record<string, unknown>): Promise<Response> {
+  const headersMs = request.provider.timeoutSeconds !== undefined
+    ? request.provider.timeoutSeconds * 1000
+    : context.timeouts.headersMs;
+  return await httpRequest(context.http, `${request.provider.baseUrl}/api/chat`, {
+    method: "POST",
+    json: body,
+    headers: requestHeaders(request),
+    signal: context.signal,
+    ...(context.timeouts.connectMs === undefined ? {} : { connectTimeoutMs: context.timeouts.connectMs }),
+    ...(headersMs === undefined ? {} : { headersTimeoutMs: headersMs }),
+  });
+}
+
+/**
+ * The native `/api/chat` client. A 400 "does not support thinking" is retried once without `think`.
+ * @throws OclawError from lib/http (E_UNREACHABLE, E_DNS, E_TIMEOUT, E_HTTP, E_MODEL_NOT_FOUND, E_NO_TOOLS,
+ *   the signal's reason), E_TIMEOUT when the stream stalls, E_STREAM for protocol violations
+ */
+export const ollamaChat: ChatClient = async function* (request, context) {
+  const log = context.http.log;
+  const now = context.http.now;
+  const source = `Ollama at ${new URL(request.provider.baseUrl).origin}`;
+  const body = ollamaRequestBody(request);
+  const startedAt = now();
+  let response: Response;
+  try {
+    response = await post(request, context, body);
+  } catch (error) {
+    if (!(error instanceof OclawError && error.code === "E_NO_THINKING" && "think" in body)) throw error;
+    log.debug(`${request.model.ref} does not support thinking; retrying without think`);
+    delete body.think;
+    response = await post(request, context, body);
+  }
+  if (response.body === null) throw new OclawError("E_STREAM", `${source} sent an empty reply`);
+  const stream = withIdleTimeout(response.body, context.timeouts.idleMs, () => source, context.signal);
+  yield* ollamaEvents(ndjsonValues(stream, { source }), source, now, startedAt);
+};
