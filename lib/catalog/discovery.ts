@@ -1,0 +1,203 @@
+/**
+ * Model discovery for an Ollama provider, by the seed's rules: `GET /api/tags`, then `POST /api/show` per
+ * model (bounded concurrency, a time limit per request, answers cached on disk by base URL + name + digest).
+ * A model whose `/api/show` fails is reported and skipped; the list goes on.
+ */
+import type { ModelEntry, Provider } from "./types.ts";
+import { OclawError, toOclawError } from "../errors.ts";
+import type { HttpContext } from "../http.ts";
+import { openShowCache, type ShowCache } from "./cache.ts";
+import {
+  catalogTimeoutMs,
+  fetchJson,
+  providerHeaders,
+  type Show,
+  ShowSchema,
+  type Tag,
+  TagsSchema,
+} from "./ollama-api.ts";
+
+/** How many `/api/show` requests run at once. */
+export const SHOW_CONCURRENCY = 8;
+
+/** The context window of a model whose `model_info` names none. */
+export const FALLBACK_CONTEXT_WINDOW = 8192;
+
+/** Why a discovered model is not offered for tool use. */
+export type NoToolsReason = "no-capabilities" | "no-tools";
+
+/** One model found on an Ollama server, tool-capable or not. */
+export interface DiscoveredModel {
+  /** The catalogue entry the seed rules give it. */
+  entry: ModelEntry;
+  /** `/api/show` capabilities; undefined when the server sent none (Ollama older than 0.6.4). */
+  capabilities: string[] | undefined;
+  /** True when capabilities contain "tools": only such models are kept by default. */
+  tools: boolean;
+  /** Why `tools` is false: the server reports no capabilities at all, or the model lacks "tools". */
+  noToolsReason?: NoToolsReason;
+  /** `model_info["general.architecture"]`, when given. */
+  architecture?: string;
+  /** The `/api/tags` entry (digest, size, details). */
+  tag: Tag;
+  /** The `/api/show` answer (trimmed when it came from the cache). */
+  show: Show;
+  /** True when the `/api/show` answer came from the disk cache. */
+  cached: boolean;
+}
+
+/** A model that could not be looked at. */
+export interface DiscoveryFailure {
+  model: string;
+  error: OclawError;
+}
+
+/** Everything one discovery found. */
+export interface DiscoveryResult {
+  /** Every model on the server, in `/api/tags` order (newest first); filter on `tools` for the catalogue. */
+  models: DiscoveredModel[];
+  /** Models whose `/api/show` failed. */
+  failures: DiscoveryFailure[];
+}
+
+/** Options for {@link discoverModels}. */
+export interface DiscoveryOptions {
+  /** Where `/api/show` answers are cached; undefined keeps them in memory only. */
+  cacheDir?: string | undefined;
+  /** Ignore cached answers (they are still refreshed on disk). */
+  refresh?: boolean | undefined;
+  /** `/api/show` requests in flight at once (default {@link SHOW_CONCURRENCY}). */
+  concurrency?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Applies the seed rules to one model: tools from capabilities, reasoning from "thinking", the context
+ * window from `<architecture>.context_length` (else 8192), 10× that as max output, zero costs, image input
+ * for "vision", name = id.
+ */
+export function modelFromShow(tag: Tag, show: Show, cached = false): DiscoveredModel {
+  const capabilities = show.capabilities;
+  const has = (c: string) => capabilities?.includes(c) === true;
+  const info = show.model_info ?? {};
+  const architecture = typeof info["general.architecture"] === "string" ? info["general.architecture"] : undefined;
+  const reported = architecture === undefined ? undefined : info[`${architecture}.context_length`];
+  const contextWindow = typeof reported === "number" && Number.isFinite(reported) && reported > 0
+    ? reported
+    : FALLBACK_CONTEXT_WINDOW;
+  const entry: ModelEntry = {
+    id: tag.name,
+    name: tag.name,
+    reasoning: has("thinking"),
+    input: has("vision") ? ["text", "image"] : ["text"],
+    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    contextWindow,
+    maxTokens: 10 * contextWindow,
+    params: {},
+  };
+  const tools = has("tools");
+  const model: DiscoveredModel = { entry, capabilities, tools, tag, show, cached };
+  if (!tools) model.noToolsReason = capabilities === undefined ? "no-capabilities" : "no-tools";
+  if (architecture !== undefined) model.architecture = architecture;
+  return model;
+}
+
+/** A user-facing sentence for a {@link NoToolsReason}. */
+export function describeNoTools(reason: NoToolsReason): string {
+  return reason === "no-capabilities"
+    ? "the server reports no capabilities (Ollama older than 0.6.4); upgrade Ollama or list the model in config"
+    : "the model does not report tool support";
+}
+
+/**
+ * `GET /api/tags`: the models on the server.
+ * @throws OclawError when the server cannot be reached or answers wrongly
+ */
+export async function listTags(provider: Provider, http: HttpContext, signal?: AbortSignal): Promise<Tag[]> {
+  const tags = await fetchJson(http, `${provider.baseUrl}/api/tags`, TagsSchema, {
+    signal,
+    timeoutMs: catalogTimeoutMs(provider),
+    headers: providerHeaders(provider),
+  });
+  return tags.models;
+}
+
+/**
+ * `POST /api/show` for one model.
+ * @throws OclawError E_MODEL_NOT_FOUND when the server does not have it, and transport errors
+ */
+export function showModel(provider: Provider, http: HttpContext, name: string, signal?: AbortSignal): Promise<Show> {
+  return fetchJson(http, `${provider.baseUrl}/api/show`, ShowSchema, {
+    json: { model: name },
+    signal,
+    timeoutMs: catalogTimeoutMs(provider),
+    headers: providerHeaders(provider),
+  });
+}
+
+/**
+ * One model's entry, from the cache when its digest still matches, else from `/api/show` (then cached).
+ * @throws OclawError from {@link showModel}
+ */
+export async function describeModel(
+  provider: Provider,
+  http: HttpContext,
+  tag: Tag,
+  cache: ShowCache,
+  options: { refresh?: boolean | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<DiscoveredModel> {
+  const hit = options.refresh === true || tag.digest === "" ? undefined : cache.get(tag.name, tag.digest);
+  if (hit !== undefined) return modelFromShow(tag, hit, true);
+  const show = await showModel(provider, http, tag.name, options.signal);
+  if (tag.digest !== "") cache.set(tag.name, tag.digest, show);
+  return modelFromShow(tag, show);
+}
+
+/**
+ * Discovers every model of an Ollama provider. Failing `/api/show` requests are collected in `failures`.
+ * @throws OclawError when `/api/tags` fails (the server is unreachable or not Ollama), or on abort
+ */
+export async function discoverModels(
+  provider: Provider,
+  http: HttpContext,
+  options: DiscoveryOptions = {},
+): Promise<DiscoveryResult> {
+  const tags = await listTags(provider, http, options.signal);
+  const cache = await openShowCache(options.cacheDir, provider.baseUrl, http.log);
+  const slots: Array<DiscoveredModel | undefined> = new Array(tags.length);
+  const failures: DiscoveryFailure[] = [];
+  await forEachLimited(tags, options.concurrency ?? SHOW_CONCURRENCY, async (tag, index) => {
+    try {
+      slots[index] = await describeModel(provider, http, tag, cache, options);
+    } catch (error) {
+      if (options.signal?.aborted || (error instanceof OclawError && error.code === "E_ABORTED")) throw error;
+      http.log.debug(`skipping ${tag.name}: ${(error as Error).message}`);
+      failures.push({ model: tag.name, error: toOclawError(error) });
+    }
+  });
+  await cache.save(new Set(tags.map((t) => t.name)));
+  return { models: slots.filter((m): m is DiscoveredModel => m !== undefined), failures };
+}
+
+/** Runs `work` over `items` with at most `limit` calls in flight; the first thrown error stops new work. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        await work(items[index]!, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
+  await Promise.all(workers);
+}

@@ -1,0 +1,141 @@
+/**
+ * The native Ollama routes the catalog reads (`/api/tags`, `/api/show`, `/api/ps`): loose zod schemas for
+ * their answers and one helper that sends a request under a whole-request deadline and parses the JSON.
+ */
+import { z } from "zod";
+import type { Provider } from "./types.ts";
+import { OclawError } from "../errors.ts";
+import { abortError, deadline, type HttpContext, request } from "../http.ts";
+
+/** Time allowed for one catalog request (connect excluded), unless the provider sets `timeoutSeconds`. */
+export const DEFAULT_CATALOG_TIMEOUT_MS = 30_000;
+
+/** One entry of `/api/tags`. */
+export const TagSchema = z.looseObject({
+  name: z.string(),
+  model: z.string().optional(),
+  modified_at: z.string().optional(),
+  size: z.number().optional(),
+  digest: z.string().default(""),
+  details: z.looseObject({}).optional(),
+});
+
+/** A model as `/api/tags` lists it. */
+export type Tag = z.infer<typeof TagSchema>;
+
+/** `GET /api/tags`. */
+export const TagsSchema = z.looseObject({ models: z.array(TagSchema).nullable().transform((m) => m ?? []) });
+
+/** `POST /api/show` (only the fields oclaw uses; Ollama adds more). */
+export const ShowSchema = z.looseObject({
+  parameters: z.string().optional(),
+  details: z.looseObject({}).optional(),
+  model_info: z.record(z.string(), z.unknown()).optional(),
+  // Absent on servers older than v0.6.4.
+  capabilities: z.array(z.string()).optional(),
+});
+
+/** An `/api/show` answer. */
+export type Show = z.infer<typeof ShowSchema>;
+
+/** One entry of `GET /api/ps`. */
+export const PsEntrySchema = z.looseObject({
+  name: z.string(),
+  model: z.string().optional(),
+  size: z.number().optional(),
+  size_vram: z.number().optional(),
+  context_length: z.number().optional(),
+  expires_at: z.string().optional(),
+});
+
+/** A loaded model as `/api/ps` reports it. */
+export type PsEntry = z.infer<typeof PsEntrySchema>;
+
+/** `GET /api/ps`. */
+export const PsSchema = z.looseObject({ models: z.array(PsEntrySchema).nullable().transform((m) => m ?? []) });
+
+/** The headers every request to a provider carries: its own, and its key as a Bearer token. */
+export function providerHeaders(provider: Provider): Record<string, string> {
+  const headers: Record<string, string> = { ...provider.headers };
+  if (provider.apiKey !== undefined) headers.authorization = `Bearer ${provider.apiKey}`;
+  return headers;
+}
+
+/** The per-request time limit for a provider. */
+export function catalogTimeoutMs(provider: Provider): number {
+  return provider.timeoutSeconds !== undefined ? provider.timeoutSeconds * 1000 : DEFAULT_CATALOG_TIMEOUT_MS;
+}
+
+/** Options for {@link fetchJson}. */
+export interface FetchJsonOptions {
+  /** POST body (sent as JSON); GET without one. */
+  json?: unknown;
+  signal?: AbortSignal | undefined;
+  timeoutMs: number;
+  headers?: Record<string, string>;
+  service?: string;
+}
+
+/**
+ * Sends one request and parses its JSON answer with `schema`; the whole exchange (headers and body) must
+ * finish within `timeoutMs` once connected.
+ * @throws OclawError from {@link request}, E_TIMEOUT past the deadline, E_HTTP for an answer that is not the
+ *   expected JSON
+ */
+export async function fetchJson<T extends z.ZodType>(
+  http: HttpContext,
+  url: string,
+  schema: T,
+  options: FetchJsonOptions,
+): Promise<z.infer<T>> {
+  const service = options.service ?? "Ollama";
+  const target = new URL(url);
+  const limit = deadline(options.timeoutMs, () =>
+    new OclawError("E_TIMEOUT", `${service} at ${target.origin} did not answer ${target.pathname} within ${options.timeoutMs / 1000} s`, {
+      url: target.origin,
+      hint: "The server is overloaded or stuck; check it, or raise timeoutSeconds for this provider",
+    }));
+  const signal = options.signal ? AbortSignal.any([options.signal, limit]) : limit;
+  const response = await request(http, target, {
+    ...(options.json === undefined ? {} : { json: options.json }),
+    headers: options.headers ?? {},
+    signal,
+    service,
+  });
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (cause) {
+    if (signal.aborted) throw abortError(signal);
+    throw new OclawError("E_STREAM", `${service} at ${target.origin}: the connection broke while reading ${target.pathname}`, {
+      cause,
+      url: target.origin,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw badAnswer(service, target, `not JSON: ${snippet(text)}`, cause);
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    throw badAnswer(service, target, `unexpected shape${where}: ${snippet(text)}`, result.error);
+  }
+  return result.data;
+}
+
+function badAnswer(service: string, url: URL, detail: string, cause: unknown): OclawError {
+  return new OclawError("E_HTTP", `${service} at ${url.origin} answered ${url.pathname} with ${detail}`, {
+    cause,
+    url: url.origin,
+    hint: "Check that the base URL points at an Ollama server",
+  });
+}
+
+function snippet(text: string): string {
+  const flat = text.trim().replace(/\s+/g, " ");
+  return flat.length > 60 ? `${flat.slice(0, 60)}...` : flat === "" ? "(empty)" : flat;
+}
