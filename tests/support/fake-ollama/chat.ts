@@ -1,0 +1,169 @@
+/**
+ * POST /api/chat: Ollama's request checks in Ollama's order (bad JSON, model, think, capabilities,
+ * empty messages), then the scripted reply as NDJSON (default) or one merged object (`stream:false`).
+ * {@link decideChat} is shared with the OpenAI-compatible route, which wraps the same handler.
+ */
+import { badJson, badThink, type HttpError, MID_STREAM_ERROR, modelNotFound, noChat, noThinking, noTools } from "./errors.ts";
+import type { Exchange, ServerState } from "./exchange.ts";
+import { goJson, goTime } from "./go-json.ts";
+import { buildPlan, type ChunkMessage, merge, pickReply, type Plan } from "./reply.ts";
+import { capabilitiesAt, findModel } from "./store.ts";
+import type { Reply } from "./types.ts";
+import { atLeast } from "./version.ts";
+
+/** Content types Ollama writes. */
+export const JSON_TYPE = "application/json; charset=utf-8";
+export const NDJSON_TYPE = "application/x-ndjson";
+
+/** What the chat handler decided for one request. */
+export type Decision =
+  | { kind: "error"; error: HttpError; afterLoad: boolean; body?: string; contentType?: string }
+  | { kind: "load"; model: string }
+  | { kind: "reply"; model: string; plan: Plan; stream: boolean };
+
+const THINK_LEVELS = new Set(["low", "medium", "high", "max"]);
+
+function fail(status: number, message: string): Decision {
+  return { kind: "error", error: { status, message }, afterLoad: false };
+}
+
+function messageError(messages: unknown[]): Decision | undefined {
+  for (const m of messages) {
+    if (typeof m !== "object" || m === null) continue;
+    const msg = m as Record<string, unknown>;
+    const images = Array.isArray(msg.images) ? msg.images : [];
+    // Go decodes images as base64: a data: URL fails at its ':' (byte 4).
+    if (images.some((i) => typeof i === "string" && i.startsWith("data:"))) {
+      return fail(400, "illegal base64 data at input byte 4");
+    }
+    const calls = Array.isArray(msg.tool_calls) ? msg.tool_calls : [];
+    for (const c of calls) {
+      const args = (c as { function?: { arguments?: unknown } })?.function?.arguments;
+      if (typeof args === "string") {
+        return fail(
+          400,
+          "json: cannot unmarshal string into Go struct field ToolCallFunction.messages.tool_calls.function.arguments of type api.ToolCallFunctionArguments",
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Decides the answer to a chat request body, as Ollama's ChatHandler would, and consumes one scripted
+ * reply turn for the model.
+ */
+export function decideChat(raw: unknown, rawText: string, api: "native" | "openai", state: ServerState): Decision {
+  const { version, models, replies } = state.options;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    const e = badJson(rawText);
+    return fail(e.status, e.message);
+  }
+  const body = raw as Record<string, unknown>;
+  const model = typeof body.model === "string" ? body.model : "";
+  if (!model) return fail(400, "model is required");
+  const found = findModel(models, model);
+  if (!found) return { kind: "error", error: modelNotFound(model, version), afterLoad: false };
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const bad = messageError(messages);
+  if (bad) return bad;
+
+  const caps = capabilitiesAt(found, version);
+  const think = body.think;
+  if (atLeast(version, "0.9.0") && think !== undefined && think !== null) {
+    if (typeof think !== "boolean" && !(typeof think === "string" && THINK_LEVELS.has(think))) {
+      return { kind: "error", error: badThink(think), afterLoad: false };
+    }
+    if (think !== false && !caps.includes("thinking")) {
+      return { kind: "error", error: noThinking(model, version), afterLoad: false };
+    }
+  }
+  const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
+  if (!caps.includes("completion")) return { kind: "error", error: noChat(model), afterLoad: false };
+  if (hasTools && !caps.includes("tools")) return { kind: "error", error: noTools(model, version), afterLoad: false };
+  if (messages.length === 0) return { kind: "load", model };
+
+  const resolved = found.name;
+  const turn = state.turns.get(resolved) ?? 0;
+  state.turns.set(resolved, turn + 1);
+  const reply: Reply = pickReply(replies, { model, resolved, api, body, turn });
+  if (reply.error) {
+    const e = reply.error;
+    return {
+      kind: "error",
+      error: { status: e.status, message: e.message ?? "" },
+      afterLoad: true,
+      ...(e.body !== undefined ? { body: e.body } : {}),
+      ...(e.contentType !== undefined ? { contentType: e.contentType } : {}),
+    };
+  }
+  const stream = body.stream !== false;
+  const plan = buildPlan(reply, { version, think: think ?? undefined, hasTools, stream });
+  if (reply.raw) plan.raw = reply.raw;
+  return { kind: "reply", model, plan, stream };
+}
+
+function messageJson(m: ChunkMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: "assistant", content: m.content };
+  if (m.thinking) out.thinking = m.thinking;
+  if (m.tool_calls?.length) out.tool_calls = m.tool_calls;
+  return out;
+}
+
+/** One done:false NDJSON line. */
+export function chunkLine(model: string, m: ChunkMessage): string {
+  return goJson({ model, created_at: goTime(), message: messageJson(m), done: false }) + "\n";
+}
+
+/** The done:true object (the last NDJSON line, or the whole non-streamed answer). */
+export function doneObject(model: string, m: ChunkMessage, plan: Plan): Record<string, unknown> {
+  return { model, created_at: goTime(), message: messageJson(m), done: true, done_reason: plan.doneReason, ...plan.metrics };
+}
+
+function* ndjsonPieces(model: string, plan: Plan): Generator<string> {
+  const errorLine = () => goJson({ error: plan.midStreamError?.message ?? MID_STREAM_ERROR }) + "\n";
+  let i = 0;
+  for (const chunk of plan.chunks) {
+    if (plan.midStreamError && i >= plan.midStreamError.afterChunks) return yield errorLine();
+    if (plan.truncate && i >= plan.truncate.afterChunks) return;
+    yield chunkLine(model, chunk);
+    i++;
+  }
+  if (plan.midStreamError) return yield errorLine();
+  if (plan.truncate) return;
+  yield goJson(doneObject(model, plan.done, plan)) + "\n";
+}
+
+/** Writes an error decision as Ollama does: status + `{"error":msg}` (or the scripted body). */
+export function sendNativeError(ex: Exchange, d: Extract<Decision, { kind: "error" }>): void {
+  ex.send(d.error.status, d.body ?? goJson({ error: d.error.message }), d.contentType ?? JSON_TYPE);
+}
+
+/** Serves POST /api/chat. */
+export async function serveChat(ex: Exchange, body: unknown, text: string, state: ServerState): Promise<void> {
+  const d = decideChat(body, text, "native", state);
+  if (d.kind === "error") {
+    if (d.afterLoad) await ex.delayHeaders();
+    return sendNativeError(ex, d);
+  }
+  await ex.delayHeaders();
+  if (d.kind === "load") {
+    const load = { model: d.model, created_at: goTime(), message: { role: "assistant", content: "" }, done: true, done_reason: "load" };
+    return ex.send(200, goJson(load), JSON_TYPE);
+  }
+  const { plan, model } = d;
+  if (plan.raw?.ndjson) {
+    const lines = plan.raw.ndjson.map((l) => (l.endsWith("\n") ? l : l + "\n"));
+    return ex.stream(200, NDJSON_TYPE, lines);
+  }
+  if (!d.stream) {
+    if (plan.midStreamError) return ex.send(500, goJson({ error: plan.midStreamError.message ?? MID_STREAM_ERROR }), JSON_TYPE);
+    if (plan.truncate) return ex.stream(200, JSON_TYPE, [], "destroy");
+    const merged = merge([...plan.chunks, plan.done]);
+    return ex.send(200, goJson(doneObject(model, merged, plan)), JSON_TYPE);
+  }
+  const pieces = ndjsonPieces(model, plan);
+  if (plan.bulk) return ex.bulk(200, NDJSON_TYPE, pieces);
+  return ex.stream(200, NDJSON_TYPE, pieces, plan.truncate?.mode ?? "end");
+}
