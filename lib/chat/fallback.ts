@@ -44,7 +44,14 @@ export interface FallbackOptions {
   onFallback?: (event: FallbackEvent) => void;
 }
 
-const RETRYABLE_CODES = new Set(["E_UNREACHABLE", "E_DNS", "E_TIMEOUT", "E_MODEL_NOT_FOUND", "E_NO_TOOLS", "E_STREAM"]);
+const RETRYABLE_CODES = new Set([
+  "E_UNREACHABLE",
+  "E_DNS",
+  "E_TIMEOUT",
+  "E_MODEL_NOT_FOUND",
+  "E_NO_TOOLS",
+  "E_STREAM",
+]);
 
 /**
  * True when an error that happened BEFORE any reply output lets the chain move to the next candidate:
@@ -101,7 +108,10 @@ export function allFailedError(failures: Array<{ ref: string; error: OclawError 
   const failure = failures.findLast((f) => exitCodeFor(f.error) === EXIT.failure);
   if (failure !== undefined) return failure.error;
   const detail = failures.map((f) => `${f.ref}: ${f.error.message}`).join("; ");
-  return new OclawError("E_HTTP", `No model could answer (${detail})`, { cause: last.error, hint: last.error.hint });
+  return new OclawError("E_HTTP", `No model could answer (${detail})`, {
+    cause: last.error,
+    hint: last.error.hint,
+  });
 }
 
 /**
@@ -164,7 +174,9 @@ export async function* runWithFallback(
         const e = error as OclawError;
         if (isTransientDns(e) && retry < dnsRetries) {
           const ms = 500 * 2 ** retry;
-          log.debug(`${candidate.ref}: ${e.message}; retrying in ${ms / 1000} s (${retry + 1}/${dnsRetries})`);
+          log.debug(
+            `${candidate.ref}: ${e.message}; retrying in ${ms / 1000} s (${retry + 1}/${dnsRetries})`,
+          );
           await sleep(ms);
           continue;
         }
@@ -178,7 +190,12 @@ export async function* runWithFallback(
     failures.push({ ref: candidate.ref, error: failure });
     const next = chain[index + 1];
     if (next === undefined) break;
-    const event: FallbackEvent = { type: "fallback", from: candidate.ref, to: next.ref, error: eventError(failure) };
+    const event: FallbackEvent = {
+      type: "fallback",
+      from: candidate.ref,
+      to: next.ref,
+      error: eventError(failure),
+    };
     log.debug(`falling back from ${candidate.ref} to ${next.ref}: ${failure.message}`);
     options.onFallback?.(event);
     yield event;
