@@ -191,6 +191,7 @@ export class Exchange {
     let first = true;
     for (const piece of pieces) {
       if (this.gone) return;
+      stats.chunks++;
       if (first) {
         // The first token goes out alone so its write time is the first-token time.
         first = false;

@@ -54,10 +54,14 @@ const routes: Record<string, Record<string, Handler>> = {
   "/api/pull": { POST: (ex, body, _t, s) => servePull(ex, body, s) },
   "/v1/models": { GET: (ex, _b, _t, s) => ex.send(200, goJson(openaiModelsBody(s.options.models)) + "\n", "application/json") },
   "/v1/chat/completions": { POST: (ex, body, text, s) => serveChatCompletions(ex, body, text, s) },
-  "/_fake/stats": {
-    GET: (ex, _b, _t, s) => json(ex, { requests: s.requests.length, disconnects: s.disconnects(), ...s.stats }),
-  },
+  "/_fake/stats": { GET: stats },
+  // Alias used by scripts/bench.
+  "/__stats": { GET: stats },
 };
+
+function stats(ex: Exchange, _body: unknown, _text: string, s: RouterState): void {
+  json(ex, { requests: s.requests.length, disconnects: s.disconnects(), ...s.stats });
+}
 
 async function serveShow(ex: Exchange, raw: unknown, text: string, state: RouterState): Promise<void> {
   await sleep(state.options.showDelayMs, ex.signal);
