@@ -1,11 +1,201 @@
 /**
- * `oclaw config` (being built: see its issue).
+ * `oclaw config get|set|unset|file|validate`: read and edit the OpenClaw config file oclaw shares.
  */
-import type { Command } from "../cli/command.ts";
+import JSON5 from "json5";
+import type { Command, CommandContext } from "../cli/command.ts";
+import { EXIT, OclawError, usageError } from "../errors.ts";
+import { authProfilesPath } from "../config/auth-profiles.ts";
+import { formatKeyPath, parseKeyPath } from "../config/key-path.ts";
+import { type LoadProblem, loadConfig } from "../config/load.ts";
+import { type ConfigLocation, locateConfig, stateDirFor } from "../config/location.ts";
+import { buildProviders } from "../config/providers.ts";
+import type { ConfigData } from "../config/schema.ts";
+import { isSecretConfigKey, maskSecrets } from "../config/secrets.ts";
+import { applyConfigEdit, valueAt } from "../config/update.ts";
+
+function location(ctx: CommandContext): ConfigLocation {
+  const found = locateConfig(ctx.io, ctx.global.config);
+  ctx.log.debug(`config file: ${found.path} (from ${found.source})`);
+  return found;
+}
+
+function positionals(ctx: CommandContext, names: string[], usage: string): string[] {
+  if (ctx.positionals.length !== names.length) {
+    const what = ctx.positionals.length < names.length
+      ? `Missing ${names.slice(ctx.positionals.length).join(" and ")}`
+      : `Too many arguments (expected ${names.join(" ")})`;
+    throw usageError(what, `Usage: oclaw config ${usage}${names.includes("VALUE") ? " (quote a VALUE with spaces)" : ""}`);
+  }
+  return ctx.positionals;
+}
+
+async function say(ctx: CommandContext, text: string): Promise<void> {
+  if (!ctx.global.quiet) await ctx.io.stderr.write(`${text}\n`);
+}
+
+/** VALUE as a JSON5 literal, else as a plain string (unless `--strict-json`). */
+function parseValue(text: string, strict: boolean): unknown {
+  try {
+    return JSON5.parse(text);
+  } catch (cause) {
+    if (strict) {
+      throw new OclawError("E_USAGE", `VALUE is not a JSON5 literal: ${text}`, {
+        hint: `Quote a string: '"${text}"', or leave out --strict-json`,
+        cause,
+      });
+    }
+    return text;
+  }
+}
+
+const getCommand: Command = {
+  name: "get",
+  summary: "Print a config value (strings raw, anything else as JSON)",
+  usage: "config get PATH [--reveal]",
+  help: `  PATH                 e.g. agents.defaults.model.primary or agents.defaults.models["ollama/x"].params
+      --reveal         Show secrets (apiKey, tokens, passwords) instead of ***
+Exit 1 when the key is not set.`,
+  options: { reveal: { type: "boolean" } },
+  async run(ctx) {
+    const [pathText] = positionals(ctx, ["PATH"], "get PATH");
+    const path = parseKeyPath(pathText!);
+    const where = location(ctx);
+    const loaded = await loadConfig(where, ctx.io.env);
+    const value = valueAt(loaded.data, path);
+    if (value === undefined) {
+      throw new OclawError("E_NOT_SET", `${formatKeyPath(path)} is not set in ${where.path}`, {
+        hint: loaded.exists ? undefined : "That file does not exist yet: an empty config is used",
+      });
+    }
+    const last = path.at(-1);
+    const shown = ctx.values.reveal === true ? value : maskSecrets(value, typeof last === "string" ? last : undefined);
+    if (shown === "***" && typeof last === "string" && isSecretConfigKey(last)) {
+      ctx.log.debug("secret hidden; --reveal shows it");
+    }
+    const text = typeof shown === "string" && !ctx.global.json ? shown : JSON.stringify(shown, null, 2);
+    await ctx.io.stdout.write(`${text}\n`);
+    return EXIT.ok;
+  },
+};
+
+const setCommand: Command = {
+  name: "set",
+  summary: "Set a config value, keeping the file's comments and formatting",
+  usage: "config set PATH VALUE [--strict-json]",
+  help: `  PATH                 e.g. models.providers.ollama.apiKey
+  VALUE                A JSON5 literal (8192, true, ["a","b"], {primary:"ollama/x"}), else a string
+      --strict-json    Refuse a VALUE that is not a JSON5 literal
+The whole config is checked before writing; the previous file is kept as <file>.bak.
+Use -- before a VALUE that starts with '-': oclaw config set gateway.x -- -1`,
+  options: { "strict-json": { type: "boolean" } },
+  async run(ctx) {
+    const [pathText, valueText] = positionals(ctx, ["PATH", "VALUE"], "set PATH VALUE");
+    const path = parseKeyPath(pathText!);
+    const value = parseValue(valueText!, ctx.values["strict-json"] === true);
+    const where = location(ctx);
+    const result = await applyConfigEdit(where, { op: "set", path, value }, ctx.io.env);
+    if (ctx.global.json) {
+      await ctx.io.stdout.write(`${JSON.stringify({ path: formatKeyPath(path), file: result.file, changed: result.changed, created: result.created })}\n`);
+    }
+    await say(ctx, result.changed
+      ? `Set ${formatKeyPath(path)} in ${result.file}${result.created ? " (new file)" : ""}`
+      : `${formatKeyPath(path)} already has that value in ${result.file}`);
+    return EXIT.ok;
+  },
+};
+
+const unsetCommand: Command = {
+  name: "unset",
+  summary: "Remove a config key",
+  usage: "config unset PATH",
+  help: "  PATH                 e.g. agents.defaults.model.fallbacks\nExit 1 when the key is not set.",
+  async run(ctx) {
+    const [pathText] = positionals(ctx, ["PATH"], "unset PATH");
+    const path = parseKeyPath(pathText!);
+    const where = location(ctx);
+    const result = await applyConfigEdit(where, { op: "unset", path }, ctx.io.env);
+    if (ctx.global.json) {
+      await ctx.io.stdout.write(`${JSON.stringify({ path: formatKeyPath(path), file: result.file, changed: result.changed })}\n`);
+    }
+    await say(ctx, `Removed ${formatKeyPath(path)} from ${result.file}`);
+    return EXIT.ok;
+  },
+};
+
+const fileCommand: Command = {
+  name: "file",
+  summary: "Print the config file's path (stderr says whether it exists and what chose it)",
+  usage: "config file",
+  async run(ctx) {
+    positionals(ctx, [], "file");
+    const where = location(ctx);
+    const loaded = await loadConfig(where, ctx.io.env, { allowMissing: true });
+    if (ctx.global.json) {
+      await ctx.io.stdout.write(`${JSON.stringify({ path: where.path, exists: loaded.exists, source: where.source })}\n`);
+      return EXIT.ok;
+    }
+    await ctx.io.stdout.write(`${where.path}\n`);
+    const chosen = where.source === "flag" ? "--config" : where.source === "default" ? "the default" : `$${where.source}`;
+    await say(ctx, loaded.exists
+      ? `exists (chosen by ${chosen})`
+      : `does not exist (chosen by ${chosen}; an empty config is used until 'oclaw config set' creates it)`);
+    return EXIT.ok;
+  },
+};
+
+interface ShownProblem {
+  path: string;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+const validateCommand: Command = {
+  name: "validate",
+  summary: "Check the config and list every problem (exit 0 when valid, 3 when not)",
+  usage: "config validate",
+  async run(ctx) {
+    positionals(ctx, [], "validate");
+    const where = location(ctx);
+    const problems: ShownProblem[] = [];
+    let exists = false;
+    try {
+      const loaded = await loadConfig(where, ctx.io.env);
+      exists = loaded.exists;
+      problems.push(...loaded.problems.map(show));
+      if (loaded.problems.length === 0) {
+        // Provider resolution has checks of its own (OLLAMA_HOST).
+        buildProviders({ data: loaded.data as ConfigData, env: ctx.io.env, file: where.path, authProfiles: [], authProfilesFile: authProfilesPath(stateDirFor(ctx.io)) });
+      }
+    } catch (error) {
+      if (!(error instanceof OclawError) || !error.code.startsWith("E_CONFIG")) throw error;
+      exists = error.code === "E_CONFIG_PARSE" || exists;
+      problems.push({ path: "", code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) });
+    }
+    if (ctx.global.json) {
+      await ctx.io.stdout.write(`${JSON.stringify({ file: where.path, exists, valid: problems.length === 0, problems })}\n`);
+    } else {
+      for (const p of problems) {
+        await ctx.io.stdout.write(`${p.path ? `${p.path}: ` : ""}${p.message}${p.hint ? ` (${p.hint})` : ""}\n`);
+      }
+      await say(ctx, problems.length === 0
+        ? `${where.path} is valid${exists ? "" : " (it does not exist: an empty config)"}`
+        : `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${where.path}`);
+    }
+    return problems.length === 0 ? EXIT.ok : EXIT.config;
+  },
+};
+
+function show(problem: LoadProblem): ShownProblem {
+  const shown: ShownProblem = { path: formatKeyPath(problem.path), code: problem.code, message: problem.message };
+  if (problem.hint) shown.hint = problem.hint;
+  return shown;
+}
 
 /** The `config` command. */
 export const configCommand: Command = {
   name: "config",
-  summary: "(not built yet)",
-  usage: "config",
+  summary: "Read and edit the OpenClaw config file (get, set, unset, file, validate)",
+  usage: "config <get|set|unset|file|validate> [options]",
+  subcommands: [getCommand, setCommand, unsetCommand, fileCommand, validateCommand],
 };

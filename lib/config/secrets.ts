@@ -17,7 +17,9 @@ export function collectSecrets(value: unknown, into: Set<string> = new Set()): S
   else if (typeof value === "object" && value !== null) {
     for (const [key, item] of Object.entries(value)) {
       if (typeof item === "string" && item !== "" && isSecretConfigKey(key)) into.add(item);
-      else collectSecrets(item, into);
+      else if (Array.isArray(item) && isSecretConfigKey(key)) {
+        for (const entry of item) if (typeof entry === "string" && entry !== "") into.add(entry);
+      } else collectSecrets(item, into);
     }
   }
   return into;
@@ -25,10 +27,9 @@ export function collectSecrets(value: unknown, into: Set<string> = new Set()): S
 
 /** A copy of `value` with every secret replaced by `***` (a secret key itself → `***`). */
 export function maskSecrets(value: unknown, key?: string): unknown {
-  if (key !== undefined && isSecretConfigKey(key) && (typeof value === "string" || typeof value === "number")) {
-    return "***";
-  }
-  if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
+  const secret = key !== undefined && isSecretConfigKey(key);
+  if (secret && (typeof value === "string" || typeof value === "number")) return "***";
+  if (Array.isArray(value)) return value.map((item) => maskSecrets(item, secret ? key : undefined));
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));
   }

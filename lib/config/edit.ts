@@ -1,0 +1,280 @@
+/**
+ * Lossless edits of config text: set or remove one key and leave every other byte as it was — comments,
+ * key order, quoting, indentation. @croct/json5-parser supplies the concrete syntax tree (with source
+ * positions); the edit itself is a splice of the original text, because the library's own re-printing
+ * shifts closing braces and orphans comments when a property is deleted.
+ */
+import { JsonArrayNode, JsonIdentifierNode, JsonObjectNode, JsonParser, type JsonValueNode } from "@croct/json5-parser";
+import JSON5 from "json5";
+import { OclawError, usageError } from "../errors.ts";
+import { type KeySegment, formatKeyPath } from "./key-path.ts";
+
+/** One change to a config file. */
+export type ConfigEdit =
+  | { op: "set"; path: KeySegment[]; value: unknown }
+  | { op: "unset"; path: KeySegment[] };
+
+interface Style {
+  /** One indentation step. */
+  unit: string;
+  quote: '"' | "'";
+}
+
+type Structure = JsonObjectNode | JsonArrayNode;
+
+interface Child {
+  /** Range of the whole member (`key: value` or the element). */
+  start: number;
+  end: number;
+  value: JsonValueNode;
+}
+
+/**
+ * Applies an edit to config text (`undefined` or blank text: a new file) and returns the new text.
+ * @throws OclawError E_NOT_SET when unsetting a key that is not there, E_USAGE when the path runs through
+ *   a value that is not an object or array, E_CONFIG_PARSE when the text is not JSON5
+ */
+export function editConfigText(text: string | undefined, edit: ConfigEdit, file = "config"): string {
+  if (text === undefined || text.trim() === "") {
+    if (edit.op === "unset") throw notSet(edit.path, file);
+    return JSON.stringify(buildSubtree(edit.path, edit.value, edit.path), null, 2) + "\n";
+  }
+  let root: JsonValueNode;
+  try {
+    root = JsonParser.parse(text);
+  } catch (cause) {
+    throw new OclawError("E_CONFIG_PARSE", `Cannot edit ${file}: ${(cause as Error).message.replace(/\.$/, "")}`, {
+      cause,
+    });
+  }
+  if (!(root instanceof JsonObjectNode)) {
+    throw new OclawError("E_CONFIG_INVALID", `Cannot edit ${file}: the top level is not an object`);
+  }
+  const style = detectStyle(text);
+  let node: Structure = root;
+  for (let i = 0; i < edit.path.length; i++) {
+    const segment = edit.path[i]!;
+    const last = i === edit.path.length - 1;
+    const child = findChild(node, segment, edit.path.slice(0, i + 1));
+    if (child === undefined) {
+      if (edit.op === "unset") throw notSet(edit.path, file);
+      return insertChild(text, node, segment, buildSubtree(edit.path.slice(i + 1), edit.value, edit.path), style);
+    }
+    if (last) {
+      return edit.op === "unset" ? removeChild(text, node, child) : replaceValue(text, child.value, edit.value, style);
+    }
+    if (!(child.value instanceof JsonObjectNode || child.value instanceof JsonArrayNode)) {
+      if (edit.op === "unset") throw notSet(edit.path, file);
+      throw usageError(
+        `Cannot set ${formatKeyPath(edit.path)}: ${formatKeyPath(edit.path.slice(0, i + 1))} is ${describe(child.value)}, not an object`,
+        `Set ${formatKeyPath(edit.path.slice(0, i + 1))} itself, or unset it first`,
+      );
+    }
+    node = child.value;
+  }
+  throw usageError("Cannot edit the whole config at once", "Name a key, e.g. gateway.mode");
+}
+
+function notSet(path: KeySegment[], file: string): OclawError {
+  return new OclawError("E_NOT_SET", `${formatKeyPath(path)} is not set in ${file}`);
+}
+
+function describe(node: JsonValueNode): string {
+  const value = node.toJSON();
+  return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}
+
+/** The value to insert where the path leaves the existing document: nested objects (or a new array at [0]). */
+function buildSubtree(rest: KeySegment[], value: unknown, path: KeySegment[]): unknown {
+  let out = value;
+  for (let i = rest.length - 1; i >= 0; i--) {
+    const segment = rest[i]!;
+    if (typeof segment === "number" && segment !== 0) {
+      throw usageError(`Cannot set ${formatKeyPath(path)}: there is no array to put index ${segment} in`);
+    }
+    out = typeof segment === "number" ? [out] : { [segment]: out };
+  }
+  return out;
+}
+
+function findChild(node: Structure, segment: KeySegment, at: KeySegment[]): Child | undefined {
+  if (node instanceof JsonObjectNode) {
+    const key = String(segment);
+    // The last duplicate wins when JSON5 reads the file, so edit that one.
+    const property = node.properties.findLast((p) => p.key.toJSON() === key);
+    return property && { start: property.location.start.index, end: property.location.end.index, value: property.value };
+  }
+  const index = typeof segment === "number" ? segment : /^\d+$/.test(segment) ? Number(segment) : undefined;
+  if (index === undefined) {
+    throw usageError(`Cannot use key '${segment}' at ${formatKeyPath(at)}: the value there is an array`, "Use an index, e.g. models[0]");
+  }
+  const element = node.elements[index];
+  if (element === undefined) {
+    if (index === node.elements.length) return undefined;
+    throw usageError(`Index ${index} is past the end of ${formatKeyPath(at.slice(0, -1))} (${node.elements.length} entries)`);
+  }
+  return { start: element.location.start.index, end: element.location.end.index, value: element };
+}
+
+function detectStyle(text: string): Style {
+  const indents = [...text.matchAll(/\n([ \t]+)\S/g)].map((m) => m[1]!);
+  let unit = "  ";
+  if (indents.some((i) => i.startsWith("\t"))) unit = "\t";
+  else if (indents.length > 0) unit = " ".repeat(Math.min(8, Math.min(...indents.map((i) => i.length))));
+  const singles = (text.match(/'/g) ?? []).length;
+  const doubles = (text.match(/"/g) ?? []).length;
+  return { unit, quote: singles > doubles ? "'" : '"' };
+}
+
+/** Leading whitespace of the line containing `index`. */
+function lineIndent(text: string, index: number): string {
+  const lineStart = text.lastIndexOf("\n", index - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
+function quoteKeys(node: JsonObjectNode, text: string): boolean {
+  const first = node.properties[0];
+  if (first) return !(first.key instanceof JsonIdentifierNode);
+  return !/^\s*[A-Za-z_$][\w$]*\s*:/m.test(text);
+}
+
+function renderKey(key: string, quoted: boolean, style: Style): string {
+  if (!quoted && /^[A-Za-z_$][\w$]*$/.test(key)) return key;
+  return style.quote === '"' ? JSON.stringify(key) : JSON5.stringify(key, { quote: "'" });
+}
+
+/** Renders a value for insertion at a line indented by `indent`; `multiline` false keeps it on one line. */
+function renderValue(value: unknown, indent: string, style: Style, quotedKeys: boolean, multiline: boolean): string {
+  const render = (v: unknown, pad: string): string => {
+    if (v === null || typeof v === "boolean") return String(v);
+    if (typeof v === "number") return JSON5.stringify(v);
+    if (typeof v === "string") return style.quote === '"' ? JSON.stringify(v) : JSON5.stringify(v, { quote: "'" });
+    const inner = pad + style.unit;
+    const entries = Array.isArray(v)
+      ? v.map((item) => render(item, inner))
+      : Object.entries(v as Record<string, unknown>).map(([k, item]) => `${renderKey(k, quotedKeys, style)}: ${render(item, inner)}`);
+    const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
+    if (entries.length === 0) return open + close;
+    if (!multiline) return `${open}${entries.join(", ")}${close}`;
+    return `${open}\n${entries.map((e) => inner + e).join(",\n")}\n${pad}${close}`;
+  };
+  if (value === undefined || typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
+    throw usageError("Cannot store that value in a config file");
+  }
+  return render(value, indent);
+}
+
+function isMultiline(text: string, node: Structure): boolean {
+  return text.slice(node.location.start.index, node.location.end.index).includes("\n");
+}
+
+function replaceValue(text: string, node: JsonValueNode, value: unknown, style: Style): string {
+  const start = node.location.start.index;
+  const end = node.location.end.index;
+  const indent = lineIndent(text, start);
+  const structured = typeof value === "object" && value !== null;
+  const multiline = structured && !lineIsCompact(text, start);
+  const keys = node instanceof JsonObjectNode ? quoteKeys(node, text) : !/^\s*[A-Za-z_$][\w$]*\s*:/m.test(text);
+  return text.slice(0, start) + renderValue(value, indent, style, keys, multiline) + text.slice(end);
+}
+
+/** True when the value at `index` sits inside a one-line structure (`{"a": {"b": 1}}`). */
+function lineIsCompact(text: string, index: number): boolean {
+  const lineStart = text.lastIndexOf("\n", index - 1) + 1;
+  const before = text.slice(lineStart, index);
+  const opens = (before.match(/[{[]/g) ?? []).length;
+  const closes = (before.match(/[}\]]/g) ?? []).length;
+  return opens > closes;
+}
+
+/** Skips spaces, tabs and comments (and newlines when `lines`) from `i`. */
+function skipTrivia(text: string, i: number, lines: boolean): number {
+  for (;;) {
+    const c = text[i];
+    if (c === " " || c === "\t" || c === "\r" || (lines && c === "\n")) i++;
+    else if (text.startsWith("/*", i)) {
+      const close = text.indexOf("*/", i + 2);
+      i = close === -1 ? text.length : close + 2;
+    } else if (lines && text.startsWith("//", i)) {
+      const newline = text.indexOf("\n", i);
+      i = newline === -1 ? text.length : newline;
+    } else return i;
+  }
+}
+
+function members(node: Structure): { start: number; end: number }[] {
+  const list = node instanceof JsonObjectNode ? node.properties : node.elements;
+  return list.map((m) => ({ start: m.location.start.index, end: m.location.end.index }));
+}
+
+function insertChild(text: string, node: Structure, segment: KeySegment, value: unknown, style: Style): string {
+  const isObject = node instanceof JsonObjectNode;
+  const keys = isObject ? quoteKeys(node, text) : true;
+  const prefix = isObject ? `${renderKey(String(segment), keys, style)}: ` : "";
+  const list = members(node);
+  const open = node.location.start.index;
+  const close = node.location.end.index - 1;
+  const multiline = isMultiline(text, node) || (list.length === 0 && !lineIsCompact(text, open));
+  if (list.length === 0) {
+    const outer = lineIndent(text, open);
+    if (!multiline) return text.slice(0, open + 1) + prefix + renderValue(value, "", style, keys, false) + text.slice(close);
+    const inner = outer + style.unit;
+    const body = `\n${inner}${prefix}${renderValue(value, inner, style, keys, true)}\n${outer}`;
+    return text.slice(0, open + 1) + body + text.slice(close);
+  }
+  const last = list.at(-1)!;
+  const afterLast = skipTrivia(text, last.end, true);
+  const hasComma = text[afterLast] === ",";
+  if (!multiline) {
+    const insertAt = hasComma ? afterLast + 1 : last.end;
+    const item = `${hasComma ? " " : ", "}${prefix}${renderValue(value, "", style, keys, false)}`;
+    return text.slice(0, insertAt) + item + text.slice(insertAt);
+  }
+  const indent = lineIndent(text, last.start);
+  let insertAt = hasComma ? afterLast + 1 : last.end;
+  // After the member's own trailing comment on the same line, if the closing brace is not on that line.
+  const lineEnd = text.indexOf("\n", insertAt);
+  if (lineEnd !== -1 && lineEnd < close) insertAt = lineEnd;
+  const item = `\n${indent}${prefix}${renderValue(value, indent, style, keys, true)}${hasComma ? "," : ""}`;
+  const withItem = text.slice(0, insertAt) + item + text.slice(insertAt);
+  return hasComma ? withItem : withItem.slice(0, last.end) + "," + withItem.slice(last.end);
+}
+
+function removeChild(text: string, node: Structure, child: Child): string {
+  const list = members(node);
+  const index = list.findIndex((m) => m.start === child.start);
+  const cuts: [number, number][] = [];
+  let start = child.start;
+  let end = child.end;
+  const afterValue = skipTrivia(text, end, true);
+  const hasComma = text[afterValue] === ",";
+  if (hasComma) end = afterValue + 1;
+  else if (index > 0) {
+    // The last member goes: so does the comma before it, and the file keeps its trailing-comma style.
+    const afterPrevious = skipTrivia(text, list[index - 1]!.end, true);
+    if (text[afterPrevious] === ",") cuts.push([afterPrevious, afterPrevious + 1]);
+  }
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const ownLine = /^[ \t]*$/.test(text.slice(lineStart, start));
+  const restEnd = skipTrivia(text, end, false);
+  const newline = text.indexOf("\n", restEnd);
+  const rest = text.slice(restEnd, newline === -1 ? text.length : newline);
+  if (ownLine && (rest === "" || rest.startsWith("//"))) {
+    // The member had its line(s) to itself: remove them, with a trailing comment on the last one.
+    start = lineStart;
+    end = newline === -1 ? text.length : newline + 1;
+  } else {
+    end = restEnd;
+  }
+  cuts.push([start, end]);
+  let out = text;
+  for (const [a, b] of cuts.sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + out.slice(b);
+  if (list.length === 1) out = collapseEmpty(out, node.location.start.index);
+  return out;
+}
+
+/** An object or array left with only whitespace inside becomes `{}` / `[]`. */
+function collapseEmpty(text: string, open: number): string {
+  const match = /^([{[])\s*([}\]])/.exec(text.slice(open));
+  return match ? text.slice(0, open) + match[1] + match[2] + text.slice(open + match[0].length) : text;
+}

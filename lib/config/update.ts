@@ -1,0 +1,92 @@
+/**
+ * `config set` / `config unset` on the file: under the file's lock, edit the text losslessly, check the
+ * result the way oclaw will read it, and write it only when the edit adds no problem.
+ */
+import { OclawError } from "../errors.ts";
+import { type ConfigEdit, editConfigText } from "./edit.ts";
+import { formatKeyPath, type KeySegment } from "./key-path.ts";
+import { evaluateConfigText, type LoadProblem } from "./load.ts";
+import type { ConfigLocation } from "./location.ts";
+import { updateConfigFile, type UpdateResult } from "./write.ts";
+
+function signature(problem: LoadProblem): string {
+  return `${problem.code} ${formatKeyPath(problem.path)} ${problem.message}`;
+}
+
+interface Evaluation {
+  data: unknown;
+  problems: LoadProblem[];
+  /** A problem that stopped the evaluation (a broken `$include`, a root that is not an object). */
+  fatal?: OclawError;
+}
+
+async function evaluate(text: string | undefined, file: string, env: Readonly<Record<string, string | undefined>>): Promise<Evaluation> {
+  if (text === undefined) return { data: {}, problems: [] };
+  try {
+    return await evaluateConfigText(text, file, env);
+  } catch (error) {
+    if (error instanceof OclawError && error.code !== "E_CONFIG_PARSE") return { data: {}, problems: [], fatal: error };
+    throw error;
+  }
+}
+
+/** The value at `path` in parsed config data, or undefined. */
+export function valueAt(data: unknown, path: readonly KeySegment[]): unknown {
+  let current = data;
+  for (const segment of path) {
+    if (Array.isArray(current)) {
+      const index = typeof segment === "number" ? segment : /^\d+$/.test(segment) ? Number(segment) : -1;
+      current = current[index];
+    } else if (typeof current === "object" && current !== null && Object.hasOwn(current, String(segment))) {
+      current = (current as Record<string, unknown>)[String(segment)];
+    } else return undefined;
+  }
+  return current;
+}
+
+/**
+ * Applies one edit to the config file at `location`. A problem the file already had does not block the
+ * edit (so a broken config can be fixed one key at a time); a problem the edit would add does, and the
+ * file is then left byte for byte as it was.
+ * @throws OclawError E_CONFIG_INVALID / E_CONFIG_ENV for an edit that would add a problem, E_NOT_SET for
+ *   unsetting a missing key, E_CONFIG_PARSE when the file is not valid JSON5, E_CONFIG_WRITE when it
+ *   cannot be written
+ */
+export async function applyConfigEdit(
+  location: ConfigLocation,
+  edit: ConfigEdit,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<UpdateResult> {
+  const file = location.path;
+  return await updateConfigFile(file, async (before) => {
+    const old = await evaluate(before, file, env);
+    let after: string;
+    try {
+      after = editConfigText(before, edit, file);
+    } catch (error) {
+      if (error instanceof OclawError && error.code === "E_NOT_SET" && valueAt(old.data, edit.path) !== undefined) {
+        throw new OclawError("E_NOT_SET", `${formatKeyPath(edit.path)} is not set in ${file} itself`, {
+          hint: "It comes from a file named by $include: edit that file",
+        });
+      }
+      throw error;
+    }
+    const next = await evaluate(after, file, env);
+    const verb = edit.op === "set" ? "set" : "unset";
+    if (next.fatal !== undefined && next.fatal.message !== old.fatal?.message) {
+      throw new OclawError(next.fatal.code, `Refusing to ${verb} ${formatKeyPath(edit.path)}: ${next.fatal.message}`, {
+        hint: `${file} was not changed`,
+      });
+    }
+    const known = new Set(old.problems.map(signature));
+    const first = next.problems.find((p) => !known.has(signature(p)));
+    if (first !== undefined) {
+      const where = formatKeyPath(first.path) === formatKeyPath(edit.path) ? "" : ` (${formatKeyPath(first.path)})`;
+      const hint = first.hint ? `${first.hint[0]!.toUpperCase()}${first.hint.slice(1)} ` : "";
+      throw new OclawError(first.code, `Refusing to ${verb} ${formatKeyPath(edit.path)}${where}: ${first.message}`, {
+        hint: `${hint}(${file} was not changed)`,
+      });
+    }
+    return after;
+  });
+}
