@@ -1,0 +1,159 @@
+/**
+ * `oclaw doctor`'s checks in order: the config, then per provider reachability, server version, models
+ * and what `/api/ps` says, then the model selection, then (with `--probe`) a tiny chat.
+ */
+import { buildCatalog, type Catalog, defaultCacheDir } from "../catalog/catalog.ts";
+import { listTags } from "../catalog/discovery.ts";
+import { fetchJson, providerHeaders, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
+import type { CatalogModel, ModelSelection, Provider } from "../catalog/types.ts";
+import { locateConfig } from "../config/location.ts";
+import { type ResolvedConfig, resolveConfig } from "../config/resolve.ts";
+import { OclawError, toOclawError } from "../errors.ts";
+import { deadline, type HttpContext, httpContext } from "../http.ts";
+import type { Io } from "../io.ts";
+import type { Logger } from "../log.ts";
+import { configCheck, configErrorCheck, permissionsCheck, providerCheck } from "./config.ts";
+import { contextCheck, cpuCheck } from "./loaded-models.ts";
+import { configuredModelsCheck, discoveryCheck, selectionChecks } from "./models.ts";
+import { probeCheck, runProbe } from "./probe.ts";
+import { reachabilityCheck } from "./reachability.ts";
+import { probeServer } from "./server.ts";
+import { check, type CheckResult } from "./types.ts";
+import { versionCheck } from "./version.ts";
+
+/** Options of a doctor run. */
+export interface DoctorOptions {
+  configPath?: string | undefined;
+  /** Also send a tiny chat. */
+  probe?: boolean;
+  /** Ctrl-C. */
+  signal?: AbortSignal;
+}
+
+/** Time for one status answer (`/api/version`, `/api/ps`, `/api/tags`) once connected. */
+const ANSWER_TIMEOUT_MS = 10_000;
+/** Time for the probe chat; a cold load on a CPU host takes minutes. */
+const PROBE_TIMEOUT_MS = 300_000;
+
+/** `GET /api/ps`: the loaded models. */
+export async function loadedModels(http: HttpContext, provider: Provider, signal?: AbortSignal): Promise<PsEntry[]> {
+  const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, PsSchema, {
+    signal,
+    timeoutMs: ANSWER_TIMEOUT_MS,
+    headers: providerHeaders(provider),
+  });
+  return ps.models;
+}
+
+/** The checks of one reachable Ollama server besides its catalogue: configured models installed, /api/ps. */
+async function ollamaServerChecks(
+  http: HttpContext,
+  provider: Provider,
+  catalog: Catalog,
+  selection: ModelSelection,
+  signal: AbortSignal | undefined,
+): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const outcome = catalog.providers.find((o) => o.provider.id === provider.id);
+  if (outcome?.discovery !== undefined) out.push(discoveryCheck(provider, outcome.discovery));
+  else if (outcome?.error !== undefined) {
+    out.push(check("models", "fail", outcome.error.message, { provider: provider.id, fix: outcome.error.hint }));
+  } else {
+    try {
+      out.push(configuredModelsCheck(provider, await listTags(provider, http, signal)));
+    } catch (error) {
+      const e = toOclawError(error);
+      out.push(check("models", "warn", `Cannot list the models on ${provider.baseUrl}: ${e.message}`, {
+        provider: provider.id,
+        fix: e.hint,
+      }));
+    }
+  }
+  try {
+    const loaded = await loadedModels(http, provider, signal);
+    out.push(cpuCheck(provider.id, loaded, selection));
+    const ctx = contextCheck(provider.id, loaded, catalog.models);
+    if (ctx !== undefined) out.push(ctx);
+  } catch (error) {
+    const e = toOclawError(error);
+    out.push(check("cpu", "warn", `Cannot read the loaded models (/api/ps): ${e.message}`, {
+      provider: provider.id,
+      fix: e.hint,
+    }));
+  }
+  return out;
+}
+
+/** The model the probe talks to: the primary when usable, else the first usable fallback, else any. */
+function probeTarget(config: ResolvedConfig, models: CatalogModel[]): CatalogModel | undefined {
+  const usable = models.filter((m) => m.tools && !m.tags.includes("missing") && !m.tags.includes("unverified"));
+  const byTag = (tag: string) => usable.find((m) => m.tags.includes(tag));
+  const fallbacks = config.selection.fallbacks.map((_, i) => byTag(`fallback#${i + 1}`));
+  return byTag("default") ?? fallbacks.find((m) => m !== undefined) ?? usable[0];
+}
+
+/**
+ * Runs every doctor check; never throws for what it finds (that is a failed check), only on abort.
+ */
+export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}): Promise<CheckResult[]> {
+  const checks: CheckResult[] = [];
+  let config: ResolvedConfig;
+  try {
+    config = await resolveConfig(io, { configPath: options.configPath });
+  } catch (error) {
+    checks.push(configErrorCheck(toOclawError(error)));
+    const perms = await permissionsCheck(locateConfig(io, options.configPath).path);
+    if (perms !== undefined) checks.push(perms);
+    return checks;
+  }
+  for (const secret of config.secrets) (log as { secrets?: Set<string> }).secrets?.add(secret);
+  checks.push(configCheck(config));
+  const perms = config.file.exists ? await permissionsCheck(config.file.path) : undefined;
+  if (perms !== undefined) checks.push(perms);
+  checks.push(providerCheck(config));
+
+  const http = httpContext(io, log);
+  const signal = options.signal;
+  const probes = await Promise.all(config.providers.map((provider) =>
+    probeServer(http, provider, { answerTimeoutMs: ANSWER_TIMEOUT_MS, ...(signal ? { signal } : {}) })
+  ));
+  if (signal?.aborted) throw new OclawError("E_ABORTED", "Interrupted");
+  const reachable = config.providers.filter((_, i) => probes[i]!.ok);
+  const catalog = await buildCatalog({ ...config, providers: reachable }, http, {
+    includeAll: true,
+    cacheDir: defaultCacheDir(io),
+    signal,
+  });
+
+  const perProvider = await Promise.all(config.providers.map(async (provider, i) => {
+    const probe = probes[i]!;
+    const out = [reachabilityCheck(provider, probe)];
+    if (!probe.ok) return out;
+    if (probe.version !== undefined) out.push(versionCheck(provider.id, probe.version, provider.discover));
+    if (provider.api === "ollama") out.push(...await ollamaServerChecks(http, provider, catalog, config.selection, signal));
+    else out.push(check("models", "ok", `${provider.models.length} configured model(s)`, { provider: provider.id }));
+    return out;
+  }));
+  for (const list of perProvider) checks.push(...list);
+
+  const unreachable = new Set(config.providers.filter((_, i) => !probes[i]!.ok).map((p) => p.id));
+  checks.push(...selectionChecks(config.selection, config.providers, catalog.models, unreachable));
+
+  if (options.probe === true) {
+    const target = probeTarget(config, catalog.models);
+    const provider = target && reachable.find((p) => p.id === target.provider);
+    if (target === undefined || provider === undefined) {
+      checks.push(check("probe", "fail", "No usable model to probe", {
+        fix: "Fix the failed checks above first",
+      }));
+    } else {
+      const limit = deadline(PROBE_TIMEOUT_MS, () =>
+        new OclawError("E_TIMEOUT", `No answer within ${PROBE_TIMEOUT_MS / 1000} s`, {
+          hint: "The model may be loading on a slow host; see the cpu check",
+        }));
+      const probeSignal = signal ? AbortSignal.any([signal, limit]) : limit;
+      checks.push(probeCheck(provider.id, await runProbe(http, provider, target, probeSignal)));
+    }
+  }
+  return checks;
+}

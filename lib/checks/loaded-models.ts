@@ -1,0 +1,114 @@
+/**
+ * What `GET /api/ps` says about the models Ollama has in memory: how much of each runs on the CPU (the
+ * cause of 60–730 s replies on a VPS) and how much context Ollama really allocated, compared with what
+ * oclaw expects the model to take.
+ */
+import type { CatalogModel, ModelSelection } from "../catalog/types.ts";
+import type { PsEntry } from "../catalog/ollama-api.ts";
+import { sameModelId } from "../catalog/selection.ts";
+import { check, type CheckResult } from "./types.ts";
+
+/** Percent of a loaded model held in system memory (run by the CPU), as `ollama ps` computes it. */
+export function cpuPercent(entry: Pick<PsEntry, "size" | "size_vram">): number | undefined {
+  const size = entry.size;
+  if (size === undefined || size <= 0) return undefined;
+  const vram = entry.size_vram ?? 0;
+  if (vram <= 0) return 100;
+  if (vram >= size) return 0;
+  return Math.round(((size - vram) / size) * 100);
+}
+
+/** `ollama ps`'s PROCESSOR column: "100% CPU", "100% GPU", "48%/52% CPU/GPU". */
+export function processorLabel(percentCpu: number): string {
+  if (percentCpu >= 100) return "100% CPU";
+  if (percentCpu <= 0) return "100% GPU";
+  return `${percentCpu}%/${100 - percentCpu}% CPU/GPU`;
+}
+
+/** The CPU check of one provider's loaded models. */
+export function cpuCheck(provider: string, loaded: PsEntry[], selection: ModelSelection): CheckResult {
+  if (loaded.length === 0) {
+    return check("cpu", "ok", "No model is loaded right now (Ollama loads one on its first request)", { provider });
+  }
+  const onCpu = loaded
+    .map((entry) => ({ entry, cpu: cpuPercent(entry) }))
+    .filter((x): x is { entry: PsEntry; cpu: number } => x.cpu !== undefined && x.cpu > 0);
+  const describe = (list: Array<{ entry: PsEntry; cpu: number }>) =>
+    list.map(({ entry, cpu }) => `${provider}/${entry.name} ${processorLabel(cpu)}`).join(", ");
+  if (onCpu.length === 0) {
+    return check("cpu", "ok", `Loaded on the GPU: ${loaded.map((e) => `${provider}/${e.name}`).join(", ")}`, {
+      provider,
+    });
+  }
+  const primary = selection.primary;
+  const notPrimary = onCpu.some(({ entry }) => primary === undefined || !isRef(primary, provider, entry.name));
+  const example = "llama3.2:3b";
+  const steps = [
+    "Replies from a model running on the CPU take minutes (60–730 s per answer is common on a VPS).",
+    `Use a model that fits in GPU memory ('ollama pull ${example}'), or give Ollama a GPU ('nvidia-smi' must ` +
+    "list it; 'journalctl -u ollama' says why Ollama did not use it).",
+    notPrimary
+      ? `The loaded model is not your configured primary${primary === undefined ? " (none is set)" : ` (${primary})`}: ` +
+        `set the one you mean explicitly: oclaw config set agents.defaults.model.primary ${provider}/<model>`
+      : `Then make the smaller model the primary: oclaw config set agents.defaults.model.primary ${provider}/${example}`,
+  ];
+  return check("cpu", "warn", `Loaded on the CPU: ${describe(onCpu)}`, { provider, fix: steps.join(" ") });
+}
+
+function isRef(ref: string, provider: string, name: string): boolean {
+  const slash = ref.indexOf("/");
+  const p = slash === -1 ? "ollama" : ref.slice(0, slash);
+  const id = slash === -1 ? ref : ref.slice(slash + 1);
+  return p === provider && sameModelId(id, name);
+}
+
+/** The context oclaw expects a model to get: `params.num_ctx` when set, else its contextWindow. */
+export function expectedContext(model: CatalogModel): number | undefined {
+  const numCtx = model.params.num_ctx;
+  if (typeof numCtx === "number" && numCtx > 0) return numCtx;
+  return model.contextWindow > 0 ? model.contextWindow : undefined;
+}
+
+/**
+ * The context check: a loaded model whose allocated context (`/api/ps` `context_length`, Ollama 0.10+) is
+ * smaller than the configured window cuts longer prompts silently.
+ */
+export function contextCheck(provider: string, loaded: PsEntry[], models: CatalogModel[]): CheckResult | undefined {
+  const short: string[] = [];
+  const fixes: string[] = [];
+  let compared = 0;
+  for (const entry of loaded) {
+    const allocated = entry.context_length;
+    if (allocated === undefined || allocated <= 0) continue;
+    const model = models.find((m) => m.provider === provider && sameModelId(m.id, entry.name));
+    if (model === undefined) continue;
+    const expected = expectedContext(model);
+    if (expected === undefined) continue;
+    compared++;
+    if (allocated >= expected) continue;
+    const from = typeof model.params.num_ctx === "number"
+      ? "params.num_ctx"
+      : model.source === "configured" ? "contextWindow" : "the model's trained context";
+    short.push(`${model.ref} has ${allocated} tokens of context allocated, ${from} says ${expected}`);
+    const server = `start Ollama with OLLAMA_CONTEXT_LENGTH=${expected} ('sudo systemctl edit ollama', ` +
+      `Environment="OLLAMA_CONTEXT_LENGTH=${expected}") so every client gets it`;
+    fixes.push(
+      typeof model.params.num_ctx === "number"
+        ? `${model.ref} was loaded by a client that asked for less (or its trained context is smaller): ` +
+          `${server}, or unload it ('ollama stop ${model.id}') and let oclaw load it again`
+        : model.source === "configured"
+        ? `Clients that send no num_ctx get the server's default: ${server}; on a host short of memory, ` +
+          `lower its contextWindow to ${allocated} instead`
+        : `Ask for more: oclaw config set 'agents.defaults.models["${model.ref}"].params.num_ctx' ${expected}, ` +
+          `or ${server}; a bigger context needs more memory, so pick the size your prompts need`,
+    );
+  }
+  if (short.length > 0) {
+    return check("context", "warn", `${short.join("; ")}: longer prompts are cut without an error`, {
+      provider,
+      fix: fixes.join("; "),
+    });
+  }
+  if (compared === 0) return undefined;
+  return check("context", "ok", "Loaded models have at least the context oclaw expects", { provider });
+}

@@ -1,0 +1,97 @@
+/**
+ * The probe: a tiny chat with one model, measuring time to first token and generation speed. It sends the
+ * same options chat would (a different `num_ctx` would make Ollama reload the model), plus a small
+ * `num_predict` so it stays short.
+ */
+import type { CatalogModel, Provider } from "../catalog/types.ts";
+import { clientFor } from "../client/index.ts";
+import type { Timings } from "../client/events.ts";
+import { OclawError, toOclawError } from "../errors.ts";
+import type { HttpContext } from "../http.ts";
+import { check, type CheckResult } from "./types.ts";
+
+/** The prompt the probe sends. */
+export const PROBE_PROMPT = "Reply with the single word OK.";
+
+/** Tokens the probe lets the model write. */
+export const PROBE_MAX_TOKENS = 16;
+
+/** What a probe measured. */
+export type ProbeOutcome =
+  | { ok: true; ref: string; timings: Timings; outputTokens?: number; ms: number }
+  | { ok: false; ref: string; error: OclawError; ms: number };
+
+/** The model as the probe sends it: chat's params, an explicit context window as num_ctx, few tokens. */
+function probeModel(model: CatalogModel): CatalogModel {
+  const params = { ...model.params };
+  if (model.source === "configured" && params.num_ctx === undefined && model.contextWindow > 0) {
+    params.num_ctx = model.contextWindow;
+  }
+  params.num_predict = PROBE_MAX_TOKENS;
+  return { ...model, params };
+}
+
+/**
+ * Sends the probe chat and measures it; never throws.
+ * `signal` bounds the whole exchange (health's `--timeout`, doctor's own limit).
+ */
+export async function runProbe(
+  http: HttpContext,
+  provider: Provider,
+  model: CatalogModel,
+  signal: AbortSignal,
+): Promise<ProbeOutcome> {
+  const started = http.now();
+  try {
+    const client = clientFor(model.api);
+    const events = client(
+      {
+        provider,
+        model: probeModel(model),
+        messages: [{ role: "user", content: PROBE_PROMPT }],
+        stream: model.params.streaming !== false,
+      },
+      { http, signal, timeouts: {} },
+    );
+    for await (const event of events) {
+      if (event.type !== "done") continue;
+      const outcome: ProbeOutcome = { ok: true, ref: model.ref, timings: event.timings, ms: http.now() - started };
+      if (event.usage !== undefined) outcome.outputTokens = event.usage.outputTokens;
+      return outcome;
+    }
+    throw new OclawError("E_STREAM", `${model.ref}: the reply ended without a done event`);
+  } catch (error) {
+    return { ok: false, ref: model.ref, error: toOclawError(error), ms: http.now() - started };
+  }
+}
+
+/** How long the probe took to the first token (the whole exchange when nothing streamed). */
+export function probeLatencyMs(outcome: Extract<ProbeOutcome, { ok: true }>): number {
+  return outcome.timings.firstTokenMs ?? outcome.timings.totalMs ?? outcome.ms;
+}
+
+const SLOW_FIRST_TOKEN_MS = 30_000;
+const SLOW_TOKENS_PER_SECOND = 5;
+
+/** The doctor check for a probe. */
+export function probeCheck(provider: string, outcome: ProbeOutcome): CheckResult {
+  if (!outcome.ok) {
+    return check("probe", "fail", `Probe of ${outcome.ref} failed: ${outcome.error.message}`, {
+      provider,
+      fix: outcome.error.hint ?? "Run 'oclaw chat -v -m " + outcome.ref + " hello' to see the exchange",
+      ms: outcome.ms,
+    });
+  }
+  const t = outcome.timings;
+  const parts = [`first token after ${Math.round(probeLatencyMs(outcome))} ms`];
+  if (t.tokensPerSecond !== undefined) parts.push(`${t.tokensPerSecond.toFixed(1)} tokens/s`);
+  if (t.loadMs !== undefined && t.loadMs >= 1) parts.push(`model load ${Math.round(t.loadMs)} ms`);
+  const slow = probeLatencyMs(outcome) - (t.loadMs ?? 0) > SLOW_FIRST_TOKEN_MS ||
+    (t.tokensPerSecond !== undefined && t.tokensPerSecond < SLOW_TOKENS_PER_SECOND);
+  return check("probe", slow ? "warn" : "ok", `Probe of ${outcome.ref}: ${parts.join(", ")}`, {
+    provider,
+    fix: "This pace means minutes per agent reply: the model probably runs on the CPU (see the cpu check); " +
+      "a smaller model or a GPU fixes it",
+    ms: outcome.ms,
+  });
+}

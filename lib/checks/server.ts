@@ -1,0 +1,113 @@
+/**
+ * Asking a provider's server who it is: `GET /api/version` for Ollama (it must answer JSON with a version;
+ * anything else on the port — an nginx 404 page — is not Ollama), `GET /models` for OpenAI-compatible
+ * servers. Every failure comes back as an OclawError classified by lib/http.ts.
+ */
+import type { Provider } from "../catalog/types.ts";
+import { OclawError, toOclawError } from "../errors.ts";
+import { abortError, deadline, type HttpContext, httpError, request } from "../http.ts";
+
+/** What asking the server gave. */
+export type ServerProbe =
+  | { ok: true; url: string; version?: string; ms: number }
+  | { ok: false; url: string; error: OclawError; ms: number; notOllama?: boolean };
+
+/** Time limits for the probe. */
+export interface ProbeLimits {
+  /** Time to open the connection. */
+  connectTimeoutMs?: number;
+  /** Time for the whole answer once connected. */
+  answerTimeoutMs: number;
+  /** The run's own deadline (health `--timeout`, Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+function snippet(text: string): string {
+  const flat = text.trim().replace(/\s+/g, " ");
+  if (flat === "") return "an empty body";
+  return JSON.stringify(flat.length > 60 ? `${flat.slice(0, 60)}...` : flat);
+}
+
+function providerHeaders(provider: Provider): Record<string, string> {
+  const headers: Record<string, string> = { ...provider.headers };
+  if (provider.apiKey !== undefined) headers.authorization = `Bearer ${provider.apiKey}`;
+  return headers;
+}
+
+function notTheServer(provider: Provider, url: URL, what: string, status: number): OclawError {
+  const service = provider.api === "ollama" ? "Ollama" : "an OpenAI-compatible server";
+  return new OclawError("E_HTTP", `${url.origin} is not ${service}: GET ${url.pathname} answered ${what}`, {
+    status,
+    url: url.origin,
+  });
+}
+
+/** Reads the version answer: JSON with a string `version` (Ollama) or a model list (OpenAI-compatible). */
+function readIdentity(provider: Provider, url: URL, status: number, text: string): string | OclawError | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return notTheServer(provider, url, `${status} with ${snippet(text)}, not JSON`, status);
+  }
+  if (provider.api === "ollama") {
+    const version = (body as { version?: unknown } | null)?.version;
+    if (typeof version === "string" && version !== "") return version;
+    return notTheServer(provider, url, `${status} with ${snippet(text)}, which has no version`, status);
+  }
+  const data = (body as { data?: unknown } | null)?.data;
+  if (Array.isArray(data) || data === null) return undefined;
+  return notTheServer(provider, url, `${status} with ${snippet(text)}, which is no model list`, status);
+}
+
+/**
+ * Asks the provider's server for its identity; never throws.
+ */
+export async function probeServer(http: HttpContext, provider: Provider, limits: ProbeLimits): Promise<ServerProbe> {
+  const url = new URL(provider.api === "ollama" ? `${provider.baseUrl}/api/version` : `${provider.baseUrl}/models`);
+  const origin = provider.baseUrl;
+  const started = http.now();
+  const service = provider.api === "ollama" ? "Ollama" : provider.id;
+  const limit = deadline(limits.answerTimeoutMs, () =>
+    new OclawError("E_TIMEOUT", `${service} at ${url.origin} accepted the connection but did not answer ` +
+      `GET ${url.pathname} within ${limits.answerTimeoutMs / 1000} s`, { url: url.origin }));
+  const signal = limits.signal ? AbortSignal.any([limits.signal, limit]) : limit;
+  const elapsed = () => http.now() - started;
+  try {
+    const response = await request(http, url, {
+      headers: providerHeaders(provider),
+      signal,
+      acceptAnyStatus: true,
+      service,
+      ...(limits.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: limits.connectTimeoutMs }),
+    });
+    if (!response.ok) {
+      const error = await httpError(response, url, service);
+      // Ollama answers every error with {"error": ...}; a bare 404 page means another program owns the port.
+      const notOllama = response.status === 404 && error.code === "E_HTTP";
+      return {
+        ok: false,
+        url: origin,
+        error: notOllama ? notTheServer(provider, url, error.message.replace(/^.* answered /, ""), 404) : error,
+        ms: elapsed(),
+        ...(notOllama ? { notOllama } : {}),
+      };
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      if (signal.aborted) throw abortError(signal);
+      throw new OclawError("E_STREAM", `${service} at ${url.origin}: the connection broke while reading ${url.pathname}`, {
+        cause,
+      });
+    }
+    const identity = readIdentity(provider, url, response.status, text);
+    if (identity instanceof OclawError) return { ok: false, url: origin, error: identity, ms: elapsed(), notOllama: true };
+    return identity === undefined
+      ? { ok: true, url: origin, ms: elapsed() }
+      : { ok: true, url: origin, version: identity, ms: elapsed() };
+  } catch (error) {
+    return { ok: false, url: origin, error: toOclawError(error), ms: elapsed() };
+  }
+}
