@@ -30,6 +30,8 @@ export interface CatalogOptions {
   /** Only this provider. @throws E_NO_PROVIDER when it is not enabled */
   providerId?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** Time to open a connection (default: lib/http.ts's 5 s). */
+  connectTimeoutMs?: number | undefined;
 }
 
 /** A problem met while building the catalogue (`--json` `errors`). */
@@ -229,7 +231,7 @@ export async function resolveModel(
     }
     return { provider, model: catalogModel(config, provider, entry, { source: "configured", tools: true }) };
   }
-  const tags = await listTags(provider, http, options.signal);
+  const tags = await listTags(provider, http, options);
   const tag = tags.find((t) => t.name === parsed.id) ?? tags.find((t) => sameModelId(parsed.id, t.name));
   if (tag === undefined) {
     throw new OclawError("E_MODEL_NOT_FOUND", `Model '${parsed.id}' is not on Ollama at ${provider.baseUrl}`, {

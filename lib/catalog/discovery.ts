@@ -69,6 +69,14 @@ export interface DiscoveryOptions {
   /** `/api/show` requests in flight at once (default {@link SHOW_CONCURRENCY}). */
   concurrency?: number | undefined;
   signal?: AbortSignal | undefined;
+  /** Time to open a connection (default: lib/http.ts's 5 s). */
+  connectTimeoutMs?: number | undefined;
+}
+
+/** What one request of discovery may be told. */
+export interface RequestTuning {
+  signal?: AbortSignal | undefined;
+  connectTimeoutMs?: number | undefined;
 }
 
 /**
@@ -113,9 +121,9 @@ export function describeNoTools(reason: NoToolsReason): string {
  * `GET /api/tags`: the models on the server.
  * @throws OclawError when the server cannot be reached or answers wrongly
  */
-export async function listTags(provider: Provider, http: HttpContext, signal?: AbortSignal): Promise<Tag[]> {
+export async function listTags(provider: Provider, http: HttpContext, tuning: RequestTuning = {}): Promise<Tag[]> {
   const tags = await fetchJson(http, `${provider.baseUrl}/api/tags`, TagsSchema, {
-    signal,
+    ...tuning,
     timeoutMs: catalogTimeoutMs(provider),
     headers: providerHeaders(provider),
   });
@@ -126,10 +134,10 @@ export async function listTags(provider: Provider, http: HttpContext, signal?: A
  * `POST /api/show` for one model.
  * @throws OclawError E_MODEL_NOT_FOUND when the server does not have it, and transport errors
  */
-export function showModel(provider: Provider, http: HttpContext, name: string, signal?: AbortSignal): Promise<Show> {
+export function showModel(provider: Provider, http: HttpContext, name: string, tuning: RequestTuning = {}): Promise<Show> {
   return fetchJson(http, `${provider.baseUrl}/api/show`, ShowSchema, {
     json: { model: name },
-    signal,
+    ...tuning,
     timeoutMs: catalogTimeoutMs(provider),
     headers: providerHeaders(provider),
   });
@@ -144,11 +152,11 @@ export async function describeModel(
   http: HttpContext,
   tag: Tag,
   cache: ShowCache,
-  options: { refresh?: boolean | undefined; signal?: AbortSignal | undefined } = {},
+  options: RequestTuning & { refresh?: boolean | undefined } = {},
 ): Promise<DiscoveredModel> {
   const hit = options.refresh === true || tag.digest === "" ? undefined : cache.get(tag.name, tag.digest);
   if (hit !== undefined) return modelFromShow(tag, hit, true);
-  const show = await showModel(provider, http, tag.name, options.signal);
+  const show = await showModel(provider, http, tag.name, tuning(options));
   if (tag.digest !== "") cache.set(tag.name, tag.digest, show);
   return modelFromShow(tag, show);
 }
@@ -162,7 +170,7 @@ export async function discoverModels(
   http: HttpContext,
   options: DiscoveryOptions = {},
 ): Promise<DiscoveryResult> {
-  const tags = await listTags(provider, http, options.signal);
+  const tags = await listTags(provider, http, tuning(options));
   const cache = await openShowCache(options.cacheDir, provider.baseUrl, http.log);
   const slots: Array<DiscoveredModel | undefined> = new Array(tags.length);
   const failures: DiscoveryFailure[] = [];
@@ -177,6 +185,10 @@ export async function discoverModels(
   });
   await cache.save(new Set(tags.map((t) => t.name)));
   return { models: slots.filter((m): m is DiscoveredModel => m !== undefined), failures };
+}
+
+function tuning(options: RequestTuning): RequestTuning {
+  return { signal: options.signal, connectTimeoutMs: options.connectTimeoutMs };
 }
 
 /** Runs `work` over `items` with at most `limit` calls in flight; the first thrown error stops new work. */

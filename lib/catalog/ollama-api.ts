@@ -74,6 +74,8 @@ export interface FetchJsonOptions {
   timeoutMs: number;
   headers?: Record<string, string>;
   service?: string;
+  /** Time to open the connection (default: lib/http.ts's). */
+  connectTimeoutMs?: number | undefined;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function fetchJson<T extends z.ZodType>(
     headers: options.headers ?? {},
     signal,
     service,
+    ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
   });
   let text: string;
   try {

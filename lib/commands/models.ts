@@ -1,11 +1,16 @@
 /**
- * `oclaw models` (being built: see its issue).
+ * `oclaw models`: list, show, discover and pull models (the subcommands live in lib/commands/models/).
  */
 import type { Command } from "../cli/command.ts";
+import { discoverCommand } from "./models/discover.ts";
+import { listCommand } from "./models/list.ts";
+import { pullCommand } from "./models/pull.ts";
+import { showCommand } from "./models/show.ts";
 
 /** The `models` command. */
 export const modelsCommand: Command = {
   name: "models",
-  summary: "(not built yet)",
-  usage: "models",
+  summary: "List, inspect, discover and pull models",
+  usage: "models <list|show|discover|pull> [options]",
+  subcommands: [listCommand, showCommand, discoverCommand, pullCommand],
 };

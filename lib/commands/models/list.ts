@@ -1,0 +1,122 @@
+/**
+ * `oclaw models list`: every enabled provider's models as a table, refs (`--plain`) or JSON (`--json`).
+ * A provider that cannot be listed is reported on stderr while the rest is still printed (exit 4 when it
+ * could not be reached).
+ */
+import type { Command, CommandContext } from "../../cli/command.ts";
+import type { CatalogModel } from "../../catalog/types.ts";
+import { buildCatalog, type Catalog, type CatalogError } from "../../catalog/catalog.ts";
+import { EXIT, EXIT_CODES, type ErrorCode } from "../../errors.ts";
+import type { Io } from "../../io.ts";
+import { setupModelsRun } from "./setup.ts";
+import { formatTokens, renderTable, type TableRow } from "./table.ts";
+
+const HEADER = ["MODEL", "INPUT", "CTX", "MAX OUT", "REASONING", "SOURCE", "TAGS"];
+
+/** A catalogue row in the `--json` shape of cli.md. */
+export function modelJson(m: CatalogModel): Record<string, unknown> {
+  return {
+    ref: m.ref,
+    provider: m.provider,
+    id: m.id,
+    name: m.name,
+    api: m.api,
+    reasoning: m.reasoning,
+    input: m.input,
+    contextWindow: m.contextWindow,
+    maxTokens: m.maxTokens,
+    cost: m.cost,
+    tools: m.tools,
+    source: m.source,
+    tags: m.tags,
+  };
+}
+
+function tableRow(m: CatalogModel): TableRow {
+  const missing = m.tags.includes("missing") || m.tags.includes("unverified");
+  return {
+    cells: [
+      m.ref,
+      missing ? "-" : m.input.join("+"),
+      formatTokens(m.contextWindow),
+      formatTokens(m.maxTokens),
+      missing ? "-" : m.reasoning ? "yes" : "no",
+      m.source,
+      m.tags.length > 0 ? m.tags.join(",") : "-",
+    ],
+    dim: !m.tools,
+  };
+}
+
+/** The exit code for a catalogue: 4 when a provider could not be reached, else that of its first error. */
+export function listExitCode(catalog: Catalog): number {
+  const failed = catalog.providers.flatMap((o) => (o.error === undefined ? [] : [o.error]));
+  if (failed.length === 0) return EXIT.ok;
+  if (failed.some((e) => e.code === "E_UNREACHABLE" || e.code === "E_DNS")) return EXIT.unreachable;
+  return EXIT_CODES[failed[0]!.code];
+}
+
+async function reportErrors(io: Io, errors: CatalogError[], quiet: boolean): Promise<void> {
+  let text = "";
+  for (const error of errors) {
+    // A model that could not be described is a warning: the provider answered and the list goes on.
+    if (error.model !== undefined && quiet) continue;
+    text += `oclaw: ${error.model !== undefined ? "warning: " : ""}${error.message}\n`;
+    if (error.hint !== undefined && error.model === undefined) text += `hint: ${error.hint}\n`;
+  }
+  await io.stderr.write(text);
+}
+
+async function runList(ctx: CommandContext): Promise<number> {
+  const run = await setupModelsRun(ctx);
+  const catalog = await buildCatalog(run.config, run.http, {
+    refresh: ctx.values.refresh === true,
+    includeAll: ctx.values.all === true,
+    cacheDir: run.cacheDir,
+    providerId: typeof ctx.values.provider === "string" ? ctx.values.provider : undefined,
+    signal: ctx.io.interrupt,
+  });
+  const { io } = ctx;
+  if (ctx.global.json) {
+    const errors = catalog.errors.map((e) => ({ provider: e.provider, code: e.code as ErrorCode, message: e.message }));
+    await io.stdout.write(JSON.stringify({ models: catalog.models.map(modelJson), errors }) + "\n");
+  } else if (ctx.values.plain === true) {
+    await io.stdout.write(catalog.models.map((m) => `${m.ref}\n`).join(""));
+  } else {
+    await io.stdout.write(renderTable(HEADER, catalog.models.map(tableRow), ctx.global.color));
+  }
+  if (!ctx.global.json) await reportErrors(io, catalog.errors, ctx.global.quiet);
+  if (catalog.models.length === 0 && catalog.errors.length === 0 && !ctx.global.quiet && !ctx.global.json) {
+    await io.stderr.write(
+      run.config.providers.length === 0
+        ? "hint: No provider is enabled: set OLLAMA_API_KEY (any value) or add models.providers to the config\n"
+        : "hint: No tool-capable models found: pull one (oclaw models pull qwen3:8b), or see all with --all\n",
+    );
+  }
+  return listExitCode(catalog);
+}
+
+/** `oclaw models list`. */
+export const listCommand: Command = {
+  name: "list",
+  summary: "List the models of every enabled provider",
+  usage: "models list [--all] [--provider ID] [--plain] [--refresh]",
+  help: `      --all           Also list discovered models without tool support (tagged no-tools)
+      --provider ID   Only this provider
+      --plain         Only the refs (provider/id), one per line
+      --refresh       Ask the server again instead of using cached /api/show answers
+      --json          {"models":[...],"errors":[...]}
+
+The table has the columns MODEL INPUT CTX MAX OUT REASONING SOURCE TAGS, also when stdout is not a
+terminal (without colour). CTX and MAX OUT are token counts. Tags: default, fallback#N (the
+configured selection), no-tools, missing (a configured ref no provider offers), unverified (a configured
+ref whose provider could not be asked).
+Exit status: 0 when every provider answered, 4 when one could not be reached (the rest is still listed).`,
+  options: {
+    all: { type: "boolean" },
+    provider: { type: "string" },
+    plain: { type: "boolean" },
+    refresh: { type: "boolean" },
+  },
+  run: runList,
+};
