@@ -63,7 +63,9 @@ const json = (res: http.ServerResponse, status: number, value: unknown) => {
 function nativeReply(text: string) {
   return (_req: http.IncomingMessage, res: http.ServerResponse) => {
     res.writeHead(200, { "content-type": "application/x-ndjson" });
-    res.write(`${JSON.stringify({ model: "m", message: { role: "assistant", content: text }, done: false })}\n`);
+    res.write(
+      `${JSON.stringify({ model: "m", message: { role: "assistant", content: text }, done: false })}\n`,
+    );
     res.end(
       `${
         JSON.stringify({
@@ -84,10 +86,18 @@ function sseReply(text: string) {
   return (_req: http.IncomingMessage, res: http.ServerResponse) => {
     res.writeHead(200, { "content-type": "text/event-stream" });
     const chunk = (delta: unknown, finish: string | null) =>
-      `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      `data: ${
+        JSON.stringify({
+          id: "c",
+          object: "chat.completion.chunk",
+          choices: [{ index: 0, delta, finish_reason: finish }],
+        })
+      }\n\n`;
     res.write(chunk({ role: "assistant", content: text }, null));
     res.write(chunk({}, "stop"));
-    res.write(`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } })}\n\n`);
+    res.write(
+      `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } })}\n\n`,
+    );
     res.end("data: [DONE]\n\n");
   };
 }
@@ -266,7 +276,7 @@ for (
 
 test("another 400 stops the chain with that error (exit 1), the next model is never asked", async () => {
   const { log, targets, close } = await twoServers((_req, res) =>
-    json(res, 400, { error: "invalid think value: \"extreme\"" })
+    json(res, 400, { error: 'invalid think value: "extreme"' })
   );
   try {
     const { events, error } = await runChain(targets);
@@ -283,7 +293,11 @@ test("another 400 stops the chain with that error (exit 1), the next model is ne
 test("a stream that dies after text is an error, with no fallback", async () => {
   const { log, targets, close } = await twoServers((_req, res) => {
     res.writeHead(200, { "content-type": "application/x-ndjson" });
-    res.write(`${JSON.stringify({ model: "a", message: { role: "assistant", content: "Half an ans" }, done: false })}\n`);
+    res.write(
+      `${
+        JSON.stringify({ model: "a", message: { role: "assistant", content: "Half an ans" }, done: false })
+      }\n`,
+    );
     setTimeout(() => res.destroy(), 20);
   });
   try {
@@ -306,7 +320,12 @@ test("a stream that ends before any output moves on", async () => {
     const { events, error } = await runChain(targets);
     assert.equal(error, undefined);
     assert.deepEqual(log, ["a /api/chat", "b /api/chat"]);
-    assert.deepEqual(shape(events)[1], { type: "fallback", from: "ollama/a", to: "ollama/b", code: "E_STREAM" });
+    assert.deepEqual(shape(events)[1], {
+      type: "fallback",
+      from: "ollama/a",
+      to: "ollama/b",
+      code: "E_STREAM",
+    });
   } finally {
     await close();
   }
@@ -338,7 +357,9 @@ function flakyLookup(codes: string[], calls: string[]): Lookup {
     calls.push(hostname);
     if (hostname === "a.test") {
       const code = codes.shift();
-      if (code !== undefined) return Promise.reject(Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), { code }));
+      if (code !== undefined) {
+        return Promise.reject(Object.assign(new Error(`getaddrinfo ${code} ${hostname}`), { code }));
+      }
     }
     return Promise.resolve(["127.0.0.1"]);
   };
@@ -408,7 +429,11 @@ test("a permanent DNS failure (ENOTFOUND) is not retried", async () => {
 test("a mixed chain: native host 1 → native second host → OpenAI-compatible server", async () => {
   const log: Log = [];
   const host1 = await serve("host1", log, (_req, res) => json(res, 404, { error: "model 'a' not found" }));
-  const host2 = await serve("host2", log, (_req, res) => json(res, 500, { error: "llama runner process has terminated" }));
+  const host2 = await serve(
+    "host2",
+    log,
+    (_req, res) => json(res, 500, { error: "llama runner process has terminated" }),
+  );
   const vllm = await serve("vllm", log, sseReply("from c"));
   try {
     const { events, error } = await runChain([
@@ -449,8 +474,12 @@ test("every model unreachable: the last error, exit 4", async () => {
 test("every model missing: exit 5; missing and unreachable mixed: exit 1", async () => {
   const log: Log = [];
   const a = await serve("a", log, (_req, res) => json(res, 404, { error: "model 'a' not found" }));
-  const v = await serve("v", log, (_req, res) =>
-    json(res, 404, { error: { message: "The model `b` does not exist.", type: "NotFoundError" } }));
+  const v = await serve(
+    "v",
+    log,
+    (_req, res) =>
+      json(res, 404, { error: { message: "The model `b` does not exist.", type: "NotFoundError" } }),
+  );
   const port = await closedPort();
   try {
     const missing = await runChain([

@@ -4,10 +4,12 @@
 import type { Api } from "../catalog/types.ts";
 import { OclawError } from "../errors.ts";
 import { ollamaChat } from "./ollama.ts";
+import { openAiClient } from "./openai.ts";
 import type { ChatClient } from "./request.ts";
 
 const CLIENTS: Partial<Record<Api, ChatClient>> = {
   ollama: ollamaChat,
+  "openai-completions": openAiClient,
 };
 
 /**

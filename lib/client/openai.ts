@@ -1,75 +1,16 @@
 /**
  * The OpenAI-compatible chat client: `POST {baseUrl}/chat/completions` (Ollama's /v1, vLLM, llama.cpp,
- * LM Studio ...), SSE or one JSON answer, turned into the same {@link ChatEvent}s as the native client.
+ * LM Studio ...), SSE or one JSON answer, turned into the same ChatEvents as the native client.
  */
-import { z } from "zod";
 import { OclawError } from "../errors.ts";
-import { snippet } from "./ndjson.ts";
 import { errorMessageFromBody, httpError, request as httpRequest, withIdleTimeout } from "../http.ts";
-import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { openAiBody } from "./openai-body.ts";
+import { completionEvents, startClock, streamEvents } from "./openai-events.ts";
 import type { ChatClient, ChatContext, ChatRequest } from "./request.ts";
-import { sseMessages } from "./sse.ts";
-import { ToolCallBuffer, type ToolCallDelta } from "./tool-calls.ts";
-
-const ToolCallSchema = z.looseObject({
-  index: z.number().nullish(),
-  id: z.string().nullish(),
-  function: z.looseObject({ name: z.string().nullish(), arguments: z.unknown() }).nullish(),
-});
-
-const UsageSchema = z.looseObject({
-  prompt_tokens: z.number().nullish(),
-  completion_tokens: z.number().nullish(),
-});
-
-// Reasoning: Ollama (since 0.11.1) and OpenRouter send `reasoning`, vLLM and llama.cpp `reasoning_content`.
-const MessageFields = {
-  content: z.string().nullish(),
-  reasoning: z.string().nullish(),
-  reasoning_content: z.string().nullish(),
-  tool_calls: z.array(ToolCallSchema).nullish(),
-};
-
-const ChunkSchema = z.looseObject({
-  choices: z.array(z.looseObject({
-    delta: z.looseObject(MessageFields).nullish(),
-    finish_reason: z.string().nullish(),
-  })).nullish(),
-  usage: UsageSchema.nullish(),
-  error: z.unknown().optional(),
-});
-
-const CompletionSchema = z.looseObject({
-  choices: z.array(z.looseObject({
-    message: z.looseObject(MessageFields).nullish(),
-    finish_reason: z.string().nullish(),
-  })).nullish(),
-  usage: UsageSchema.nullish(),
-  error: z.unknown().optional(),
-});
-
-/**
- * finish_reason → stopReason. A reply with tool calls stopped for them even when the server says "stop"
- * (Ollama did before 0.32.6), as the native client reads it; "content_filter" and others read as "stop".
- */
-export function stopReasonOf(finishReason: string | null | undefined, sawToolCalls: boolean): StopReason {
-  if (finishReason === "length") return "length";
-  if (sawToolCalls || finishReason === "tool_calls" || finishReason === "function_call") return "tool_calls";
-  return "stop";
-}
-
-function usageOf(usage: z.infer<typeof UsageSchema> | null | undefined): Usage | undefined {
-  if (!usage || typeof usage.prompt_tokens !== "number" || typeof usage.completion_tokens !== "number") {
-    return undefined;
-  }
-  return { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
-}
 
 function serviceName(request: ChatRequest): string {
   return request.provider.id === "ollama" ? "Ollama" : request.provider.id;
 }
-
 
 /** Headers: the provider's own, plus `Authorization: Bearer` when an apiKey is set and none was given. */
 function headersFor(request: ChatRequest): Record<string, string> {
@@ -111,35 +52,6 @@ async function openAiHttpError(response: Response, url: URL, service: string): P
   });
 }
 
-function errorInBody(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  return errorMessageFromBody(JSON.stringify({ error: value })) ?? snippet(JSON.stringify(value));
-}
-
-/** Counts time to the first output and builds `done`'s timings. */
-function clock(context: ChatContext) {
-  const now = context.http.now;
-  const started = now();
-  let first: number | undefined;
-  return {
-    output(): void {
-      first ??= now();
-    },
-    timings(usage: Usage | undefined): Timings {
-      const end = now();
-      const timings: Timings = { totalMs: end - started };
-      if (first !== undefined) {
-        timings.firstTokenMs = first - started;
-        const generation = (end - first) / 1000;
-        if (usage !== undefined && usage.outputTokens > 0 && generation > 0) {
-          timings.tokensPerSecond = usage.outputTokens / generation;
-        }
-      }
-      return timings;
-    },
-  };
-}
-
 /** Sends the request; a non-2xx answer is thrown as {@link openAiHttpError} reads it. */
 async function post(request: ChatRequest, context: ChatContext, url: URL, body: Record<string, unknown>) {
   const service = serviceName(request);
@@ -174,7 +86,7 @@ export const openAiClient: ChatClient = async function* (request, context) {
   const url = new URL(`${request.provider.baseUrl.replace(/\/+$/, "")}/chat/completions`);
   const describe = () => `${service} at ${url.origin}`;
   const stream = request.stream && request.model.params.streaming !== false;
-  const time = clock(context);
+  const time = startClock(context.http.now);
   const body = openAiBody(request, stream);
   let response: Response;
   try {
@@ -195,135 +107,3 @@ export const openAiClient: ChatClient = async function* (request, context) {
   if (stream) yield* streamEvents(reply, describe, time);
   else yield* completionEvents(reply, describe, time);
 };
-
-async function* streamEvents(
-  body: ReadableStream<Uint8Array>,
-  describe: () => string,
-  time: ReturnType<typeof clock>,
-): AsyncGenerator<ChatEvent, void, undefined> {
-  const calls = new ToolCallBuffer();
-  let finish: string | undefined;
-  let usage: Usage | undefined;
-  let sawDone = false;
-  for await (const message of sseMessages(body, describe)) {
-    if (message.data === "[DONE]") {
-      sawDone = true;
-      break;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(message.data);
-    } catch (error) {
-      throw new OclawError(
-        "E_STREAM",
-        `${describe()} sent an event that is not JSON: ${snippet(message.data)}`,
-        {
-          cause: error,
-        },
-      );
-    }
-    const parsed = ChunkSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new OclawError("E_STREAM", `${describe()} sent an unexpected chunk: ${snippet(message.data)}`, {
-        cause: parsed.error,
-      });
-    }
-    const chunk = parsed.data;
-    const failure = message.event === "error" ? errorInBody(chunk.error ?? json) : errorInBody(chunk.error);
-    if (failure !== undefined) {
-      throw new OclawError("E_STREAM", `${describe()} failed mid-stream: ${failure}`);
-    }
-    usage = usageOf(chunk.usage) ?? usage;
-    const choice = chunk.choices?.[0];
-    if (choice === undefined) continue;
-    const delta = choice.delta;
-    const thinking = delta?.reasoning ?? delta?.reasoning_content;
-    if (thinking) {
-      time.output();
-      yield { type: "thinking", text: thinking };
-    }
-    if (delta?.content) {
-      time.output();
-      yield { type: "text", text: delta.content };
-    }
-    for (const call of delta?.tool_calls ?? []) calls.add(call as ToolCallDelta);
-    if (choice.finish_reason) {
-      finish = choice.finish_reason;
-      // Calls are complete once the server says why it stopped (the usage chunk may still follow).
-      yield* takeCalls(calls, describe, time);
-    }
-  }
-  if (!sawDone) {
-    throw new OclawError("E_STREAM", `${describe()} ended the stream without [DONE]`, {
-      hint: "The server may have failed mid-generation; check its log",
-    });
-  }
-  yield* takeCalls(calls, describe, time);
-  yield {
-    type: "done",
-    stopReason: stopReasonOf(finish, calls.taken > 0),
-    ...(usage ? { usage } : {}),
-    timings: time.timings(usage),
-  };
-}
-
-function* takeCalls(
-  calls: ToolCallBuffer,
-  describe: () => string,
-  time: ReturnType<typeof clock>,
-): Generator<ChatEvent, void, undefined> {
-  if (!calls.pending) return;
-  for (const call of calls.take(describe)) {
-    time.output();
-    yield { type: "tool_call", ...call };
-  }
-}
-
-async function* completionEvents(
-  body: ReadableStream<Uint8Array>,
-  describe: () => string,
-  time: ReturnType<typeof clock>,
-): AsyncGenerator<ChatEvent, void, undefined> {
-  const text = await new Response(body).text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new OclawError("E_STREAM", `${describe()} sent an answer that is not JSON: ${snippet(text)}`, {
-      cause: error,
-    });
-  }
-  const parsed = CompletionSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new OclawError("E_STREAM", `${describe()} sent an unexpected answer: ${snippet(text)}`, {
-      cause: parsed.error,
-    });
-  }
-  const failure = errorInBody(parsed.data.error);
-  if (failure !== undefined) throw new OclawError("E_STREAM", `${describe()} failed: ${failure}`);
-  const choice = parsed.data.choices?.[0];
-  if (choice === undefined) throw new OclawError("E_STREAM", `${describe()} sent an answer without choices`);
-  const message = choice.message;
-  const usage = usageOf(parsed.data.usage);
-  const thinking = message?.reasoning ?? message?.reasoning_content;
-  if (thinking) {
-    time.output();
-    yield { type: "thinking", text: thinking };
-  }
-  if (message?.content) {
-    time.output();
-    yield { type: "text", text: message.content };
-  }
-  const calls = new ToolCallBuffer();
-  // A non-streamed answer lists whole calls, often without an index: their position is one.
-  for (const [index, call] of (message?.tool_calls ?? []).entries()) {
-    calls.add({ ...call, index } as ToolCallDelta);
-  }
-  yield* takeCalls(calls, describe, time);
-  yield {
-    type: "done",
-    stopReason: stopReasonOf(choice.finish_reason, calls.taken > 0),
-    ...(usage ? { usage } : {}),
-    timings: time.timings(usage),
-  };
-}

@@ -2,24 +2,35 @@
  * Server-sent events from a response body, through eventsource-parser: decode UTF-8 as a stream (a
  * character split across chunks stays whole), parse events, fail on anything that is not SSE.
  */
-import { EventSourceParserStream } from "eventsource-parser/stream";
+import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { errorMessageFromBody } from "../http.ts";
 import { OclawError } from "../errors.ts";
 import { snippet } from "./ndjson.ts";
 
 /** One parsed SSE event. */
-export interface SseMessage {
-  event?: string | undefined;
-  data: string;
-}
+export type SseMessage = EventSourceMessage;
 
 /** Largest event oclaw buffers (a runaway server cannot eat the memory). */
 export const MAX_SSE_EVENT_CHARS = 8 * 1024 * 1024;
 
+/** A parse problem, kept in order with the events before it (those still reach the caller). */
+type Item = { message: SseMessage } | { problem: OclawError };
+
+function parseProblem(error: Error, describe: () => string): OclawError {
+  const line = (error as { line?: string }).line ?? "";
+  const message = errorMessageFromBody(line);
+  if (message !== undefined) {
+    return new OclawError("E_STREAM", `${describe()} failed mid-stream: ${message}`, { cause: error });
+  }
+  return new OclawError("E_STREAM", `${describe()} sent a line that is not SSE: ${snippet(line || error.message)}`, {
+    cause: error,
+  });
+}
 
 /**
- * Yields the events of an SSE body. A line that is not SSE fails the stream with E_STREAM: Ollama writes
- * a mid-stream failure as a bare `{"error":{...}}` line, whose message becomes the error's.
+ * Yields the events of an SSE body. A line that is not SSE fails the stream with E_STREAM after the
+ * events before it: Ollama writes a mid-stream failure as a bare `{"error":{...}}` line, whose message
+ * becomes the error's.
  * @throws OclawError E_STREAM for non-SSE input or an event over {@link MAX_SSE_EVENT_CHARS}; the body's
  *   own errors (E_TIMEOUT, E_ABORTED ...) as they come.
  */
@@ -27,38 +38,41 @@ export async function* sseMessages(
   body: ReadableStream<Uint8Array>,
   describe: () => string,
 ): AsyncGenerator<SseMessage, void, undefined> {
-  let problem: OclawError | undefined;
-  const events = body
+  let parser: ReturnType<typeof createParser> | undefined;
+  // After a problem the parser is done (a buffer overflow terminates it); the caller throws on the problem.
+  let failed = false;
+  const items = body
     .pipeThrough(new TextDecoderStream())
     .pipeThrough(
-      new EventSourceParserStream({
-        maxBufferSize: MAX_SSE_EVENT_CHARS,
-        onError: (error) => {
-          const line = (error as { line?: string }).line ?? "";
-          const message = errorMessageFromBody(line);
-          problem ??= message !== undefined
-            ? new OclawError("E_STREAM", `${describe()} failed mid-stream: ${message}`, { cause: error })
-            : new OclawError(
-              "E_STREAM",
-              `${describe()} sent a line that is not SSE: ${snippet(line || error.message)}`,
-              {
-                cause: error,
-              },
-            );
+      new TransformStream<string, Item>({
+        start(controller) {
+          parser = createParser({
+            onEvent: (message) => controller.enqueue({ message }),
+            onError: (error) => {
+              failed = true;
+              controller.enqueue({ problem: parseProblem(error, describe) });
+            },
+            maxBufferSize: MAX_SSE_EVENT_CHARS,
+          });
+        },
+        transform(text) {
+          if (!failed) parser!.feed(text);
+        },
+        flush() {
+          // A last event without its blank line (`data: [DONE]` at the very end) still counts.
+          if (!failed) parser!.feed("\n\n");
         },
       }),
     );
   try {
-    for await (const message of events) {
-      if (problem !== undefined) break;
-      yield message;
+    for await (const item of items) {
+      if ("problem" in item) throw item.problem;
+      yield item.message;
     }
   } catch (error) {
     if (error instanceof OclawError) throw error;
-    throw problem ??
-      new OclawError("E_STREAM", `${describe()}: ${(error as Error)?.message ?? String(error)}`, {
-        cause: error,
-      });
+    throw new OclawError("E_STREAM", `${describe()}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
-  if (problem !== undefined) throw problem;
 }

@@ -47,8 +47,9 @@ export class ToolCallBuffer {
     const args = delta.function?.arguments;
     const indexed = typeof delta.index === "number";
     let call = indexed ? this.#byIndex.get(delta.index as number) : this.#calls.at(-1);
-    // A new id where another call was is a new call: Ollama before 0.12.6 sent index 0 for every call.
-    if (call === undefined || (id && call.id !== undefined && call.id !== id)) {
+    // Where another call was, a new id, or a name after complete arguments, starts a new call: older
+    // servers send index 0 (or none) for every whole call.
+    if (call === undefined || (id && call.id !== undefined && call.id !== id) || (name && complete(call))) {
       call = { id: undefined, name: "", args: "", object: undefined };
       this.#calls.push(call);
     }
@@ -83,6 +84,18 @@ export class ToolCallBuffer {
       }
       return { id: call.id ?? randomId(), name: call.name, arguments: parseArguments(call, describe) };
     });
+  }
+}
+
+/** True when a call already has its name and a whole JSON value as arguments. */
+function complete(call: Pending): boolean {
+  if (call.name === "") return false;
+  if (call.object !== undefined) return true;
+  try {
+    JSON.parse(call.args);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,0 +1,237 @@
+/**
+ * OpenAI-compatible answers (an SSE stream of chunks, or one chat.completion object) turned into
+ * {@link ChatEvent}s: reasoning, text, tool calls once complete, and `done` with stopReason and usage.
+ */
+import { z } from "zod";
+import { OclawError } from "../errors.ts";
+import { errorMessageFromBody } from "../http.ts";
+import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
+import { snippet } from "./ndjson.ts";
+import { sseMessages } from "./sse.ts";
+import { ToolCallBuffer, type ToolCallDelta } from "./tool-calls.ts";
+
+const ToolCallSchema = z.looseObject({
+  index: z.number().nullish(),
+  id: z.string().nullish(),
+  function: z.looseObject({ name: z.string().nullish(), arguments: z.unknown() }).nullish(),
+});
+
+const UsageSchema = z.looseObject({
+  prompt_tokens: z.number().nullish(),
+  completion_tokens: z.number().nullish(),
+});
+
+// Reasoning: Ollama (since 0.11.1) and OpenRouter send `reasoning`, vLLM and llama.cpp `reasoning_content`.
+const MessageFields = {
+  content: z.string().nullish(),
+  reasoning: z.string().nullish(),
+  reasoning_content: z.string().nullish(),
+  tool_calls: z.array(ToolCallSchema).nullish(),
+};
+
+const ChunkSchema = z.looseObject({
+  choices: z.array(z.looseObject({
+    delta: z.looseObject(MessageFields).nullish(),
+    finish_reason: z.string().nullish(),
+  })).nullish(),
+  usage: UsageSchema.nullish(),
+  error: z.unknown().optional(),
+});
+
+const CompletionSchema = z.looseObject({
+  choices: z.array(z.looseObject({
+    message: z.looseObject(MessageFields).nullish(),
+    finish_reason: z.string().nullish(),
+  })).nullish(),
+  usage: UsageSchema.nullish(),
+  error: z.unknown().optional(),
+});
+
+/**
+ * finish_reason → stopReason. A reply with tool calls stopped for them even when the server says "stop"
+ * (Ollama did before 0.32.6), as the native client reads it; "content_filter" and others read as "stop".
+ */
+export function stopReasonOf(finishReason: string | null | undefined, sawToolCalls: boolean): StopReason {
+  if (finishReason === "length") return "length";
+  if (sawToolCalls || finishReason === "tool_calls" || finishReason === "function_call") return "tool_calls";
+  return "stop";
+}
+
+function usageOf(usage: z.infer<typeof UsageSchema> | null | undefined): Usage | undefined {
+  if (!usage || typeof usage.prompt_tokens !== "number" || typeof usage.completion_tokens !== "number") {
+    return undefined;
+  }
+  return { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens };
+}
+
+function errorInBody(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return errorMessageFromBody(JSON.stringify({ error: value })) ?? snippet(JSON.stringify(value));
+}
+
+/** Measures time to the first output and builds `done`'s timings. */
+export type Clock = ReturnType<typeof startClock>;
+
+/** Starts the clock of one request (`now` in ms, monotonic). */
+export function startClock(now: () => number) {
+  const started = now();
+  let first: number | undefined;
+  return {
+    output(): void {
+      first ??= now();
+    },
+    timings(usage: Usage | undefined): Timings {
+      const end = now();
+      const timings: Timings = { totalMs: end - started };
+      if (first !== undefined) {
+        timings.firstTokenMs = first - started;
+        const generation = (end - first) / 1000;
+        if (usage !== undefined && usage.outputTokens > 0 && generation > 0) {
+          timings.tokensPerSecond = usage.outputTokens / generation;
+        }
+      }
+      return timings;
+    },
+  };
+}
+
+/**
+ * The events of an SSE reply. Tool calls are yielded once the server gave a finish_reason (or at the end).
+ * @throws OclawError E_STREAM for a chunk that is not JSON, an error chunk or line, a stream without
+ *   `[DONE]`, or tool call arguments that are not a JSON object
+ */
+export async function* streamEvents(
+  body: ReadableStream<Uint8Array>,
+  describe: () => string,
+  time: Clock,
+): AsyncGenerator<ChatEvent, void, undefined> {
+  const calls = new ToolCallBuffer();
+  let finish: string | undefined;
+  let usage: Usage | undefined;
+  let sawDone = false;
+  for await (const message of sseMessages(body, describe)) {
+    if (message.data === "[DONE]") {
+      sawDone = true;
+      break;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(message.data);
+    } catch (error) {
+      throw new OclawError(
+        "E_STREAM",
+        `${describe()} sent an event that is not JSON: ${snippet(message.data)}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const parsed = ChunkSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new OclawError("E_STREAM", `${describe()} sent an unexpected chunk: ${snippet(message.data)}`, {
+        cause: parsed.error,
+      });
+    }
+    const chunk = parsed.data;
+    const failure = message.event === "error" ? errorInBody(chunk.error ?? json) : errorInBody(chunk.error);
+    if (failure !== undefined) {
+      throw new OclawError("E_STREAM", `${describe()} failed mid-stream: ${failure}`);
+    }
+    usage = usageOf(chunk.usage) ?? usage;
+    const choice = chunk.choices?.[0];
+    if (choice === undefined) continue;
+    const delta = choice.delta;
+    const thinking = delta?.reasoning ?? delta?.reasoning_content;
+    if (thinking) {
+      time.output();
+      yield { type: "thinking", text: thinking };
+    }
+    if (delta?.content) {
+      time.output();
+      yield { type: "text", text: delta.content };
+    }
+    for (const call of delta?.tool_calls ?? []) calls.add(call as ToolCallDelta);
+    if (choice.finish_reason) {
+      finish = choice.finish_reason;
+      // Calls are complete once the server says why it stopped (the usage chunk may still follow).
+      yield* takeCalls(calls, describe, time);
+    }
+  }
+  if (!sawDone) {
+    throw new OclawError("E_STREAM", `${describe()} ended the stream without [DONE]`, {
+      hint: "The server may have failed mid-generation; check its log",
+    });
+  }
+  yield* takeCalls(calls, describe, time);
+  yield {
+    type: "done",
+    stopReason: stopReasonOf(finish, calls.taken > 0),
+    ...(usage ? { usage } : {}),
+    timings: time.timings(usage),
+  };
+}
+
+function* takeCalls(
+  calls: ToolCallBuffer,
+  describe: () => string,
+  time: Clock,
+): Generator<ChatEvent, void, undefined> {
+  if (!calls.pending) return;
+  for (const call of calls.take(describe)) {
+    time.output();
+    yield { type: "tool_call", ...call };
+  }
+}
+
+/**
+ * The events of a non-streamed answer, all at once.
+ * @throws OclawError E_STREAM for an answer that is not a chat completion
+ */
+export async function* completionEvents(
+  body: ReadableStream<Uint8Array>,
+  describe: () => string,
+  time: Clock,
+): AsyncGenerator<ChatEvent, void, undefined> {
+  const text = await new Response(body).text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new OclawError("E_STREAM", `${describe()} sent an answer that is not JSON: ${snippet(text)}`, {
+      cause: error,
+    });
+  }
+  const parsed = CompletionSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new OclawError("E_STREAM", `${describe()} sent an unexpected answer: ${snippet(text)}`, {
+      cause: parsed.error,
+    });
+  }
+  const failure = errorInBody(parsed.data.error);
+  if (failure !== undefined) throw new OclawError("E_STREAM", `${describe()} failed: ${failure}`);
+  const choice = parsed.data.choices?.[0];
+  if (choice === undefined) throw new OclawError("E_STREAM", `${describe()} sent an answer without choices`);
+  const message = choice.message;
+  const usage = usageOf(parsed.data.usage);
+  const thinking = message?.reasoning ?? message?.reasoning_content;
+  if (thinking) {
+    time.output();
+    yield { type: "thinking", text: thinking };
+  }
+  if (message?.content) {
+    time.output();
+    yield { type: "text", text: message.content };
+  }
+  const calls = new ToolCallBuffer();
+  // A non-streamed answer lists whole calls, often without an index: their position is one.
+  for (const [index, call] of (message?.tool_calls ?? []).entries()) {
+    calls.add({ ...call, index } as ToolCallDelta);
+  }
+  yield* takeCalls(calls, describe, time);
+  yield {
+    type: "done",
+    stopReason: stopReasonOf(choice.finish_reason, calls.taken > 0),
+    ...(usage ? { usage } : {}),
+    timings: time.timings(usage),
+  };
+}
