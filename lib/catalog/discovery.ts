@@ -121,9 +121,13 @@ export function describeNoTools(reason: NoToolsReason): string {
  * `GET /api/tags`: the models on the server.
  * @throws OclawError when the server cannot be reached or answers wrongly
  */
-export async function listTags(provider: Provider, http: HttpContext, tuning: RequestTuning = {}): Promise<Tag[]> {
+export async function listTags(
+  provider: Provider,
+  http: HttpContext,
+  tuning?: RequestTuning | AbortSignal,
+): Promise<Tag[]> {
   const tags = await fetchJson(http, `${provider.baseUrl}/api/tags`, TagsSchema, {
-    ...tuning,
+    ...asTuning(tuning),
     timeoutMs: catalogTimeoutMs(provider),
     headers: providerHeaders(provider),
   });
@@ -134,10 +138,15 @@ export async function listTags(provider: Provider, http: HttpContext, tuning: Re
  * `POST /api/show` for one model.
  * @throws OclawError E_MODEL_NOT_FOUND when the server does not have it, and transport errors
  */
-export function showModel(provider: Provider, http: HttpContext, name: string, tuning: RequestTuning = {}): Promise<Show> {
+export function showModel(
+  provider: Provider,
+  http: HttpContext,
+  name: string,
+  tuning?: RequestTuning | AbortSignal,
+): Promise<Show> {
   return fetchJson(http, `${provider.baseUrl}/api/show`, ShowSchema, {
     json: { model: name },
-    ...tuning,
+    ...asTuning(tuning),
     timeoutMs: catalogTimeoutMs(provider),
     headers: providerHeaders(provider),
   });
@@ -185,6 +194,11 @@ export async function discoverModels(
   });
   await cache.save(new Set(tags.map((t) => t.name)));
   return { models: slots.filter((m): m is DiscoveredModel => m !== undefined), failures };
+}
+
+// A bare signal is accepted too (the first form of this API, which doctor uses).
+function asTuning(tuning: RequestTuning | AbortSignal | undefined): RequestTuning {
+  return tuning instanceof AbortSignal ? { signal: tuning } : tuning ?? {};
 }
 
 function tuning(options: RequestTuning): RequestTuning {
