@@ -4,7 +4,8 @@
  * issue 7, and rewrites the generated part of BENCHMARKS.md. Parts that are not built yet are reported as
  * "not available yet". Builds dist/oclaw first.
  *
- *   bun scripts/bench.ts [--quick] [--only streaming,first-token,startup,discovery,memory] [--no-build] [--no-write]
+ *   bun scripts/bench.ts [--quick] [--only streaming,first-token,startup,discovery,memory,profile] [--profile]
+ *                        [--no-build] [--no-write]
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -16,6 +17,7 @@ import { discoverySection } from "./bench/discovery.ts";
 import { firstTokenSection } from "./bench/first-token.ts";
 import { describeMachine } from "./bench/machine.ts";
 import { memorySection } from "./bench/memory.ts";
+import { profileSection } from "./bench/profile.ts";
 import { renderResults, targetTable, writeResults } from "./bench/report.ts";
 import { startupSection } from "./bench/startup.ts";
 import { streamingSection } from "./bench/streaming.ts";
@@ -27,14 +29,17 @@ const SECTIONS: Record<string, { title: string; run: (ctx: BenchContext) => Prom
   startup: { title: "3. Start-up", run: startupSection },
   discovery: { title: "4. Discovery: 200 models, 50 ms per /api/show", run: discoverySection },
   memory: { title: "5. Memory: peak RSS, 200k vs 2M tokens", run: memorySection },
+  profile: { title: "Profile: where oclaw's time goes", run: profileSection },
 };
+/** Sections a plain run does; `profile` only with --profile or --only profile. */
+const DEFAULT = ["streaming", "first-token", "startup", "discovery", "memory"];
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const onlyArg = args.find((a) => a.startsWith("--only"));
 const only = onlyArg
   ? (onlyArg.includes("=") ? onlyArg.slice(onlyArg.indexOf("=") + 1) : args[args.indexOf(onlyArg) + 1] ?? "").split(",")
-  : Object.keys(SECTIONS);
+  : [...DEFAULT, ...(args.includes("--profile") ? ["profile"] : [])];
 for (const name of only) {
   if (!SECTIONS[name]) {
     process.stderr.write(`bench: unknown section '${name}' (one of ${Object.keys(SECTIONS).join(", ")})\n`);
@@ -42,13 +47,14 @@ for (const name of only) {
   }
 }
 if (flag("--help") || flag("-h")) {
-  process.stdout.write(`usage: bun scripts/bench.ts [--quick] [--only ${Object.keys(SECTIONS).join(",")}] [--no-build] [--no-write]\n`);
+  process.stdout.write(`usage: bun scripts/bench.ts [--quick] [--only ${Object.keys(SECTIONS).join(",")}] [--profile] [--no-build] [--no-write]\n`);
   process.exit(0);
 }
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const quick = flag("--quick");
 const started = performance.now();
+const loadBefore = os.loadavg()[0] ?? NaN;
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
 if (!flag("--no-build")) {
@@ -93,7 +99,7 @@ const commit = (() => {
     return "unknown";
   }
 })();
-const info = { date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC", commit, quick, durationS: (performance.now() - started) / 1000 };
+const info = { date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC", commit, quick, durationS: (performance.now() - started) / 1000, load: [loadBefore, os.loadavg()[0] ?? NaN] as [number, number] };
 const machine = await describeMachine(root, ctx.bin);
 const results = renderResults(info, machine, sections);
 

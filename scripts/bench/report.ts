@@ -16,6 +16,8 @@ export interface RunInfo {
   commit: string;
   quick: boolean;
   durationS: number;
+  /** 1-minute load average before and after the run: other work on the machine skews every number. */
+  load: [number, number];
 }
 
 function verdict(t: Target): string {
@@ -48,6 +50,8 @@ export function renderResults(info: RunInfo, machine: Machine, sections: Section
     "",
     "Everything runs on this one machine over loopback: the fake server is a separate Bun process that competes",
     "with the program measured for the same cores, as a model server on a small VPS would.",
+    `Load average (1 min) before / after the run: ${info.load[0].toFixed(2)} / ${info.load[1].toFixed(2)}` +
+      (Math.max(...info.load) > 0.7 ? " — the machine was busy with other work, so the spreads are wide." : "."),
     "",
     "### Targets (issue 7)",
     "",
