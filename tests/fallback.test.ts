@@ -12,6 +12,7 @@ import { exitCodeFor, OclawError } from "../lib/errors.ts";
 import { httpContext } from "../lib/http.ts";
 import { type Lookup, memoryIo } from "../lib/io.ts";
 import { createLogger } from "../lib/log.ts";
+import { startFakeOllama } from "./support/fake-ollama.ts";
 
 /** Every request any test server received, in order: "<server name> <path>". */
 type Log = string[];
@@ -528,5 +529,42 @@ test("a user abort stops the chain: no fallback, E_ABORTED", async () => {
     assert.equal(events.some((e) => e.type === "fallback"), false);
   } finally {
     await close();
+  }
+});
+
+test("a reader that stops after the first text (stdout closed) aborts the request: the server sees the disconnect", async () => {
+  const server = await startFakeOllama({
+    tokenDelayMs: 20,
+    replies: { "*": { content: "one two three four five six" } },
+  });
+  try {
+    const io = memoryIo();
+    const log = createLogger(io.stderr, false);
+    const http = httpContext(io, log);
+    const target: Target = { ref: "ollama/qwen3:8b", api: "ollama", baseUrl: server.url };
+    const run = runWithFallback(
+      [{ ref: target.ref, provider: "ollama", api: "ollama" }],
+      (_c, signal) =>
+        ollamaChat(
+          {
+            provider: provider(target),
+            model: catalogModel(target),
+            messages: [{ role: "user", content: "hi" }],
+            stream: true,
+          },
+          { http, signal, timeouts: {} },
+        ),
+      { signal: new AbortController().signal, log },
+    );
+    const seen: RunEvent[] = [];
+    for await (const event of run) {
+      seen.push(event);
+      if (event.type === "text") break;
+    }
+    await server.waitForDisconnect();
+    assert.equal(server.disconnects, 1);
+    assert.deepEqual(seen.map((e) => e.type), ["start", "text"]);
+  } finally {
+    await server.close();
   }
 });

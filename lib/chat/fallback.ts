@@ -118,7 +118,7 @@ export function allFailedError(failures: Array<{ ref: string; error: OclawError 
  * Runs the candidates in order through `attempt` and yields one run's events: `start` per attempted
  * candidate, every client event, a `fallback` event ({from, to, error}) per move to the next candidate,
  * and `done` with `model` = the ref that answered. The caller renders `fallback` events (stderr line in
- * text mode, a JSON line with `--json`); this function only logs them with `-v`.
+ * text mode, a JSON line with `--json`); this function does not print them (`-v` logs only its DNS retries).
  *
  * Rules: a candidate is left for the next only when it failed before any reply output (text, thinking,
  * tool call) and {@link canFallBack} says so. A transient DNS failure (EAI_AGAIN) is first retried on
@@ -196,7 +196,6 @@ export async function* runWithFallback(
       to: next.ref,
       error: eventError(failure),
     };
-    log.debug(`falling back from ${candidate.ref} to ${next.ref}: ${failure.message}`);
     options.onFallback?.(event);
     yield event;
   }
