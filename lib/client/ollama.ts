@@ -14,24 +14,14 @@ import type { ChatClient, ChatContext, ChatRequest, Message } from "./request.ts
 const NOT_OPTIONS = new Set(["streaming", "keep_alive", "think"]);
 
 /**
- * The `num_ctx` to send: `params.num_ctx`, else the `contextWindow` of a model entry written in the config.
- * A discovered model's contextWindow is its trained maximum (often 128k+); asking for that on a small host
- * fails with out-of-memory, so discovered models get the server's default unless params say otherwise.
+ * Ollama `options` from the model's params: every param but oclaw's own (`streaming`, `keep_alive`, `think`).
+ * `num_ctx` is sent only when params set it (chat folds an explicitly configured contextWindow into params).
  */
-export function numCtxFor(model: ChatRequest["model"]): number | undefined {
-  const fromParams = model.params.num_ctx;
-  if (typeof fromParams === "number" && fromParams > 0) return fromParams;
-  return model.source === "configured" && model.contextWindow > 0 ? model.contextWindow : undefined;
-}
-
-/** Ollama `options` from the model's params: every param but oclaw's own, plus `num_ctx` (see {@link numCtxFor}). */
 export function ollamaOptions(model: ChatRequest["model"]): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(model.params)) {
     if (!NOT_OPTIONS.has(key) && value !== undefined) options[key] = value;
   }
-  const numCtx = numCtxFor(model);
-  if (numCtx !== undefined) options.num_ctx = numCtx;
   return options;
 }
 
@@ -208,15 +198,13 @@ function requestHeaders(request: ChatRequest): Record<string, string> {
 }
 
 async function post(request: ChatRequest, context: ChatContext, body: Record<string, unknown>): Promise<Response> {
-  const headersMs = request.provider.timeoutSeconds !== undefined
-    ? request.provider.timeoutSeconds * 1000
-    : context.timeouts.headersMs;
+  const { connectMs, headersMs } = context.timeouts;
   return await httpRequest(context.http, `${request.provider.baseUrl}/api/chat`, {
     method: "POST",
     json: body,
     headers: requestHeaders(request),
     signal: context.signal,
-    ...(context.timeouts.connectMs === undefined ? {} : { connectTimeoutMs: context.timeouts.connectMs }),
+    ...(connectMs === undefined ? {} : { connectTimeoutMs: connectMs }),
     ...(headersMs === undefined ? {} : { headersTimeoutMs: headersMs }),
   });
 }

@@ -1,0 +1,358 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { CatalogModel, Provider } from "../lib/catalog/types.ts";
+import type { ChatEvent } from "../lib/client/events.ts";
+import { ndjsonValues } from "../lib/client/ndjson.ts";
+import { ollamaChat, ollamaEvents } from "../lib/client/ollama.ts";
+import type { ChatRequest, ChatTimeouts } from "../lib/client/request.ts";
+import { OclawError } from "../lib/errors.ts";
+import { httpContext } from "../lib/http.ts";
+import { memoryIo } from "../lib/io.ts";
+import { createLogger } from "../lib/log.ts";
+import { type FakeOllama, type Reply, startFakeOllama } from "./support/fake-ollama.ts";
+import { RECORDED } from "./fixtures/ollama-chat-recorded.ts";
+
+function provider(url: string, extra: Partial<Provider> = {}): Provider {
+  return {
+    id: "ollama",
+    api: "ollama",
+    baseUrl: url,
+    headers: {},
+    models: [],
+    discover: true,
+    enabledBy: "env",
+    baseUrlSource: "config",
+    ...extra,
+  };
+}
+
+function model(id: string, params: Record<string, unknown> = {}): CatalogModel {
+  return {
+    id,
+    name: id,
+    reasoning: false,
+    input: ["text"],
+    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    contextWindow: 40960,
+    maxTokens: 409600,
+    params,
+    ref: `ollama/${id}`,
+    provider: "ollama",
+    api: "ollama",
+    tools: true,
+    source: "discovered",
+    tags: [],
+  };
+}
+
+function chatRequest(url: string, id: string, extra: Partial<ChatRequest> = {}): ChatRequest {
+  return {
+    provider: provider(url),
+    model: model(id),
+    messages: [{ role: "user", content: "Hi" }],
+    stream: true,
+    ...extra,
+  };
+}
+
+interface Run {
+  events: ChatEvent[];
+  error?: OclawError;
+  log: string;
+}
+
+async function chat(
+  request: ChatRequest,
+  options: { timeouts?: ChatTimeouts; signal?: AbortSignal; verbose?: boolean } = {},
+): Promise<Run> {
+  const io = memoryIo();
+  const http = httpContext(io, createLogger(io.stderr, options.verbose ?? false));
+  const events: ChatEvent[] = [];
+  const signal = options.signal ?? new AbortController().signal;
+  try {
+    for await (const event of ollamaChat(request, { http, signal, timeouts: options.timeouts ?? {} })) events.push(event);
+  } catch (error) {
+    assert.ok(error instanceof OclawError, `expected OclawError, got ${error}`);
+    return { events, error, log: io.stderr.text() };
+  }
+  return { events, log: io.stderr.text() };
+}
+
+async function withServer(options: Parameters<typeof startFakeOllama>[0], body: (s: FakeOllama) => Promise<void>) {
+  const server = await startFakeOllama(options);
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
+}
+
+const kinds = (events: ChatEvent[]) => events.map((e) => e.type);
+const textOf = (events: ChatEvent[], type: "text" | "thinking" = "text") =>
+  events.map((e) => (e.type === type ? e.text : "")).join("");
+const callsOf = (events: ChatEvent[]) =>
+  events.flatMap((e) => (e.type === "tool_call" ? [{ id: e.id, name: e.name, arguments: e.arguments }] : []));
+const doneOf = (events: ChatEvent[]) => {
+  const done = events.at(-1);
+  assert.equal(done?.type, "done");
+  return done as Extract<ChatEvent, { type: "done" }>;
+};
+
+test("the request: model id without prefix, messages, tools, think, format, options from params, keep_alive", async () => {
+  await withServer({}, async (server) => {
+    const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object" } } }];
+    const request = chatRequest(server.url, "qwen3:8b", {
+      model: model("qwen3:8b", { num_ctx: 16384, temperature: 0.2, keep_alive: "10m", streaming: true, think: "low", seed: 7 }),
+      messages: [{ role: "system", content: "Be brief" }, { role: "user", content: "Weather in Tokyo?" }],
+      tools,
+      think: true,
+      format: { type: "object" },
+    });
+    const run = await chat(request);
+    assert.equal(run.error, undefined);
+    const sent = server.requests.find((r) => r.path === "/api/chat");
+    assert.deepEqual(sent?.body, {
+      model: "qwen3:8b",
+      messages: [{ role: "system", content: "Be brief" }, { role: "user", content: "Weather in Tokyo?" }],
+      stream: true,
+      tools,
+      think: true,
+      format: { type: "object" },
+      options: { num_ctx: 16384, temperature: 0.2, seed: 7 },
+      keep_alive: "10m",
+    });
+    assert.equal(sent?.headers.authorization, undefined, "no key configured → no Authorization");
+  });
+});
+
+test("Authorization is sent only with an apiKey; provider headers always", async () => {
+  await withServer({}, async (server) => {
+    const request = chatRequest(server.url, "qwen3:8b", {
+      provider: provider(server.url, { apiKey: "sk-local-123", headers: { "x-team": "ops" } }),
+    });
+    await chat(request);
+    const sent = server.requests.find((r) => r.path === "/api/chat");
+    assert.equal(sent?.headers.authorization, "Bearer sk-local-123");
+    assert.equal(sent?.headers["x-team"], "ops");
+  });
+});
+
+test("recorded streams give their text, thinking and tool calls; ids are made up when the server sends none", async () => {
+  for (const recorded of RECORDED) {
+    await withServer({ replies: { "*": { raw: { ndjson: recorded.ndjson.split("\n").filter(Boolean) } } } }, async (server) => {
+      const run = await chat(chatRequest(server.url, "qwen3:8b"));
+      assert.equal(run.error, undefined, recorded.name);
+      assert.equal(textOf(run.events), recorded.text, recorded.name);
+      assert.equal(textOf(run.events, "thinking"), recorded.thinking, recorded.name);
+      assert.deepEqual(
+        callsOf(run.events),
+        recorded.toolCalls.map((c, i) => ({ id: c.id ?? `call_${i}`, name: c.name, arguments: c.arguments })),
+        recorded.name,
+      );
+    });
+  }
+});
+
+test("a tool call on the done line is kept, stop reason tool_calls; usage and timings come from the done line", async () => {
+  const reply: Reply = {
+    content: "Let me check.",
+    toolCalls: [{ name: "get_weather", arguments: { city: "Tokyo" }, id: "call_ab12cd34", chunk: "done" }],
+    metrics: {
+      total_duration: 182242375,
+      load_duration: 41295167,
+      prompt_eval_count: 169,
+      prompt_eval_duration: 24573166,
+      eval_count: 15,
+      eval_duration: 115959084,
+    },
+  };
+  await withServer({ replies: { "qwen3:8b": reply } }, async (server) => {
+    const run = await chat(chatRequest(server.url, "qwen3:8b"));
+    assert.equal(run.error, undefined);
+    assert.deepEqual(callsOf(run.events), [{ id: "call_ab12cd34", name: "get_weather", arguments: { city: "Tokyo" } }]);
+    const done = doneOf(run.events);
+    assert.equal(done.stopReason, "tool_calls");
+    assert.deepEqual(done.usage, { inputTokens: 169, outputTokens: 15 });
+    assert.equal(done.timings.totalMs, 182.242375);
+    assert.equal(done.timings.loadMs, 41.295167);
+    assert.equal(done.timings.promptEvalMs, 24.573166);
+    assert.equal(done.timings.evalMs, 115.959084);
+    assert.equal(done.timings.tokensPerSecond?.toFixed(1), "129.4");
+    assert.ok(done.timings.firstTokenMs !== undefined && done.timings.firstTokenMs >= 0);
+  });
+});
+
+test("done_reason length is the stop reason length", async () => {
+  await withServer({ replies: { "*": { content: "Once upon a time", doneReason: "length" } } }, async (server) => {
+    const run = await chat(chatRequest(server.url, "qwen3:8b"));
+    assert.equal(textOf(run.events), "Once upon a time");
+    assert.equal(doneOf(run.events).stopReason, "length");
+  });
+});
+
+test("a mid-stream error line is E_STREAM carrying the server's message, after the text before it", async () => {
+  const reply: Reply = { content: "one two three four", midStreamError: { afterChunks: 2 } };
+  await withServer({ replies: { "*": reply } }, async (server) => {
+    const run = await chat(chatRequest(server.url, "qwen3:8b"));
+    assert.equal(textOf(run.events), "one two");
+    assert.equal(run.error?.code, "E_STREAM");
+    assert.equal(
+      run.error?.message,
+      `Ollama at ${server.url} failed mid-stream: an error was encountered while running the model`,
+    );
+  });
+});
+
+test("a stream that ends (or breaks) before done:true is E_STREAM", async () => {
+  for (const mode of ["end", "destroy"] as const) {
+    // Token gaps as a real generation has them: the drop happens after the reply began.
+    const options = { tokenDelayMs: 30, replies: { "*": { content: "one two three", truncate: { afterChunks: 2, mode } } } };
+    await withServer(options, async (server) => {
+      const run = await chat(chatRequest(server.url, "qwen3:8b"));
+      // A dropped connection may lose the bytes still in flight; a clean end delivers everything.
+      if (mode === "end") assert.equal(textOf(run.events), "one two");
+      else assert.match(textOf(run.events), /^one( two)?$/);
+      assert.equal(run.error?.code, "E_STREAM", mode);
+      assert.match(run.error?.message ?? "", mode === "end" ? /stream ended before done/ : /broke mid-stream|ended before done/);
+      assert.equal(kinds(run.events).includes("done"), false);
+    });
+  }
+});
+
+test("a model that cannot think is asked once more without think, said with -v", async () => {
+  await withServer({ replies: { "*": { content: "Hello" } } }, async (server) => {
+    const run = await chat(chatRequest(server.url, "llama3.2:3b", { think: "high" }), { verbose: true });
+    assert.equal(run.error, undefined);
+    assert.equal(textOf(run.events), "Hello");
+    const chats = server.requests.filter((r) => r.path === "/api/chat");
+    assert.equal(chats.length, 2);
+    assert.equal((chats[0]?.body as Record<string, unknown>).think, "high");
+    assert.equal("think" in (chats[1]?.body as Record<string, unknown>), false);
+    assert.match(run.log, /does not support thinking; retrying without think/);
+  });
+});
+
+test("a slow first byte is not an idle stall: 600 ms before headers with a 200 ms idle timeout succeeds", async () => {
+  await withServer({ headerDelayMs: 600, replies: { "*": { content: "late but fine" } } }, async (server) => {
+    const run = await chat(chatRequest(server.url, "qwen3:8b"), { timeouts: { idleMs: 200 } });
+    assert.equal(run.error, undefined);
+    assert.equal(textOf(run.events), "late but fine");
+  });
+});
+
+test("a stall mid-stream fails with E_TIMEOUT after the idle timeout, and the connection is dropped", async () => {
+  await withServer({ stallAfterChunks: 2, replies: { "*": { content: "one two three four" } } }, async (server) => {
+    const run = await chat(chatRequest(server.url, "qwen3:8b"), { timeouts: { idleMs: 300 } });
+    assert.equal(textOf(run.events), "one two");
+    assert.equal(run.error?.code, "E_TIMEOUT");
+    assert.match(run.error?.message ?? "", /no data for 0\.3 s/);
+    await server.waitForDisconnect();
+  });
+});
+
+test("an abort mid-stream stops with the signal's reason and the server sees the disconnect", async () => {
+  await withServer({ tokenDelayMs: 50, replies: { "*": { content: Array.from({ length: 200 }, (_, i) => `t${i} `) } } }, async (server) => {
+    const controller = new AbortController();
+    const reason = new OclawError("E_ABORTED", "Interrupted");
+    const io = memoryIo();
+    const http = httpContext(io, createLogger(io.stderr, false));
+    let error: unknown;
+    let seen = 0;
+    try {
+      for await (const event of ollamaChat(chatRequest(server.url, "qwen3:8b"), { http, signal: controller.signal, timeouts: {} })) {
+        if (event.type === "text" && ++seen === 2) controller.abort(reason);
+      }
+    } catch (e) {
+      error = e;
+    }
+    assert.equal(error, reason);
+    await server.waitForDisconnect();
+  });
+});
+
+test("stream:false gets the one merged answer with the same events", async () => {
+  const reply: Reply = { thinking: "Hmm", content: "All at once", toolCalls: [{ name: "f", arguments: { a: 1 } }] };
+  await withServer({ replies: { "*": reply } }, async (server) => {
+    const run = await chat(chatRequest(server.url, "qwen3:8b", { stream: false, think: true }));
+    assert.equal(run.error, undefined);
+    assert.equal((server.requests.find((r) => r.path === "/api/chat")?.body as { stream: boolean }).stream, false);
+    assert.equal(textOf(run.events), "All at once");
+    assert.equal(textOf(run.events, "thinking"), "Hmm");
+    assert.equal(callsOf(run.events).length, 1);
+  });
+});
+
+test("an unknown model is E_MODEL_NOT_FOUND with the server's message", async () => {
+  await withServer({}, async (server) => {
+    const run = await chat(chatRequest(server.url, "llama9"));
+    assert.equal(run.error?.code, "E_MODEL_NOT_FOUND");
+    assert.match(run.error?.message ?? "", /model 'llama9' not found/);
+  });
+});
+
+// ---- the parser alone, on recorded bytes split anywhere ----
+
+const encoder = new TextEncoder();
+
+function streamOf(parts: Uint8Array[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    pull(controller) {
+      const part = parts[i++];
+      if (part === undefined) controller.close();
+      else controller.enqueue(part);
+    },
+  });
+}
+
+async function eventsOf(parts: Uint8Array[]): Promise<ChatEvent[]> {
+  const events: ChatEvent[] = [];
+  let t = 0;
+  // A fake clock, so timings are the same however the bytes were split.
+  for await (const e of ollamaEvents(ndjsonValues(streamOf(parts)), "Ollama", () => t++, 0)) events.push(e);
+  return events;
+}
+
+test("any split of a recorded stream into chunks (inside multibyte characters too) yields the same events", async () => {
+  for (const recorded of RECORDED) {
+    const bytes = encoder.encode(recorded.ndjson.replace(/\n/g, "\r\n"));
+    const expected = await eventsOf([bytes]);
+    assert.equal(textOf(expected), recorded.text);
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 60 }), async (cuts) => {
+        const points = [0, ...cuts.sort((a, b) => a - b), bytes.length];
+        const parts = points.slice(1).map((end, i) => bytes.slice(points[i], end));
+        // The clock ticks once per event-producing step, so compare everything but timings.
+        const strip = (events: ChatEvent[]) => events.map((e) => (e.type === "done" ? { ...e, timings: {} } : e));
+        assert.deepEqual(strip(await eventsOf(parts)), strip(expected));
+      }),
+      { numRuns: 200 },
+    );
+  }
+});
+
+test("the same holds over real HTTP with random write sizes", async () => {
+  const recorded = RECORDED[0]!;
+  for (const seed of [1, 2, 3, 4, 5]) {
+    await withServer({
+      chunking: { random: seed, maxBytes: 7 },
+      replies: { "*": { raw: { ndjson: recorded.ndjson.split("\n").filter(Boolean) } } },
+    }, async (server) => {
+      const run = await chat(chatRequest(server.url, "qwen3:8b"));
+      assert.equal(run.error, undefined);
+      assert.equal(textOf(run.events), recorded.text);
+      assert.equal(textOf(run.events, "thinking"), recorded.thinking);
+    });
+  }
+});
+
+test("a line that is JSON but not a chat line is E_STREAM quoting it", async () => {
+  const error = await eventsOf([encoder.encode('{"message":{"content":42},"done":false}\n')]).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof OclawError);
+  assert.equal(error.code, "E_STREAM");
+  assert.match(error.message, /unexpected line: \{"message":\{"content":42\}/);
+});
