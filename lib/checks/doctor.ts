@@ -4,7 +4,6 @@
  */
 import { buildCatalog, type Catalog, defaultCacheDir } from "../catalog/catalog.ts";
 import { listTags } from "../catalog/discovery.ts";
-import { fetchJson, providerHeaders, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
 import type { CatalogModel, ModelSelection, Provider } from "../catalog/types.ts";
 import { locateConfig } from "../config/location.ts";
 import { type ResolvedConfig, resolveConfig } from "../config/resolve.ts";
@@ -13,7 +12,7 @@ import { deadline, type HttpContext, httpContext } from "../http.ts";
 import type { Io } from "../io.ts";
 import type { Logger } from "../log.ts";
 import { configCheck, configErrorCheck, permissionsCheck, providerCheck } from "./config.ts";
-import { contextCheck, cpuCheck } from "./loaded-models.ts";
+import { contextCheck, cpuCheck, loadedModels } from "./loaded-models.ts";
 import { configuredModelsCheck, discoveryCheck, selectionChecks } from "./models.ts";
 import { probeCheck, runProbe } from "./probe.ts";
 import { reachabilityCheck } from "./reachability.ts";
@@ -30,20 +29,10 @@ export interface DoctorOptions {
   signal?: AbortSignal;
 }
 
-/** Time for one status answer (`/api/version`, `/api/ps`, `/api/tags`) once connected. */
+/** Time for one status answer (`/api/version`) once connected. */
 const ANSWER_TIMEOUT_MS = 10_000;
 /** Time for the probe chat; a cold load on a CPU host takes minutes. */
 const PROBE_TIMEOUT_MS = 300_000;
-
-/** `GET /api/ps`: the loaded models. */
-export async function loadedModels(http: HttpContext, provider: Provider, signal?: AbortSignal): Promise<PsEntry[]> {
-  const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, PsSchema, {
-    signal,
-    timeoutMs: ANSWER_TIMEOUT_MS,
-    headers: providerHeaders(provider),
-  });
-  return ps.models;
-}
 
 /** The checks of one reachable Ollama server besides its catalogue: configured models installed, /api/ps. */
 async function ollamaServerChecks(

@@ -4,9 +4,25 @@
  * oclaw expects the model to take.
  */
 import type { CatalogModel, ModelSelection } from "../catalog/types.ts";
-import type { PsEntry } from "../catalog/ollama-api.ts";
+import { fetchJson, providerHeaders, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
+import type { HttpContext } from "../http.ts";
+import type { Provider } from "../catalog/types.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import { check, type CheckResult } from "./types.ts";
+
+/** Time for the `/api/ps` answer once connected. */
+const PS_TIMEOUT_MS = 10_000;
+
+/** `GET /api/ps`: the loaded models. */
+export async function loadedModels(http: HttpContext, provider: Provider, signal?: AbortSignal): Promise<PsEntry[]> {
+  const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, PsSchema, {
+    signal,
+    timeoutMs: PS_TIMEOUT_MS,
+    headers: providerHeaders(provider),
+  });
+  return ps.models;
+}
+
 
 /** Percent of a loaded model held in system memory (run by the CPU), as `ollama ps` computes it. */
 export function cpuPercent(entry: Pick<PsEntry, "size" | "size_vram">): number | undefined {

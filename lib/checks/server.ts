@@ -6,10 +6,11 @@
 import type { Provider } from "../catalog/types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import { abortError, deadline, type HttpContext, httpError, request } from "../http.ts";
+import { providerHeaders } from "../catalog/ollama-api.ts";
 
 /** What asking the server gave. */
 export type ServerProbe =
-  | { ok: true; url: string; version?: string; ms: number }
+  | { ok: true; url: string; version?: string; modelIds?: string[]; ms: number }
   | { ok: false; url: string; error: OclawError; ms: number; notOllama?: boolean };
 
 /** Time limits for the probe. */
@@ -28,12 +29,6 @@ function snippet(text: string): string {
   return JSON.stringify(flat.length > 60 ? `${flat.slice(0, 60)}...` : flat);
 }
 
-function providerHeaders(provider: Provider): Record<string, string> {
-  const headers: Record<string, string> = { ...provider.headers };
-  if (provider.apiKey !== undefined) headers.authorization = `Bearer ${provider.apiKey}`;
-  return headers;
-}
-
 function notTheServer(provider: Provider, url: URL, what: string, status: number): OclawError {
   const service = provider.api === "ollama" ? "Ollama" : "an OpenAI-compatible server";
   return new OclawError("E_HTTP", `${url.origin} is not ${service}: GET ${url.pathname} answered ${what}`, {
@@ -42,8 +37,11 @@ function notTheServer(provider: Provider, url: URL, what: string, status: number
   });
 }
 
-/** Reads the version answer: JSON with a string `version` (Ollama) or a model list (OpenAI-compatible). */
-function readIdentity(provider: Provider, url: URL, status: number, text: string): string | OclawError | undefined {
+/**
+ * Reads the identity answer: JSON with a string `version` (Ollama), or a model list (OpenAI-compatible:
+ * its ids, `data: null` when empty).
+ */
+function readIdentity(provider: Provider, url: URL, status: number, text: string): string | string[] | OclawError {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -56,7 +54,10 @@ function readIdentity(provider: Provider, url: URL, status: number, text: string
     return notTheServer(provider, url, `${status} with ${snippet(text)}, which has no version`, status);
   }
   const data = (body as { data?: unknown } | null)?.data;
-  if (Array.isArray(data) || data === null) return undefined;
+  if (data === null) return [];
+  if (Array.isArray(data)) {
+    return data.map((m) => (m as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === "string");
+  }
   return notTheServer(provider, url, `${status} with ${snippet(text)}, which is no model list`, status);
 }
 
@@ -104,9 +105,9 @@ export async function probeServer(http: HttpContext, provider: Provider, limits:
     }
     const identity = readIdentity(provider, url, response.status, text);
     if (identity instanceof OclawError) return { ok: false, url: origin, error: identity, ms: elapsed(), notOllama: true };
-    return identity === undefined
-      ? { ok: true, url: origin, ms: elapsed() }
-      : { ok: true, url: origin, version: identity, ms: elapsed() };
+    return typeof identity === "string"
+      ? { ok: true, url: origin, version: identity, ms: elapsed() }
+      : { ok: true, url: origin, modelIds: identity, ms: elapsed() };
   } catch (error) {
     return { ok: false, url: origin, error: toOclawError(error), ms: elapsed() };
   }

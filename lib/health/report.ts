@@ -1,0 +1,62 @@
+/**
+ * What `oclaw health` found, in the Nagios plugin's terms: a state (0 OK, 1 WARNING, 2 CRITICAL,
+ * 3 UNKNOWN) that is also the exit code, one summary line, and the facts the formats print.
+ */
+
+/** A Nagios plugin state. */
+export type HealthState = "ok" | "warning" | "critical" | "unknown";
+
+/** Exit code per state (the Nagios plugin API). */
+export const STATE_EXIT: Record<HealthState, number> = { ok: 0, warning: 1, critical: 2, unknown: 3 };
+
+const RANK: Record<HealthState, number> = { ok: 0, warning: 1, unknown: 2, critical: 3 };
+
+/** The worse of two states (CRITICAL outranks UNKNOWN: a definite failure beats an unknown). */
+export function worseState(a: HealthState, b: HealthState): HealthState {
+  return RANK[b] > RANK[a] ? b : a;
+}
+
+/** One check as `--format json` lists it. */
+export interface HealthCheck {
+  name: string;
+  status: HealthState;
+  message: string;
+  ms?: number;
+}
+
+/** One provider's server as health saw it. */
+export interface ServerFacts {
+  provider: string;
+  url: string;
+  up: boolean;
+  /** Ollama's version, when it told. */
+  version?: string;
+  /** Models installed (Ollama) or listed (OpenAI-compatible), when known. */
+  modelCount?: number;
+}
+
+/** One candidate model as health saw it. */
+export interface ModelFacts {
+  ref: string;
+  /** `primary`, `fallback#N`, or `model#N` for `--model`. */
+  role: string;
+  available: boolean;
+}
+
+/** Everything the formats need. */
+export interface HealthReport {
+  state: HealthState;
+  /** One line without the state prefix. */
+  summary: string;
+  /** How to fix a non-OK state, when known (stderr only). */
+  hint?: string;
+  checks: HealthCheck[];
+  servers: ServerFacts[];
+  models: ModelFacts[];
+  /** The latency judged against --warn/--crit: the probe's first token, else the status requests. */
+  latency?: { ms: number; kind: "chat" | "api"; ref?: string };
+  warnMs: number;
+  critMs: number;
+  /** Wall clock of the check, seconds since the epoch. */
+  timestamp: number;
+}
