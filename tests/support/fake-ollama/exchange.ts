@@ -172,6 +172,9 @@ export class Exchange {
     start();
     await flushCarry(true);
     if (end === "destroy") {
+      // Let what was written reach the socket first (Deno's node:http would drop it on destroy).
+      await new Promise<void>((resolve) => this.#res.write("", () => resolve()));
+      await sleep(10);
       this.#selfDestroyed = true;
       this.#res.destroy();
       return;

@@ -36,39 +36,64 @@ export interface RawRequestOptions {
   onChunk?: (chunk: Uint8Array, index: number, socket: net.Socket) => void;
 }
 
-interface Parsed {
-  status: number;
-  headers: Record<string, string>;
-  chunks: Uint8Array[];
-  complete: boolean;
-}
+/** An incremental parser of one response: head, then Content-Length or chunked body frames. */
+class ResponseParser {
+  status = 0;
+  headers: Record<string, string> = {};
+  chunks: Uint8Array[] = [];
+  complete = false;
+  #pending: Buffer = Buffer.alloc(0);
+  #headDone = false;
+  #remaining = 0;
+  readonly #head: boolean;
 
-function parse(raw: Buffer, head: boolean): Parsed | undefined {
-  const end = raw.indexOf("\r\n\r\n");
-  if (end < 0) return undefined;
-  const lines = raw.subarray(0, end).toString("latin1").split("\r\n");
-  const status = Number(lines[0]!.split(" ")[1]);
-  const headers: Record<string, string> = {};
-  for (const line of lines.slice(1)) {
-    const i = line.indexOf(":");
-    headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  constructor(head: boolean) {
+    this.#head = head;
   }
-  let rest = raw.subarray(end + 4);
-  const chunks: Uint8Array[] = [];
-  if (head) return { status, headers, chunks, complete: true };
-  if (headers["transfer-encoding"] !== "chunked") {
-    const length = Number(headers["content-length"] ?? rest.length);
-    if (rest.length) chunks.push(new Uint8Array(rest.subarray(0, length)));
-    return { status, headers, chunks, complete: rest.length >= length };
+
+  get hasHead(): boolean {
+    return this.#headDone;
   }
-  for (;;) {
-    const lineEnd = rest.indexOf("\r\n");
-    if (lineEnd < 0) return { status, headers, chunks, complete: false };
-    const size = parseInt(rest.subarray(0, lineEnd).toString("latin1"), 16);
-    if (size === 0) return { status, headers, chunks, complete: true };
-    if (rest.length < lineEnd + 2 + size + 2) return { status, headers, chunks, complete: false };
-    chunks.push(new Uint8Array(rest.subarray(lineEnd + 2, lineEnd + 2 + size)));
-    rest = rest.subarray(lineEnd + 2 + size + 2);
+
+  push(data: Buffer): void {
+    this.#pending = this.#pending.length ? Buffer.concat([this.#pending, data]) : data;
+    if (!this.#headDone) {
+      const end = this.#pending.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      const lines = this.#pending.subarray(0, end).toString("latin1").split("\r\n");
+      this.status = Number(lines[0]!.split(" ")[1]);
+      for (const line of lines.slice(1)) {
+        const i = line.indexOf(":");
+        this.headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      this.#pending = this.#pending.subarray(end + 4);
+      this.#headDone = true;
+      this.#remaining = Number(this.headers["content-length"] ?? 0);
+      if (this.#head || (this.headers["transfer-encoding"] !== "chunked" && this.#remaining === 0)) {
+        this.complete = true;
+        return;
+      }
+    }
+    if (this.headers["transfer-encoding"] !== "chunked") {
+      const take = this.#pending.subarray(0, this.#remaining);
+      if (take.length) this.chunks.push(new Uint8Array(take));
+      this.#remaining -= take.length;
+      this.#pending = this.#pending.subarray(take.length);
+      this.complete = this.#remaining === 0;
+      return;
+    }
+    for (;;) {
+      const lineEnd = this.#pending.indexOf("\r\n");
+      if (lineEnd < 0) return;
+      const size = parseInt(this.#pending.subarray(0, lineEnd).toString("latin1"), 16);
+      if (size === 0) {
+        this.complete = true;
+        return;
+      }
+      if (this.#pending.length < lineEnd + 2 + size + 2) return;
+      this.chunks.push(new Uint8Array(this.#pending.subarray(lineEnd + 2, lineEnd + 2 + size)));
+      this.#pending = this.#pending.subarray(lineEnd + 2 + size + 2);
+    }
   }
 }
 
@@ -83,7 +108,7 @@ export function rawRequest(baseUrl: string, path: string, options: RawRequestOpt
 
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname);
-    let raw = Buffer.alloc(0);
+    const parser = new ResponseParser(method === "HEAD");
     let sentAt = 0;
     let firstByteAt: number | undefined;
     let idle: ReturnType<typeof setTimeout> | undefined;
@@ -93,11 +118,13 @@ export function rawRequest(baseUrl: string, path: string, options: RawRequestOpt
       if (settled) return;
       settled = true;
       clearTimeout(idle);
-      const parsed = parse(raw, method === "HEAD");
-      if (!parsed) return reject(new Error(`raw-http: no response head (${raw.length} bytes)`));
-      const all = Buffer.concat(parsed.chunks);
+      if (!parser.hasHead) return reject(new Error("raw-http: no response head"));
+      const all = Buffer.concat(parser.chunks);
       resolve({
-        ...parsed,
+        status: parser.status,
+        headers: parser.headers,
+        chunks: parser.chunks,
+        complete: parser.complete,
         body: new Uint8Array(all),
         text: all.toString("utf8"),
         open,
@@ -113,16 +140,13 @@ export function rawRequest(baseUrl: string, path: string, options: RawRequestOpt
     });
     socket.on("data", (d: Buffer) => {
       firstByteAt ??= performance.timeOrigin + performance.now();
-      raw = Buffer.concat([raw, d]);
-      const parsed = parse(raw, method === "HEAD");
-      if (parsed && options.onChunk) {
-        while (seenChunks < parsed.chunks.length) {
-          options.onChunk(parsed.chunks[seenChunks]!, seenChunks, socket);
-          seenChunks++;
-        }
+      parser.push(d);
+      while (options.onChunk && seenChunks < parser.chunks.length) {
+        options.onChunk(parser.chunks[seenChunks]!, seenChunks, socket);
+        seenChunks++;
       }
-      if (parsed?.complete) return finish(false);
-      if (options.idleMs !== undefined) {
+      if (parser.complete) return finish(false);
+      if (options.idleMs !== undefined && parser.hasHead) {
         clearTimeout(idle);
         idle = setTimeout(() => finish(true), options.idleMs);
       }
