@@ -1,12 +1,12 @@
 /**
  * Lossless edits of config text: set or remove one key and leave every other byte as it was — comments,
- * key order, quoting, indentation. @croct/json5-parser supplies the concrete syntax tree (with source
- * positions); the edit itself is a splice of the original text, because the library's own re-printing
- * shifts closing braces and orphans comments when a property is deleted.
+ * key order, quoting, indentation. The edit splices the original text at the ranges json5-tree.ts finds.
+ * (@croct/json5-parser was the first choice, but it rejects reserved words as unquoted keys — `default: true`
+ * in OpenClaw's agents.list — and its re-printing shifts closing braces and orphans comments on delete.)
  */
-import { JsonArrayNode, JsonIdentifierNode, JsonObjectNode, JsonParser, type JsonValueNode } from "@croct/json5-parser";
 import JSON5 from "json5";
 import { OclawError, usageError } from "../errors.ts";
+import { type Json5Member, type Json5Node, parseJson5Tree, skipTrivia } from "./json5-tree.ts";
 import { type KeySegment, formatKeyPath } from "./key-path.ts";
 
 /** One change to a config file. */
@@ -20,14 +20,7 @@ interface Style {
   quote: '"' | "'";
 }
 
-type Structure = JsonObjectNode | JsonArrayNode;
-
-interface Child {
-  /** Range of the whole member (`key: value` or the element). */
-  start: number;
-  end: number;
-  value: JsonValueNode;
-}
+type Child = Json5Member;
 
 /**
  * Applies an edit to config text (`undefined` or blank text: a new file) and returns the new text.
@@ -39,19 +32,17 @@ export function editConfigText(text: string | undefined, edit: ConfigEdit, file 
     if (edit.op === "unset") throw notSet(edit.path, file);
     return JSON.stringify(buildSubtree(edit.path, edit.value, edit.path), null, 2) + "\n";
   }
-  let root: JsonValueNode;
+  let root: Json5Node;
   try {
-    root = JsonParser.parse(text);
+    root = parseJson5Tree(text);
   } catch (cause) {
-    throw new OclawError("E_CONFIG_PARSE", `Cannot edit ${file}: ${(cause as Error).message.replace(/\.$/, "")}`, {
-      cause,
-    });
+    throw new OclawError("E_CONFIG_PARSE", `Cannot edit ${file}: ${(cause as Error).message}`, { cause });
   }
-  if (!(root instanceof JsonObjectNode)) {
+  if (root.kind !== "object") {
     throw new OclawError("E_CONFIG_INVALID", `Cannot edit ${file}: the top level is not an object`);
   }
   const style = detectStyle(text);
-  let node: Structure = root;
+  let node = root;
   for (let i = 0; i < edit.path.length; i++) {
     const segment = edit.path[i]!;
     const last = i === edit.path.length - 1;
@@ -63,10 +54,10 @@ export function editConfigText(text: string | undefined, edit: ConfigEdit, file 
     if (last) {
       return edit.op === "unset" ? removeChild(text, node, child) : replaceValue(text, child.value, edit.value, style);
     }
-    if (!(child.value instanceof JsonObjectNode || child.value instanceof JsonArrayNode)) {
+    if (child.value.kind === "scalar") {
       if (edit.op === "unset") throw notSet(edit.path, file);
       throw usageError(
-        `Cannot set ${formatKeyPath(edit.path)}: ${formatKeyPath(edit.path.slice(0, i + 1))} is ${describe(child.value)}, not an object`,
+        `Cannot set ${formatKeyPath(edit.path)}: ${formatKeyPath(edit.path.slice(0, i + 1))} is ${describe(text, child.value)}, not an object`,
         `Set ${formatKeyPath(edit.path.slice(0, i + 1))} itself, or unset it first`,
       );
     }
@@ -79,8 +70,8 @@ function notSet(path: KeySegment[], file: string): OclawError {
   return new OclawError("E_NOT_SET", `${formatKeyPath(path)} is not set in ${file}`);
 }
 
-function describe(node: JsonValueNode): string {
-  const value = node.toJSON();
+function describe(text: string, node: Json5Node): string {
+  const value: unknown = JSON5.parse(text.slice(node.start, node.end));
   return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }
 
@@ -97,23 +88,21 @@ function buildSubtree(rest: KeySegment[], value: unknown, path: KeySegment[]): u
   return out;
 }
 
-function findChild(node: Structure, segment: KeySegment, at: KeySegment[]): Child | undefined {
-  if (node instanceof JsonObjectNode) {
+function findChild(node: Json5Node, segment: KeySegment, at: KeySegment[]): Child | undefined {
+  if (node.kind === "object") {
     const key = String(segment);
     // The last duplicate wins when JSON5 reads the file, so edit that one.
-    const property = node.properties.findLast((p) => p.key.toJSON() === key);
-    return property && { start: property.location.start.index, end: property.location.end.index, value: property.value };
+    return node.members.findLast((m) => m.key === key);
   }
   const index = typeof segment === "number" ? segment : /^\d+$/.test(segment) ? Number(segment) : undefined;
   if (index === undefined) {
     throw usageError(`Cannot use key '${segment}' at ${formatKeyPath(at)}: the value there is an array`, "Use an index, e.g. models[0]");
   }
-  const element = node.elements[index];
-  if (element === undefined) {
-    if (index === node.elements.length) return undefined;
-    throw usageError(`Index ${index} is past the end of ${formatKeyPath(at.slice(0, -1))} (${node.elements.length} entries)`);
+  const element = node.members[index];
+  if (element === undefined && index !== node.members.length) {
+    throw usageError(`Index ${index} is past the end of ${formatKeyPath(at.slice(0, -1))} (${node.members.length} entries)`);
   }
-  return { start: element.location.start.index, end: element.location.end.index, value: element };
+  return element;
 }
 
 function detectStyle(text: string): Style {
@@ -132,9 +121,10 @@ function lineIndent(text: string, index: number): string {
   return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
-function quoteKeys(node: JsonObjectNode, text: string): boolean {
-  const first = node.properties[0];
-  if (first) return !(first.key instanceof JsonIdentifierNode);
+/** Whether keys inside `node` are written quoted: as its first key is, else as the file mostly does. */
+function quoteKeys(node: Json5Node, text: string): boolean {
+  const first = node.kind === "object" ? node.members[0] : node.members.find((m) => m.value.kind === "object" && m.value.members.length > 0)?.value.members[0];
+  if (first) return first.keyQuoted === true;
   return !/^\s*[A-Za-z_$][\w$]*\s*:/m.test(text);
 }
 
@@ -164,17 +154,17 @@ function renderValue(value: unknown, indent: string, style: Style, quotedKeys: b
   return render(value, indent);
 }
 
-function isMultiline(text: string, node: Structure): boolean {
-  return text.slice(node.location.start.index, node.location.end.index).includes("\n");
+function isMultiline(text: string, node: Json5Node): boolean {
+  return text.slice(node.start, node.end).includes("\n");
 }
 
-function replaceValue(text: string, node: JsonValueNode, value: unknown, style: Style): string {
-  const start = node.location.start.index;
-  const end = node.location.end.index;
+function replaceValue(text: string, node: Json5Node, value: unknown, style: Style): string {
+  const start = node.start;
+  const end = node.end;
   const indent = lineIndent(text, start);
   const structured = typeof value === "object" && value !== null;
   const multiline = structured && !lineIsCompact(text, start);
-  const keys = node instanceof JsonObjectNode ? quoteKeys(node, text) : !/^\s*[A-Za-z_$][\w$]*\s*:/m.test(text);
+  const keys = quoteKeys(node, text);
   return text.slice(0, start) + renderValue(value, indent, style, keys, multiline) + text.slice(end);
 }
 
@@ -187,33 +177,13 @@ function lineIsCompact(text: string, index: number): boolean {
   return opens > closes;
 }
 
-/** Skips spaces, tabs and comments (and newlines when `lines`) from `i`. */
-function skipTrivia(text: string, i: number, lines: boolean): number {
-  for (;;) {
-    const c = text[i];
-    if (c === " " || c === "\t" || c === "\r" || (lines && c === "\n")) i++;
-    else if (text.startsWith("/*", i)) {
-      const close = text.indexOf("*/", i + 2);
-      i = close === -1 ? text.length : close + 2;
-    } else if (lines && text.startsWith("//", i)) {
-      const newline = text.indexOf("\n", i);
-      i = newline === -1 ? text.length : newline;
-    } else return i;
-  }
-}
-
-function members(node: Structure): { start: number; end: number }[] {
-  const list = node instanceof JsonObjectNode ? node.properties : node.elements;
-  return list.map((m) => ({ start: m.location.start.index, end: m.location.end.index }));
-}
-
-function insertChild(text: string, node: Structure, segment: KeySegment, value: unknown, style: Style): string {
-  const isObject = node instanceof JsonObjectNode;
-  const keys = isObject ? quoteKeys(node, text) : true;
+function insertChild(text: string, node: Json5Node, segment: KeySegment, value: unknown, style: Style): string {
+  const isObject = node.kind === "object";
+  const keys = quoteKeys(node, text);
   const prefix = isObject ? `${renderKey(String(segment), keys, style)}: ` : "";
-  const list = members(node);
-  const open = node.location.start.index;
-  const close = node.location.end.index - 1;
+  const list = node.members;
+  const open = node.start;
+  const close = node.end - 1;
   const multiline = isMultiline(text, node) || (list.length === 0 && !lineIsCompact(text, open));
   if (list.length === 0) {
     const outer = lineIndent(text, open);
@@ -240,8 +210,8 @@ function insertChild(text: string, node: Structure, segment: KeySegment, value: 
   return hasComma ? withItem : withItem.slice(0, last.end) + "," + withItem.slice(last.end);
 }
 
-function removeChild(text: string, node: Structure, child: Child): string {
-  const list = members(node);
+function removeChild(text: string, node: Json5Node, child: Child): string {
+  const list = node.members;
   const index = list.findIndex((m) => m.start === child.start);
   const cuts: [number, number][] = [];
   let start = child.start;
@@ -263,13 +233,15 @@ function removeChild(text: string, node: Structure, child: Child): string {
     // The member had its line(s) to itself: remove them, with a trailing comment on the last one.
     start = lineStart;
     end = newline === -1 ? text.length : newline + 1;
+    // Do not leave two blank lines where the member stood between blank lines.
+    if (text.slice(start - 2, start) === "\n\n" && /^[ \t]*\n/.test(text.slice(end))) end = text.indexOf("\n", end) + 1;
   } else {
     end = restEnd;
   }
   cuts.push([start, end]);
   let out = text;
   for (const [a, b] of cuts.sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + out.slice(b);
-  if (list.length === 1) out = collapseEmpty(out, node.location.start.index);
+  if (list.length === 1) out = collapseEmpty(out, node.start);
   return out;
 }
 

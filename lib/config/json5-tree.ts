@@ -1,0 +1,134 @@
+/**
+ * Where things are in JSON5 text: a tree of objects, arrays and scalars with the source range of every
+ * member, for edits that splice the original text. It is not a validator — text is checked with the
+ * `json5` package first — but it reads everything JSON5 allows, including reserved words as unquoted
+ * keys (`default: true`), which @croct/json5-parser rejects.
+ */
+import JSON5 from "json5";
+
+/** A value in the text: its kind, range and (for objects and arrays) members. */
+export interface Json5Node {
+  kind: "object" | "array" | "scalar";
+  /** Offset of the first character (`{`, `[`, or the scalar's). */
+  start: number;
+  /** Offset after the last character. */
+  end: number;
+  members: Json5Member[];
+}
+
+/** An object property or an array element. */
+export interface Json5Member {
+  /** The property name (decoded); undefined for array elements. */
+  key?: string;
+  /** True when the key is written as a string literal. */
+  keyQuoted?: boolean;
+  /** Range of the whole member: key through value. */
+  start: number;
+  end: number;
+  value: Json5Node;
+}
+
+/**
+ * Reads the structure of JSON5 text.
+ * @throws SyntaxError when the text is not shaped like JSON5 (callers parse it with `json5` first)
+ */
+export function parseJson5Tree(text: string): Json5Node {
+  const reader = new Reader(text);
+  const root = reader.value();
+  reader.trivia();
+  if (reader.pos < text.length) reader.fail("unexpected text after the value");
+  return root;
+}
+
+/** Skips whitespace and comments from `pos`; returns the first offset that is neither. */
+export function skipTrivia(text: string, pos: number, newlines = true): number {
+  for (;;) {
+    const c = text[pos];
+    if (c === "\n" || c === "\u2028" || c === "\u2029") {
+      if (!newlines) return pos;
+      pos++;
+    } else if (c !== undefined && /[ \t\r\v\f\u00a0\ufeff\p{Zs}]/u.test(c)) pos++;
+    else if (text.startsWith("/*", pos)) {
+      const close = text.indexOf("*/", pos + 2);
+      pos = close === -1 ? text.length : close + 2;
+    } else if (text.startsWith("//", pos)) {
+      if (!newlines) return pos;
+      const newline = text.indexOf("\n", pos);
+      pos = newline === -1 ? text.length : newline;
+    } else return pos;
+  }
+}
+
+class Reader {
+  pos = 0;
+  constructor(private readonly text: string) {}
+
+  fail(why: string): never {
+    throw new SyntaxError(`${why} at offset ${this.pos}`);
+  }
+
+  trivia(): void {
+    this.pos = skipTrivia(this.text, this.pos);
+  }
+
+  value(): Json5Node {
+    this.trivia();
+    const c = this.text[this.pos];
+    if (c === "{") return this.structure("object", "}");
+    if (c === "[") return this.structure("array", "]");
+    const start = this.pos;
+    if (c === '"' || c === "'") this.string();
+    else {
+      // Numbers, true/false/null, Infinity, NaN, with signs: everything up to a delimiter.
+      while (this.pos < this.text.length && !/[,\]}:\s/]/.test(this.text[this.pos]!)) this.pos++;
+      if (this.pos === start) this.fail("expected a value");
+    }
+    return { kind: "scalar", start, end: this.pos, members: [] };
+  }
+
+  string(): void {
+    const quote = this.text[this.pos];
+    this.pos++;
+    while (this.pos < this.text.length && this.text[this.pos] !== quote) {
+      this.pos += this.text[this.pos] === "\\" ? 2 : 1;
+    }
+    if (this.pos >= this.text.length) this.fail("unterminated string");
+    this.pos++;
+  }
+
+  structure(kind: "object" | "array", close: "}" | "]"): Json5Node {
+    const start = this.pos;
+    this.pos++;
+    const members: Json5Member[] = [];
+    for (;;) {
+      this.trivia();
+      if (this.text[this.pos] === close) break;
+      const memberStart = this.pos;
+      let key: string | undefined;
+      let keyQuoted: boolean | undefined;
+      if (kind === "object") {
+        keyQuoted = this.text[this.pos] === '"' || this.text[this.pos] === "'";
+        if (keyQuoted) this.string();
+        else while (this.pos < this.text.length && !/[:\s/]/.test(this.text[this.pos]!)) this.pos++;
+        const raw = this.text.slice(memberStart, this.pos);
+        if (raw === "") this.fail("expected a key");
+        key = keyQuoted ? JSON5.parse<string>(raw) : Object.keys(JSON5.parse<object>(`{${raw}:0}`))[0]!;
+        this.trivia();
+        if (this.text[this.pos] !== ":") this.fail("expected ':'");
+        this.pos++;
+      }
+      const value = this.value();
+      const member: Json5Member = { start: memberStart, end: value.end, value };
+      if (key !== undefined) {
+        member.key = key;
+        member.keyQuoted = keyQuoted!;
+      }
+      members.push(member);
+      this.trivia();
+      if (this.text[this.pos] === ",") this.pos++;
+      else if (this.text[this.pos] !== close) this.fail(`expected ',' or '${close}'`);
+    }
+    this.pos++;
+    return { kind, start, end: this.pos, members };
+  }
+}
