@@ -179,6 +179,7 @@ export async function discoverModels(
   http: HttpContext,
   options: DiscoveryOptions = {},
 ): Promise<DiscoveryResult> {
+  const started = http.now();
   const tags = await listTags(provider, http, tuning(options));
   const cache = await openShowCache(options.cacheDir, provider.baseUrl, http.log);
   const slots: Array<DiscoveredModel | undefined> = new Array(tags.length);
@@ -193,7 +194,14 @@ export async function discoverModels(
     }
   });
   await cache.save(new Set(tags.map((t) => t.name)));
-  return { models: slots.filter((m): m is DiscoveredModel => m !== undefined), failures };
+  const models = slots.filter((m): m is DiscoveredModel => m !== undefined);
+  const cached = models.filter((m) => m.cached).length;
+  const tools = models.filter((m) => m.tools).length;
+  http.log.debug(
+    `discovered ${tags.length} model(s) at ${provider.baseUrl} in ${(http.now() - started).toFixed(0)} ms: ` +
+      `${tools} with tools, ${cached} from cache, ${models.length - cached} asked, ${failures.length} failed`,
+  );
+  return { models, failures };
 }
 
 // A bare signal is accepted too (the first form of this API, which doctor uses).
