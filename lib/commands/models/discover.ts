@@ -135,7 +135,7 @@ async function runDiscover(ctx: CommandContext): Promise<number> {
 export const discoverCommand: Command = {
   name: "discover",
   summary: "Discover an Ollama server's models and print (or --write) the explicit config block",
-  usage: "models discover [--base-url URL] [--provider ID] [--all] [--refresh] [--write]",
+  usage: "discover [--base-url URL] [--provider ID] [--all] [--refresh] [--write]",
   help: `      --base-url URL  Ask this Ollama server (host, host:port or URL) instead of the provider's
       --provider ID   The provider id the block is for (default: ollama)
       --all           Include models without tool support

@@ -100,7 +100,7 @@ async function runList(ctx: CommandContext): Promise<number> {
 export const listCommand: Command = {
   name: "list",
   summary: "List the models of every enabled provider",
-  usage: "models list [--all] [--provider ID] [--plain] [--refresh]",
+  usage: "list [--all] [--provider ID] [--plain] [--refresh]",
   help: `      --all           Also list discovered models without tool support (tagged no-tools)
       --provider ID   Only this provider
       --plain         Only the refs (provider/id), one per line

@@ -171,7 +171,7 @@ async function runPull(ctx: CommandContext): Promise<number> {
 export const pullCommand: Command = {
   name: "pull",
   summary: "Download a model to the Ollama server",
-  usage: "models pull NAME [--provider ID]",
+  usage: "pull NAME [--provider ID]",
   help: `      --provider ID   The Ollama provider to pull to (default: ollama)
       --json          One event per line: {"type":"progress","status",...,"percent"}, then
                       {"type":"done"} or {"type":"error","code","message"}

@@ -190,7 +190,7 @@ async function runShow(ctx: CommandContext): Promise<number> {
 export const showCommand: Command = {
   name: "show",
   summary: "Show everything known about one model",
-  usage: "models show REF",
+  usage: "show REF",
   help: `      --json          One JSON object (catalogue fields, capabilities, architecture, contextLength,
                       details, parameters, loaded)
 
