@@ -3,7 +3,7 @@
  * the ready one is not on the CPU, and the latency (status requests, or a probe chat) is within
  * `--warn`/`--crit`. It answers within `--timeout` whatever the network does.
  */
-import { noProvider } from "../catalog/catalog.ts";
+import { defaultCacheDir, noProvider } from "../catalog/catalog.ts";
 import { sameModelId, selectedRefs } from "../catalog/selection.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { formatModelRef, parseModelRef } from "../config/model-ref.ts";
@@ -14,8 +14,9 @@ import type { Io } from "../io.ts";
 import type { Logger } from "../log.ts";
 import { cpuPercent, processorLabel } from "../checks/loaded-models.ts";
 import { probeLatencyMs, runProbe } from "../checks/probe.ts";
+import { CAPABILITIES_SINCE, versionAtLeast } from "../checks/version.ts";
 import { failureFix, failureKind } from "../checks/reachability.ts";
-import { hasModel, inspectServer, isUp, serverError, serverLabel } from "./servers.ts";
+import { hasModel, inspectServer, isUp, serverError, serverLabel, toolVerdicts } from "./servers.ts";
 import { type HealthCheck, type HealthReport, type HealthState, type ModelFacts, worseState } from "./report.ts";
 
 /** Options of a health run (flags already validated). */
@@ -28,6 +29,9 @@ export interface HealthOptions {
   critMs: number;
   timeoutMs: number;
 }
+
+const NO_TOOLS = "has no tool support";
+const NO_CAPABILITIES = "not known to support tools (Ollama older than 0.6.4 reports no capabilities)";
 
 interface Candidate {
   ref: string;
@@ -143,12 +147,38 @@ async function evaluate(
     if (state === undefined || !isUp(state)) return "unreachable";
     return hasModel(state, parseModelRef(c.ref).id) ? "ready" : "missing";
   });
+  // Installed candidates must also support tools (agents send tools); the answers are cached on disk.
+  const cacheDir = defaultCacheDir(io);
+  const toolOptions = { cacheDir, signal, connectTimeoutMs: limits.connectTimeoutMs };
+  for (const state of states.filter(isUp)) {
+    const ids = candidates.flatMap((c, i) => (c.provider === state.provider && why[i] === "ready" ? [parseModelRef(c.ref).id] : []));
+    if (ids.length === 0) continue;
+    const verdicts = await toolVerdicts(http, state, ids, toolOptions);
+    candidates.forEach((c, i) => {
+      const verdict = c.provider === state.provider ? verdicts.get(parseModelRef(c.ref).id) : undefined;
+      if (verdict === "no-tools") why[i] = NO_TOOLS;
+      if (verdict === "no-capabilities") why[i] = NO_CAPABILITIES;
+    });
+  }
   const models: ModelFacts[] = candidates.map((c, i) => ({ ref: c.ref, role: c.role, available: why[i] === "ready" }));
-  const readyIndex = why.indexOf("ready");
-  const ready = readyIndex === -1 ? undefined : candidates[readyIndex]!;
-  const installedCount = states.reduce((n, s) => n + (s.installed?.length ?? 0), 0);
-  const usable = candidates.length > 0 ? ready !== undefined : installedCount > 0;
   const up = states.filter(isUp);
+  let readyIndex = why.indexOf("ready");
+  let ready = readyIndex === -1 ? undefined : candidates[readyIndex]!;
+  if (candidates.length === 0) {
+    // No selection: the first tool-capable model of the first server that has one, as chat would pick.
+    for (const state of up) {
+      const ids = state.installed ?? [];
+      const verdicts = await toolVerdicts(http, state, ids, { ...toolOptions, stopAtFirst: true });
+      const id = ids.find((name) => verdicts.get(name) === true);
+      if (id !== undefined) {
+        ready = { ref: `${state.provider.id}/${id}`, role: "auto", provider: state.provider };
+        readyIndex = 0;
+        break;
+      }
+    }
+  }
+  const installedCount = states.reduce((n, s) => n + (s.installed?.length ?? 0), 0);
+  const usable = ready !== undefined;
   const readyState = ready === undefined ? up[0] : stateOf(ready.provider);
 
   let hint: string | undefined;
@@ -168,13 +198,17 @@ async function evaluate(
     const status: HealthState = why[i] === "ready" ? "ok" : usable ? "warning" : "critical";
     checks.push({ name: c.role, status, message: `${c.ref} ${why[i]}` });
     if (why[i] === "missing") hint ??= pullHint(c);
+    if (why[i] === NO_TOOLS) hint ??= "Agents send tools: pick a model whose 'ollama show' lists tools (ollama pull qwen3:8b)";
+    if (why[i] === NO_CAPABILITIES) hint ??= "Upgrade Ollama to 0.6.4 or newer, or list the model under models.providers.<id>.models";
   });
 
   // The summary: where, what is ready (with its processor and latency), then what is wrong.
   const notes: string[] = [];
   let head = readyState === undefined ? states.map((s) => serverError(s)?.message).join("; ") : serverLabel(readyState);
   let main: string | undefined;
-  if (ready !== undefined) {
+  if (ready !== undefined && ready.role === "auto") {
+    main = `no primary set, ${ready.ref} ready`;
+  } else if (ready !== undefined) {
     main = readyIndex === 0
       ? `${ready.ref} ready`
       : `${roleLabel(candidates[0]!.role)} ${candidates[0]!.ref} ${why[0]}, ${roleLabel(ready.role)} ${ready.ref} ready`;
@@ -184,8 +218,13 @@ async function evaluate(
   } else if (readyState !== undefined && candidates.length > 0) {
     main = `no candidate model usable: ${candidates.map((c, i) => `${c.ref} ${why[i]}`).join(", ")}`;
   } else if (readyState !== undefined) {
-    main = installedCount === 0 ? "no model installed" : `${installedCount} model(s) installed, no primary set`;
-    if (installedCount === 0) hint ??= "Pull a model that supports tools on the Ollama host: ollama pull qwen3:8b";
+    const old = up.some((s) => s.probe.ok && s.probe.version !== undefined && versionAtLeast(s.probe.version, CAPABILITIES_SINCE) === false);
+    main = installedCount === 0
+      ? "no model installed"
+      : `none of ${installedCount} installed model(s) ${old ? `is known to support tools (Ollama older than ${CAPABILITIES_SINCE})` : "supports tools"}`;
+    hint ??= old
+      ? `Upgrade Ollama to ${CAPABILITIES_SINCE} or newer, or list the models under models.providers.<id>.models`
+      : "Pull a model that supports tools on the Ollama host: ollama pull qwen3:8b";
   }
 
   if (ready !== undefined) {
@@ -231,6 +270,7 @@ async function evaluate(
   }
 
   let state: HealthState = usable ? "ok" : "critical";
+  if (!usable) hint ??= "Run 'oclaw doctor' to see what is wrong";
   for (const c of checks) state = worseState(state, c.status);
   log.debug(`health evaluated in ${(io.now() - started).toFixed(1)} ms`);
   if (readyState === undefined) head = head || "no server answered";

@@ -2,8 +2,9 @@
  * What health asks each server: who it is (`/api/version`, or `/models` for OpenAI-compatible servers),
  * which models it has (`/api/tags`) and which are loaded (`/api/ps`) — the three in one round trip's time.
  */
-import { listTags } from "../catalog/discovery.ts";
-import type { PsEntry } from "../catalog/ollama-api.ts";
+import { describeModel, listTags, type NoToolsReason } from "../catalog/discovery.ts";
+import { openShowCache } from "../catalog/cache.ts";
+import type { PsEntry, Tag } from "../catalog/ollama-api.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import type { Provider } from "../catalog/types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
@@ -17,6 +18,8 @@ export interface ServerState {
   probe: ServerProbe;
   /** Installed model names (Ollama `/api/tags`, OpenAI-compatible `/models`), when listed. */
   installed?: string[];
+  /** Ollama's `/api/tags` entries (digests key the `/api/show` cache). */
+  tags?: Tag[];
   loaded: PsEntry[];
   /** A problem listing the models of a server that answered its version. */
   listError?: OclawError;
@@ -38,12 +41,15 @@ export async function inspectServer(http: HttpContext, provider: Provider, limit
   const state: ServerState = { provider, probe, loaded: [], ms: 0 };
   if (probe.ok && provider.api === "ollama") {
     const [tags, loaded] = await Promise.all([
-      listTags(provider, http, limits.signal).catch((e: unknown) => toOclawError(e)),
+      listTags(provider, http, limits).catch((e: unknown) => toOclawError(e)),
       // /api/ps only feeds the CPU warning: a server without it is still healthy.
       loadedModels(http, provider, limits.signal).catch(() => [] as PsEntry[]),
     ]);
     if (tags instanceof OclawError) state.listError = tags;
-    else state.installed = tags.map((t) => t.name);
+    else {
+      state.tags = tags;
+      state.installed = tags.map((t) => t.name);
+    }
     state.loaded = loaded;
   } else if (probe.ok && probe.modelIds !== undefined) {
     state.installed = probe.modelIds;
@@ -77,4 +83,40 @@ export function hasModel(state: ServerState, id: string): boolean {
 export function serverLabel(state: ServerState): string {
   const version = state.probe.ok && state.probe.version !== undefined ? ` ${state.probe.version}` : "";
   return `${state.provider.id}${version} at ${state.provider.baseUrl}`;
+}
+
+/**
+ * Whether an installed model of a discovering Ollama server supports tools, from `/api/show` (cached on disk
+ * by digest, so a repeated run asks nothing). Configured models count as capable, as in the catalogue.
+ * `ids` are tried in order (with `stopAtFirst`, until a capable one); each verdict is `true` or why not.
+ */
+export async function toolVerdicts(
+  http: HttpContext,
+  state: ServerState,
+  ids: string[],
+  options: { cacheDir: string | undefined; signal: AbortSignal; connectTimeoutMs: number; stopAtFirst?: boolean },
+): Promise<Map<string, true | NoToolsReason>> {
+  const verdicts = new Map<string, true | NoToolsReason>();
+  const { provider } = state;
+  if (!provider.discover || state.tags === undefined) {
+    for (const id of ids) verdicts.set(id, true);
+    return verdicts;
+  }
+  const cache = await openShowCache(options.cacheDir, provider.baseUrl, http.log);
+  for (const id of ids) {
+    const tag = state.tags.find((t) => t.name === id) ?? state.tags.find((t) => sameModelId(id, t.name));
+    if (tag === undefined) continue;
+    try {
+      const found = await describeModel(provider, http, tag, cache, options);
+      verdicts.set(id, found.tools ? true : found.noToolsReason ?? "no-tools");
+    } catch (error) {
+      if (options.signal.aborted) break;
+      // A model that cannot be inspected is not judged here; chat will say what is wrong with it.
+      http.log.debug(`cannot inspect ${tag.name}: ${(error as Error).message}`);
+      verdicts.set(id, true);
+    }
+    if (options.stopAtFirst === true && verdicts.get(id) === true) break;
+  }
+  await cache.save().catch(() => {});
+  return verdicts;
 }
