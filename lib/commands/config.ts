@@ -29,6 +29,10 @@ function positionals(ctx: CommandContext, names: string[], usage: string): strin
   return ctx.positionals;
 }
 
+function waiting(ctx: CommandContext): { onWait: (lockFile: string) => void } {
+  return { onWait: (lockFile) => ctx.log.debug(`waiting for ${lockFile}: another oclaw is updating the config`) };
+}
+
 async function say(ctx: CommandContext, text: string): Promise<void> {
   if (!ctx.global.quiet) await ctx.io.stderr.write(`${text}\n`);
 }
@@ -93,7 +97,7 @@ Use -- before a VALUE that starts with '-': oclaw config set gateway.x -- -1`,
     const path = parseKeyPath(pathText!);
     const value = parseValue(valueText!, ctx.values["strict-json"] === true);
     const where = location(ctx);
-    const result = await applyConfigEdit(where, { op: "set", path, value }, ctx.io.env);
+    const result = await applyConfigEdit(where, { op: "set", path, value }, ctx.io.env, waiting(ctx));
     if (ctx.global.json) {
       await ctx.io.stdout.write(`${JSON.stringify({ path: formatKeyPath(path), file: result.file, changed: result.changed, created: result.created })}\n`);
     }
@@ -113,7 +117,7 @@ const unsetCommand: Command = {
     const [pathText] = positionals(ctx, ["PATH"], "unset PATH");
     const path = parseKeyPath(pathText!);
     const where = location(ctx);
-    const result = await applyConfigEdit(where, { op: "unset", path }, ctx.io.env);
+    const result = await applyConfigEdit(where, { op: "unset", path }, ctx.io.env, waiting(ctx));
     if (ctx.global.json) {
       await ctx.io.stdout.write(`${JSON.stringify({ path: formatKeyPath(path), file: result.file, changed: result.changed })}\n`);
     }

@@ -7,7 +7,7 @@ import { type ConfigEdit, editConfigText } from "./edit.ts";
 import { formatKeyPath, type KeySegment } from "./key-path.ts";
 import { evaluateConfigText, type LoadProblem } from "./load.ts";
 import type { ConfigLocation } from "./location.ts";
-import { updateConfigFile, type UpdateResult } from "./write.ts";
+import { updateConfigFile, type UpdateOptions, type UpdateResult } from "./write.ts";
 
 function signature(problem: LoadProblem): string {
   return `${problem.code} ${formatKeyPath(problem.path)} ${problem.message}`;
@@ -56,6 +56,7 @@ export async function applyConfigEdit(
   location: ConfigLocation,
   edit: ConfigEdit,
   env: Readonly<Record<string, string | undefined>>,
+  options: UpdateOptions = {},
 ): Promise<UpdateResult> {
   const file = location.path;
   return await updateConfigFile(file, async (before) => {
@@ -88,5 +89,5 @@ export async function applyConfigEdit(
       });
     }
     return after;
-  });
+  }, options);
 }

@@ -25,6 +25,12 @@ export interface UpdateResult {
   created: boolean;
 }
 
+/** Options for {@link updateConfigFile}. */
+export interface UpdateOptions {
+  /** Called once when another process holds the lock and this one waits (for `-v`). */
+  onWait?: (lockFile: string) => void;
+}
+
 function writeError(file: string, action: string, cause: unknown): OclawError {
   return new OclawError("E_CONFIG_WRITE", `Cannot ${action} ${file}: ${fsReason(cause)}`, {
     hint: "Check the path and its permissions, or choose another file with --config",
@@ -41,6 +47,7 @@ function writeError(file: string, action: string, cause: unknown): OclawError {
 export async function updateConfigFile(
   configPath: string,
   update: (text: string | undefined) => Promise<string> | string,
+  options: UpdateOptions = {},
 ): Promise<UpdateResult> {
   const file = await realpath(configPath).catch(() => path.resolve(configPath));
   const dir = path.dirname(file);
@@ -49,7 +56,7 @@ export async function updateConfigFile(
   } catch (cause) {
     throw writeError(dir, "create the config directory", cause);
   }
-  const release = await acquireLock(`${file}.lock`);
+  const release = await acquireLock(`${file}.lock`, options.onWait);
   try {
     const before = await readTextIfExists(file);
     const after = await update(before);
@@ -84,7 +91,7 @@ async function writeAtomic(file: string, text: string, mode: number): Promise<vo
 }
 
 /** Takes `<file>.lock` (exclusive create), waiting for another holder; returns the release function. */
-async function acquireLock(lockFile: string): Promise<() => Promise<void>> {
+async function acquireLock(lockFile: string, onWait?: (lockFile: string) => void): Promise<() => Promise<void>> {
   const token = crypto.randomUUID();
   const started = Date.now();
   let delay = 5;
@@ -109,6 +116,7 @@ async function acquireLock(lockFile: string): Promise<() => Promise<void>> {
         hint: `If no oclaw is running, remove ${lockFile}`,
       });
     }
+    if (delay === 5) onWait?.(lockFile);
     await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 100);
   }
