@@ -265,7 +265,7 @@ async function evaluate(
       message: `${latency.kind === "chat" ? "first token" : "status requests"} in ${Math.round(ms)} ms${over}`,
       ms,
     });
-    main += ` (${what}${Math.round(ms)} ms${over})`;
+    if (ready !== undefined) main += ` (${what}${Math.round(ms)} ms${over})`;
     if (status !== "ok") hint ??= "The server is slow to answer: check its load ('ollama ps', 'top'), or raise --warn/--crit";
   }
 
