@@ -1,11 +1,121 @@
 /**
- * `oclaw chat` (being built: see its issue).
+ * `oclaw chat`: one prompt to the first candidate model that answers, the reply streamed to stdout as it
+ * arrives (cli.md `oclaw chat`). Config → candidates → fallback runner → client → renderer.
  */
-import type { Command } from "../cli/command.ts";
+import { defaultCacheDir } from "../catalog/catalog.ts";
+import { chatAttempt } from "../chat/attempt.ts";
+import { chatCandidates } from "../chat/candidates.ts";
+import { runWithFallback } from "../chat/fallback.ts";
+import { chatOptions, IDLE_TIMEOUT_ENV } from "../chat/options.ts";
+import { chatMessages, readPrompt } from "../chat/prompt.ts";
+import { jsonRenderer, type Renderer, textRenderer } from "../chat/render.ts";
+import { runSignal } from "../chat/run-signal.ts";
+import type { Warning } from "../chat/truncation.ts";
+import type { Command, CommandContext } from "../cli/command.ts";
+import { resolveConfig } from "../config/resolve.ts";
+import { EXIT, toOclawError } from "../errors.ts";
+import { httpContext } from "../http.ts";
+import { createLogger } from "../log.ts";
+
+const HELP = `  -m, --model REF          Model to use, repeatable: the candidates in order (default: the configured
+                           primary, then its fallbacks). REF = provider/id; without '/' the ollama provider
+  -s, --system TEXT        System message
+      --think[=LEVEL]      Ask the model to think: on, off, low, medium, high, max (default: params.think,
+                           else the server's choice). A model that cannot think is asked again without it
+      --show-thinking      Print the thinking on stderr (hidden otherwise; always in --json events)
+      --format json|FILE   Reply in JSON, or in the JSON schema held in FILE
+      --tools FILE         Tools the model may call: a JSON array of {"type":"function","function":{...}};
+                           each call is printed as one {"tool_call":{...}} line
+      --no-stream          Ask for the whole reply at once (also params.streaming: false)
+      --timeout SECONDS    Limit for the whole run; exit 124 when it runs out
+      --idle-timeout SECONDS
+                           Longest silence between two chunks of a reply (default 300; 0: none;
+                           also ${IDLE_TIMEOUT_ENV}). The first chunk may take up to 10 minutes (cold loads),
+                           or the provider's timeoutSeconds when larger
+      --stats              Durations, token counts and rates on stderr, like 'ollama run --verbose'
+      --no-fallback        Try only the first candidate
+
+  The prompt is the words given, followed after a blank line by stdin when stdin is not a terminal.
+  Options sent to Ollama come from the model's params (num_ctx, temperature, keep_alive ...); num_ctx is
+  also taken from a contextWindow written in the config's model entry. A prompt likely longer than the
+  model's context is warned about (W_TRUNCATED).
+  Exit codes: 0 ok (also when stdout is closed early), 1 failure, 2 usage, 3 config, 4 unreachable,
+  5 model not found, 124 --timeout, 130 interrupted.
+`;
+
+async function runChat(ctx: CommandContext): Promise<number> {
+  const { io, global } = ctx;
+  const options = await chatOptions(ctx.values, io);
+  const run = runSignal(io, options.timeoutMs);
+  try {
+    const words = options.thinkTookWord === undefined ? ctx.positionals : [options.thinkTookWord, ...ctx.positionals];
+    const prompt = await readPrompt(words, io.stdin);
+    const config = await resolveConfig(io, { configPath: global.config });
+    const log = createLogger(io.stderr, global.verbose, new Set(config.secrets));
+    const candidates = chatCandidates(options.models, config.selection, config.providers);
+    const renderer: Renderer = global.json
+      ? jsonRenderer({ stdout: io.stdout, stderr: io.stderr, stats: options.stats, quiet: global.quiet })
+      : textRenderer({
+        stdout: io.stdout,
+        stderr: io.stderr,
+        showThinking: options.showThinking,
+        stats: options.stats,
+        quiet: global.quiet,
+      });
+    // Warnings are written as soon as they are known, in order with the events.
+    let written = Promise.resolve();
+    const warn = (warning: Warning) => {
+      written = written.then(() => renderer.event(warning));
+    };
+    const attempt = chatAttempt({
+      config,
+      http: httpContext(io, log),
+      options,
+      messages: chatMessages(prompt, options.system),
+      cacheDir: defaultCacheDir(io),
+      warn,
+    });
+    try {
+      const events = runWithFallback(candidates, attempt, { signal: run.signal, log, noFallback: options.noFallback });
+      for await (const event of events) {
+        await written;
+        if (event.type === "start") log.debug(`trying ${event.model} (provider ${event.provider}, api ${event.api})`);
+        await renderer.event(event);
+      }
+      await written;
+    } catch (error) {
+      await written;
+      if (run.stdoutClosed) return EXIT.ok;
+      await renderer.fail(toOclawError(error));
+      throw error;
+    }
+    return EXIT.ok;
+  } catch (error) {
+    if (run.stdoutClosed) return EXIT.ok;
+    throw error;
+  } finally {
+    run.dispose();
+  }
+}
 
 /** The `chat` command. */
 export const chatCommand: Command = {
   name: "chat",
-  summary: "(not built yet)",
-  usage: "chat",
+  summary: "Send a prompt and stream the reply (text, thinking, tool calls)",
+  usage: "chat [options] [PROMPT...]",
+  help: HELP,
+  options: {
+    model: { type: "string", short: "m", multiple: true },
+    system: { type: "string", short: "s" },
+    think: { type: "string" },
+    "show-thinking": { type: "boolean" },
+    format: { type: "string" },
+    tools: { type: "string" },
+    "no-stream": { type: "boolean" },
+    timeout: { type: "string" },
+    "idle-timeout": { type: "string" },
+    stats: { type: "boolean" },
+    "no-fallback": { type: "boolean" },
+  },
+  run: runChat,
 };

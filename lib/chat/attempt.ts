@@ -1,0 +1,111 @@
+/**
+ * One attempt at one candidate model: resolve it in the catalogue, build the request from the flags and the
+ * model's params, check the prompt against the context the model will get, and stream the client's events.
+ * The fallback runner calls it once per candidate.
+ */
+import { resolveModel } from "../catalog/catalog.ts";
+import type { CatalogModel, Provider } from "../catalog/types.ts";
+import { clientFor } from "../client/index.ts";
+import type { ChatClient, ChatRequest, ChatTimeouts, Message, Think } from "../client/request.ts";
+import type { ResolvedConfig } from "../config/resolve.ts";
+import { OclawError } from "../errors.ts";
+import type { HttpContext } from "../http.ts";
+import type { Attempt, AttemptEvent } from "./fallback.ts";
+import { type ChatOptions, DEFAULT_HEADERS_TIMEOUT_MS } from "./options.ts";
+import { allocatedContext, estimatePromptTokens, truncationAfter, truncationBefore, type Warning } from "./truncation.ts";
+
+/** What every attempt of a run shares. */
+export interface AttemptDeps {
+  config: Pick<ResolvedConfig, "providers" | "selection" | "modelParams" | "data">;
+  http: HttpContext;
+  options: ChatOptions;
+  messages: Message[];
+  /** The `/api/show` cache directory (undefined: none). */
+  cacheDir: string | undefined;
+  /** Receives warnings as soon as they are known (before the reply for the context check). */
+  warn: (warning: Warning) => void;
+  /** The client for an api (tests may inject one). */
+  clientFor?: (api: CatalogModel["api"]) => ChatClient;
+}
+
+/**
+ * The `contextWindow` a config's model entry sets explicitly (a defaulted one is not sent: it could be
+ * smaller than what a large-VRAM host gives by default).
+ */
+export function explicitContextWindow(data: Record<string, unknown>, providerId: string, modelId: string): number | undefined {
+  const providers = (data.models as { providers?: Record<string, { models?: unknown }> } | undefined)?.providers;
+  const models = providers?.[providerId]?.models;
+  if (!Array.isArray(models)) return undefined;
+  const entry = models.find((m) => (m as { id?: unknown } | null)?.id === modelId) as { contextWindow?: unknown } | undefined;
+  return typeof entry?.contextWindow === "number" && entry.contextWindow > 0 ? entry.contextWindow : undefined;
+}
+
+/** The model with `params.num_ctx` filled from an explicit contextWindow when params do not set it. */
+function withContext(model: CatalogModel, data: Record<string, unknown>): CatalogModel {
+  if (model.params.num_ctx !== undefined || model.source !== "configured") return model;
+  const contextWindow = explicitContextWindow(data, model.provider, model.id);
+  return contextWindow === undefined ? model : { ...model, params: { ...model.params, num_ctx: contextWindow } };
+}
+
+function thinkOf(options: ChatOptions, model: CatalogModel): Think | undefined {
+  if (options.think !== undefined) return options.think;
+  const think = model.params.think;
+  if (typeof think === "boolean") return think;
+  return think === "low" || think === "medium" || think === "high" || think === "max" ? think : undefined;
+}
+
+/** The timers of one request: a cold load may take long, and the provider's timeoutSeconds may raise it. */
+function timeoutsFor(provider: Provider, options: ChatOptions): ChatTimeouts {
+  const configured = provider.timeoutSeconds === undefined ? 0 : provider.timeoutSeconds * 1000;
+  const timeouts: ChatTimeouts = { headersMs: Math.max(DEFAULT_HEADERS_TIMEOUT_MS, configured) };
+  if (options.idleMs !== undefined) timeouts.idleMs = options.idleMs;
+  return timeouts;
+}
+
+/** Builds the attempt function for a run. */
+export function chatAttempt(deps: AttemptDeps): Attempt {
+  const { config, http, options, messages } = deps;
+  const pick = deps.clientFor ?? clientFor;
+  return async function* (candidate, signal): AsyncGenerator<AttemptEvent, void, undefined> {
+    const resolved = await resolveModel(config, http, candidate.ref, { signal, cacheDir: deps.cacheDir });
+    const { provider } = resolved;
+    const model = withContext(resolved.model, config.data);
+    if (candidate.provider === undefined) {
+      yield { type: "start", provider: provider.id, api: model.api };
+    }
+    // Ollama answers 400 for tools on a model without them; say so before sending (and fall back).
+    if (options.tools?.length && model.capabilities !== undefined && !model.capabilities.includes("tools")) {
+      throw new OclawError("E_NO_TOOLS", `${model.ref} does not support tools (its capabilities: ${model.capabilities.join(", ")})`, {
+        hint: "Pick a model whose capabilities include tools ('oclaw models list'), or send no --tools",
+      });
+    }
+    const request: ChatRequest = {
+      provider,
+      model,
+      messages,
+      stream: !options.noStream && model.params.streaming !== false,
+    };
+    if (options.tools?.length) request.tools = options.tools;
+    const think = thinkOf(options, model);
+    if (think !== undefined) request.think = think;
+    if (options.format !== undefined) request.format = options.format;
+
+    const estimate = estimatePromptTokens(messages, options.tools);
+    const context = await allocatedContext(provider, model, estimate, http, signal);
+    const before = truncationBefore(model, estimate, context);
+    if (before !== undefined) deps.warn(before);
+    http.log.debug(
+      `${model.ref}: prompt ~${estimate} tokens` +
+        (context === undefined ? "" : `, context ${context.tokens} (${context.source})`),
+    );
+
+    const client = pick(model.api);
+    for await (const event of client(request, { http, signal, timeouts: timeoutsFor(provider, options) })) {
+      if (event.type === "done" && before === undefined) {
+        const after = truncationAfter(model, estimate, event.usage);
+        if (after !== undefined) deps.warn(after);
+      }
+      yield event;
+    }
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * `oclaw chat`'s flags, read and checked: `--think`, `--format`, `--tools`, the timeouts and the switches.
+ * Files named by flags are read here, so a bad file is a usage error before any request.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import type { Think, ToolDefinition } from "../client/request.ts";
+import { usageError } from "../errors.ts";
+import type { Io } from "../io.ts";
+
+/** Time to the first byte of a reply: cold loads on CPU take minutes (Ollama's own load limit is 5 min). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10 * 60_000;
+
+/** Longest gap between two chunks of a streaming reply. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+
+/** The environment variable that sets the idle timeout (seconds) when `--idle-timeout` is not given. */
+export const IDLE_TIMEOUT_ENV = "OCLAW_IDLE_TIMEOUT";
+
+/** Everything `oclaw chat` was asked for, besides the prompt. */
+export interface ChatOptions {
+  /** `-m` refs, in order (empty: the configured primary and fallbacks). */
+  models: string[];
+  system?: string;
+  /** From `--think`; undefined: the model's `params.think`, else the server's default. */
+  think?: Think;
+  format?: "json" | Record<string, unknown>;
+  tools?: ToolDefinition[];
+  noStream: boolean;
+  noFallback: boolean;
+  showThinking: boolean;
+  stats: boolean;
+  /** `--timeout`: the whole run. */
+  timeoutMs?: number;
+  /** `--idle-timeout` / OCLAW_IDLE_TIMEOUT; undefined: no idle limit (0 given). */
+  idleMs?: number;
+  /** A prompt word `--think` took for its value (`--think why is ...`): it goes back in front of the prompt. */
+  thinkTookWord?: string;
+}
+
+/** The raw flag values as lib/cli parses them. */
+export type FlagValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+const THINK_VALUES: Record<string, Think> = {
+  on: true,
+  true: true,
+  off: false,
+  false: false,
+  low: "low",
+  medium: "medium",
+  high: "high",
+  max: "max",
+};
+
+/**
+ * Reads `--think`: bare (or `on`) → true, `off` → false, or an effort level. `--think WORD` where WORD is
+ * not a level means a bare `--think` followed by the first prompt word.
+ */
+export function parseThink(value: string | boolean | undefined): { think?: Think; word?: string } {
+  if (value === undefined) return {};
+  if (value === true || value === "") return { think: true };
+  if (value === false) return { think: false };
+  const think = THINK_VALUES[value.toLowerCase()];
+  return think === undefined ? { think: true, word: value } : { think };
+}
+
+/**
+ * A positive number of seconds as milliseconds; 0 means "no limit" where `allowZero`.
+ * @throws OclawError E_USAGE for anything else
+ */
+export function parseSeconds(value: string, flag: string, allowZero = false): number | undefined {
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || (seconds === 0 && !allowZero)) {
+    throw usageError(`Invalid ${flag} '${value}': expected a number of seconds${allowZero ? " (0: none)" : ""}`);
+  }
+  return seconds === 0 ? undefined : seconds * 1000;
+}
+
+const ToolsSchema = z.array(z.strictObject({
+  type: z.literal("function"),
+  function: z.looseObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+}));
+
+async function readJsonFile(io: Io, file: string, flag: string): Promise<unknown> {
+  const full = path.resolve(io.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(full, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw usageError(`Cannot read ${flag} file ${file}${typeof code === "string" ? ` (${code})` : ""}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw usageError(`The ${flag} file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Reads a `--tools` file: a JSON array of `{type:"function",function:{name,description,parameters}}`.
+ * @throws OclawError E_USAGE naming the file and the first wrong entry
+ */
+export async function readTools(io: Io, file: string): Promise<ToolDefinition[]> {
+  const parsed = ToolsSchema.safeParse(await readJsonFile(io, file, "--tools"));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("") : "";
+    throw usageError(
+      `Invalid --tools file ${file}: ${where ? `${where.replace(/^\./, "")}: ` : ""}${issue?.message ?? "invalid"}`,
+      'Expected a JSON array of {"type":"function","function":{"name","description","parameters"}}',
+    );
+  }
+  return parsed.data as ToolDefinition[];
+}
+
+/**
+ * Reads `--format`: `json`, or a file holding a JSON schema object.
+ * @throws OclawError E_USAGE for an unreadable file or a schema that is not an object
+ */
+export async function readFormat(io: Io, value: string): Promise<"json" | Record<string, unknown>> {
+  if (value === "json") return "json";
+  const schema = await readJsonFile(io, value, "--format");
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) {
+    throw usageError(`The --format file ${value} must hold a JSON schema object`, "Or use --format json");
+  }
+  return schema as Record<string, unknown>;
+}
+
+const str = (v: FlagValues[string]) => (typeof v === "string" ? v : undefined);
+
+/**
+ * Reads and checks chat's flags (and OCLAW_IDLE_TIMEOUT).
+ * @throws OclawError E_USAGE for a bad value or file
+ */
+export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptions> {
+  const models = Array.isArray(values.model) ? values.model.filter((m): m is string => typeof m === "string") : [];
+  const options: ChatOptions = {
+    models,
+    noStream: values["no-stream"] === true,
+    noFallback: values["no-fallback"] === true,
+    showThinking: values["show-thinking"] === true,
+    stats: values.stats === true,
+  };
+  const system = str(values.system);
+  if (system !== undefined) options.system = system;
+  const think = parseThink(values.think as string | boolean | undefined);
+  if (think.think !== undefined) options.think = think.think;
+  if (think.word !== undefined) options.thinkTookWord = think.word;
+  const format = str(values.format);
+  if (format !== undefined) options.format = await readFormat(io, format);
+  const tools = str(values.tools);
+  if (tools !== undefined) options.tools = await readTools(io, tools);
+  const timeout = str(values.timeout);
+  if (timeout !== undefined) {
+    const ms = parseSeconds(timeout, "--timeout");
+    if (ms !== undefined) options.timeoutMs = ms;
+  }
+  const idle = str(values["idle-timeout"]) ?? io.env[IDLE_TIMEOUT_ENV];
+  const idleMs = idle === undefined
+    ? DEFAULT_IDLE_TIMEOUT_MS
+    : parseSeconds(idle, values["idle-timeout"] === undefined ? IDLE_TIMEOUT_ENV : "--idle-timeout", true);
+  if (idleMs !== undefined) options.idleMs = idleMs;
+  return options;
+}

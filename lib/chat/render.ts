@@ -1,0 +1,131 @@
+/**
+ * The renderers of `oclaw chat`: text (reply on stdout as it arrives, talk on stderr) and `--json`
+ * (one RunEvent per line). Both see only RunEvents.
+ */
+import type { RunEvent, Timings } from "../client/events.ts";
+import type { OclawError } from "../errors.ts";
+import type { OutStream } from "../io.ts";
+import { formatStats } from "./stats.ts";
+
+/** Consumes a run's events. */
+export interface Renderer {
+  /** Renders one event; resolves once written (backpressure). */
+  event(event: RunEvent): Promise<void>;
+  /** The run failed: leaves the output tidy (and, with `--json`, ends it with the error event). */
+  fail(error: OclawError): Promise<void>;
+}
+
+/** What the text renderer shows. */
+export interface TextOptions {
+  stdout: OutStream;
+  stderr: OutStream;
+  /** Thinking text on stderr. */
+  showThinking: boolean;
+  /** `--stats` after the reply. */
+  stats: boolean;
+  /** `-q`: no fallback notices. */
+  quiet: boolean;
+}
+
+/** Notices both renderers print on stderr. */
+function notice(event: RunEvent, quiet: boolean): string | undefined {
+  if (event.type === "warning") return `oclaw: warning: ${event.message}\n`;
+  if (event.type === "fallback" && !quiet) {
+    return `oclaw: ${event.from} failed (${event.error.message}); trying ${event.to}\n`;
+  }
+  return undefined;
+}
+
+/** The text renderer: tokens on stdout as they arrive, each tool call one JSON line, a final newline. */
+export function textRenderer(options: TextOptions): Renderer {
+  const { stdout, stderr } = options;
+  let stdoutMidLine = false;
+  let thinkingMidLine = false;
+  const endThinking = async () => {
+    if (thinkingMidLine) await stderr.write("\n");
+    thinkingMidLine = false;
+  };
+  const endLine = async () => {
+    if (stdoutMidLine) await stdout.write("\n");
+    stdoutMidLine = false;
+  };
+  return {
+    async event(event) {
+      switch (event.type) {
+        case "thinking":
+          if (!options.showThinking) return;
+          await stderr.write(event.text);
+          thinkingMidLine = !event.text.endsWith("\n");
+          return;
+        case "text":
+          await endThinking();
+          await stdout.write(event.text);
+          stdoutMidLine = !event.text.endsWith("\n");
+          return;
+        case "tool_call":
+          await endThinking();
+          await endLine();
+          await stdout.write(
+            JSON.stringify({ tool_call: { id: event.id, name: event.name, arguments: event.arguments } }) + "\n",
+          );
+          return;
+        case "done":
+          await endThinking();
+          await endLine();
+          if (options.stats) await stderr.write(formatStats(event));
+          return;
+        default: {
+          const text = notice(event, options.quiet);
+          if (text === undefined) return;
+          await endThinking();
+          await stderr.write(text);
+        }
+      }
+    },
+    async fail() {
+      await endThinking();
+      await endLine();
+    },
+  };
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+function roundTimings(timings: Timings): Timings {
+  const out: Timings = {};
+  for (const key of ["totalMs", "loadMs", "promptEvalMs", "evalMs", "firstTokenMs", "tokensPerSecond"] as const) {
+    const value = timings[key];
+    if (value !== undefined) out[key] = round(value);
+  }
+  return out;
+}
+
+/** The JSON line of an event, fields in cli.md's order. */
+export function eventJson(event: RunEvent): string {
+  if (event.type === "done") {
+    const { model, stopReason, usage, timings } = event;
+    return JSON.stringify({
+      type: "done",
+      model,
+      stopReason,
+      ...(usage === undefined ? {} : { usage: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens } }),
+      timings: roundTimings(timings),
+    });
+  }
+  return JSON.stringify(event);
+}
+
+/** The `--json` renderer: one event per line on stdout; warnings and fallbacks also on stderr. */
+export function jsonRenderer(options: { stdout: OutStream; stderr: OutStream; stats: boolean; quiet: boolean }): Renderer {
+  return {
+    async event(event) {
+      await options.stdout.write(eventJson(event) + "\n");
+      const text = notice(event, options.quiet);
+      if (text !== undefined) await options.stderr.write(text);
+      if (event.type === "done" && options.stats) await options.stderr.write(formatStats(event));
+    },
+    async fail(error) {
+      await options.stdout.write(JSON.stringify({ type: "error", ...error.toJSON() }) + "\n");
+    },
+  };
+}
