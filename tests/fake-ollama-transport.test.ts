@@ -157,3 +157,16 @@ test("bulk mode streams 200,000 tokens on /api/chat and /v1, and records the fir
     assert.equal(stats.requests, 3);
   });
 });
+
+test("stallAfterChunks 0 never sends the status line, like a load that never finishes", async () => {
+  await withServer({ stallAfterChunks: 0 }, async (server) => {
+    const outcome = rawRequest(server.url, "/api/chat", { body: CHAT }).then(
+      (r) => `status ${r.status}`,
+      (e: Error) => e.message,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(server.requests.length, 1);
+    await server.close();
+    assert.equal(await outcome, "raw-http: no response head");
+  });
+});

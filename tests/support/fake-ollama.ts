@@ -64,7 +64,7 @@ export interface FakeOllama {
    * before the call resolves it at once. @throws after `timeoutMs` (default 5000) without one
    */
   waitForDisconnect(timeoutMs?: number): Promise<void>;
-  /** Changes knobs for the following requests. */
+  /** Changes knobs for the following requests (new `replies` restart their turn count). */
   set(options: Partial<FakeOllamaOptions>): void;
   /** Stops listening and drops every open connection (stalled streams included). */
   close(): Promise<void>;
@@ -89,7 +89,10 @@ export function defaultOptions(): FakeOllamaOptions {
   };
 }
 
-/** Starts a fake Ollama on 127.0.0.1 (`port` 0 = ephemeral). */
+/**
+ * Starts a fake Ollama on 127.0.0.1: `port` 0 (default) picks an ephemeral port; a fixed one serves
+ * tests of fixed addresses (OLLAMA_HOST=0.0.0.0:11500). @throws when the port is taken
+ */
 export async function startFakeOllama(options: Partial<FakeOllamaOptions> & { port?: number } = {}): Promise<FakeOllama> {
   const { port: wantedPort = 0, ...rest } = options;
   const closing = new AbortController();
@@ -115,6 +118,8 @@ export async function startFakeOllama(options: Partial<FakeOllamaOptions> & { po
       console.error("fake-ollama: handler failed:", error);
     });
   });
+  // Go's server keeps idle connections open; a 5 s idle cut would race clients reusing them.
+  server.keepAliveTimeout = 0;
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -154,6 +159,8 @@ export async function startFakeOllama(options: Partial<FakeOllamaOptions> & { po
     },
     set(changes) {
       Object.assign(state.options, changes);
+      // A new script starts from its first reply.
+      if (changes.replies) state.turns.clear();
     },
     async close() {
       closing.abort();

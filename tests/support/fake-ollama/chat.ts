@@ -11,8 +11,9 @@ import { capabilitiesAt, findModel } from "./store.ts";
 import type { Reply } from "./types.ts";
 import { atLeast } from "./version.ts";
 
-/** Content types Ollama writes. */
+/** Content type of Ollama's non-streamed JSON answers (gin's c.JSON). */
 export const JSON_TYPE = "application/json; charset=utf-8";
+/** Content type of Ollama's NDJSON streams. */
 export const NDJSON_TYPE = "application/x-ndjson";
 
 /** What the chat handler decided for one request. */

@@ -143,6 +143,11 @@ export class Exchange {
       }
     };
 
+    if (options.stallAfterChunks === 0) {
+      // Go writes headers with the first chunk: a stall before it shows nothing at all.
+      await sleep(2 ** 31 - 1, this.signal);
+      return;
+    }
     let count = 0;
     for (const piece of pieces) {
       if (this.gone) return;

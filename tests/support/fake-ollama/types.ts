@@ -133,7 +133,10 @@ export interface FakeOllamaOptions {
   headerDelayMs: number;
   /** Delay between stream chunks. */
   tokenDelayMs: number;
-  /** Stop writing after this many stream chunks but keep the connection open (until abort or close). */
+  /**
+   * Stop writing after this many stream chunks (chat, /v1, pull) but keep the connection open until the
+   * client aborts or the server closes; 0 stalls before the status line. Not applied in bulk mode.
+   */
   stallAfterChunks: number | undefined;
   /** Latency added to every /api/show. */
   showDelayMs: number;
