@@ -20,7 +20,6 @@ async function withServer(options: Partial<FakeOllamaOptions>, body: (s: FakeOll
   }
 }
 
-const USER = [{ role: "user", content: "hi" }];
 const post = (server: FakeOllama, path: string, body: unknown) => rawRequest(server.url, path, { body: JSON.stringify(body) });
 // Parsed wire data is probed freely by these tests; a wrong shape fails the assertion that reads it.
 // deno-lint-ignore no-explicit-any

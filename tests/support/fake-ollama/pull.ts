@@ -26,7 +26,7 @@ function generated(digest: string, size: number): Array<Record<string, unknown>>
 }
 
 /** Serves POST /api/pull. */
-export async function servePull(ex: Exchange, raw: unknown, state: ServerState): Promise<void> {
+export function servePull(ex: Exchange, raw: unknown, state: ServerState): Promise<void> | void {
   const body = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   const name = typeof body.model === "string" && body.model ? body.model : typeof body.name === "string" ? body.name : "";
   if (!name) return ex.send(400, goJson({ error: "model is required" }), JSON_TYPE);
