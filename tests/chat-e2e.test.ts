@@ -338,6 +338,23 @@ test("Ctrl-C (SIGINT): the request is aborted, the server sees the disconnect, e
   });
 });
 
+test("tokens reach stdout as they arrive: visible while the server is still mid-reply", async () => {
+  // The server sends two tokens, then holds the reply open; they must already be on stdout.
+  await world({ stallAfterChunks: 2, replies: { "*": { content: "one two three" } } }, async (w) => {
+    let seen = "";
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--idle-timeout", "0", "Count"], {
+      onSpawn(child) {
+        child.stdout!.on("data", (d: Uint8Array | string) => {
+          seen += String(d);
+          if (seen === "one two") process.kill(child.pid!, "SIGINT");
+        });
+      },
+    });
+    assert.equal(r.stdout, "one two\n", "the final newline comes from the interrupted run tidying up");
+    assert.equal(r.code, 130);
+  });
+});
+
 const LONG_PROMPT = "Summarize the following log.\n" + "2025-07-07 12:00:00 worker[42]: processed batch ok\n".repeat(400);
 
 test("a long prompt against a 4096-token context: W_TRUNCATED with the fix, on stderr and as an event", async () => {

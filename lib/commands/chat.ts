@@ -26,7 +26,8 @@ const HELP = `  -m, --model REF          Model to use, repeatable: the candidate
       --format json|FILE   Reply in JSON, or in the JSON schema held in FILE
       --tools FILE         Tools the model may call: a JSON array of {"type":"function","function":{...}};
                            each call is printed as one {"tool_call":{...}} line
-      --no-stream          Ask for the whole reply at once (also params.streaming: false)
+      --no-stream          Ask for the whole reply at once (also params.streaming: false); it must then
+                           arrive within the first-chunk limit below
       --timeout SECONDS    Limit for the whole run; exit 124 when it runs out
       --idle-timeout SECONDS
                            Longest silence between two chunks of a reply (default 300; 0: none;
