@@ -5,7 +5,7 @@
  * "not available yet". Builds dist/oclaw first.
  *
  *   bun scripts/bench.ts [--quick] [--only streaming,first-token,startup,discovery,memory,profile] [--profile]
- *                        [--no-build] [--no-write]
+ *                        [--no-build] [--bin=PATH] [--no-write]
  */
 import { execFileSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -47,7 +47,7 @@ for (const name of only) {
   }
 }
 if (flag("--help") || flag("-h")) {
-  process.stdout.write(`usage: bun scripts/bench.ts [--quick] [--only ${Object.keys(SECTIONS).join(",")}] [--profile] [--no-build] [--no-write]\n`);
+  process.stdout.write(`usage: bun scripts/bench.ts [--quick] [--only ${Object.keys(SECTIONS).join(",")}] [--profile] [--no-build] [--bin=PATH] [--no-write]\n`);
   process.exit(0);
 }
 
@@ -57,7 +57,9 @@ const started = performance.now();
 const loadBefore = os.loadavg()[0] ?? NaN;
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
-if (!flag("--no-build")) {
+// --bin measures another build (e.g. an experiment in a copy of the tree) and skips the build.
+const binArg = args.find((a) => a.startsWith("--bin="))?.slice("--bin=".length);
+if (!flag("--no-build") && !binArg) {
   log("building dist/oclaw");
   execFileSync(process.execPath, [path.join(root, "scripts/build.ts"), "--host"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
 }
@@ -65,7 +67,7 @@ if (!flag("--no-build")) {
 const tmp = await mkdtemp(path.join(os.tmpdir(), "oclaw-bench-"));
 const ctx: BenchContext = {
   root,
-  bin: path.join(root, "dist/oclaw"),
+  bin: binArg ? path.resolve(binArg) : path.join(root, "dist/oclaw"),
   runtime: process.execPath,
   quick,
   tmp,
@@ -105,7 +107,7 @@ const results = renderResults(info, machine, sections);
 
 await mkdir(path.join(root, "bench-results"), { recursive: true });
 await writeFile(path.join(root, "bench-results/latest.json"), JSON.stringify({ info, machine, sections }, null, 2));
-const writeMd = !flag("--no-write") && !onlyArg;
+const writeMd = !flag("--no-write") && !onlyArg && !binArg;
 if (writeMd) await writeResults(path.join(root, "BENCHMARKS.md"), results);
 
 process.stdout.write(results.split("\n").slice(1, -1).join("\n") + "\n\n");
