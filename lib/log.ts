@@ -8,13 +8,8 @@ export interface Logger {
   readonly enabled: boolean;
   /** Writes `oclaw: <message>` to stderr when verbose; secrets are redacted. */
   debug(message: string): void;
-}
-
-const SECRET_KEY = /(api[-_]?key|token|secret|password|authorization)/i;
-
-/** True for config keys whose values are secrets (`apiKey`, `token`, `clientSecret`, `password` ...). */
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
+  /** Adds values to redact wherever they appear (the config's keys, once it is read). */
+  addSecrets(values: Iterable<string>): void;
 }
 
 /**
@@ -30,14 +25,15 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
 }
 
 /** Creates the logger; `secrets` are values redacted wherever they appear. */
-export function createLogger(stderr: OutStream, enabled: boolean, secrets: Set<string> = new Set()): Logger & {
-  secrets: Set<string>;
-} {
+export function createLogger(stderr: OutStream, enabled: boolean, secrets: Iterable<string> = []): Logger {
+  const known = new Set(secrets);
   return {
     enabled,
-    secrets,
     debug(message: string): void {
-      if (enabled) void stderr.write(`oclaw: ${redact(message, secrets)}\n`);
+      if (enabled) void stderr.write(`oclaw: ${redact(message, known)}\n`);
+    },
+    addSecrets(values: Iterable<string>): void {
+      for (const value of values) known.add(value);
     },
   };
 }
