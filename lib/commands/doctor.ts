@@ -5,8 +5,7 @@
 import type { Command } from "../cli/command.ts";
 import { formatDoctorJson, formatDoctorText } from "../checks/doctor-format.ts";
 import { runDoctor } from "../checks/doctor.ts";
-import { OclawError } from "../errors.ts";
-import { EXIT } from "../errors.ts";
+import { EXIT, OclawError } from "../errors.ts";
 
 /** The `doctor` command. */
 export const doctorCommand: Command = {
@@ -14,8 +13,8 @@ export const doctorCommand: Command = {
   summary: "Check the setup end to end and say how to fix what is wrong",
   usage: "doctor [--probe] [--json]",
   help: [
-    "  --probe     Also send a tiny chat to the primary model: time to first token and tokens/s",
-    "  --json      One JSON document: {status, checks:[{name,status,message,fix}]}",
+    "      --probe     Also send a tiny chat to the primary model: time to first token and tokens/s",
+    "      --json      One JSON document: {status, checks:[{name,status,message,fix}]}",
     "",
     "Checks: config found and valid; config file permissions while it holds a key; which providers are",
     "enabled and how; each server reachable (refused, firewalled, DNS, Host check, another program on the",
