@@ -78,6 +78,11 @@ test("/api/tags lists the store newest first with bare-hex digests; an empty sto
     server.set({ models: [] });
     assert.equal((await rawRequest(server.url, "/api/tags")).text, '{"models":[]}');
     assert.equal((await rawRequest(server.url, "/v1/models")).text, '{"object":"list","data":null}\n');
+    const gone = await rawRequest(server.url, "/v1/models/qwen3:8b");
+    assert.equal(gone.status, 404);
+    assert.equal(gone.text, `{"error":{"message":"model 'qwen3:8b' not found","type":"not_found_error","param":null,"code":null}}\n`);
+    server.set({ models: syntheticModels(1) });
+    assert.equal((await rawRequest(server.url, "/v1/models/synth-000:7b")).text, '{"id":"synth-000:7b","object":"model","created":1735689600,"owned_by":"library"}\n');
   });
 });
 

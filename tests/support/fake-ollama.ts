@@ -8,7 +8,7 @@
  *   await server.close();
  *
  * Routes: `GET|HEAD /`, `GET|HEAD /api/version`, `GET|HEAD /api/tags`, `POST /api/show`, `GET /api/ps`,
- * `POST /api/chat`, `POST /api/pull`, `GET /v1/models`, `POST /v1/chat/completions`, and `GET /_fake/stats`
+ * `POST /api/chat`, `POST /api/pull`, `GET /v1/models[/{model}]`, `POST /v1/chat/completions`, `GET /_fake/stats`
  * (the fake's own: request count, disconnects, first-token wall-clock time). Unknown path: 404 text/plain
  * `404 page not found`; wrong method: 405 `405 method not allowed`. Every JSON body uses Go's escaping.
  *

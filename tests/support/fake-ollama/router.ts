@@ -6,6 +6,7 @@ import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { JSON_TYPE, serveChat } from "./chat.ts";
 import { Exchange, now, type ServerState, sleep } from "./exchange.ts";
+import { openaiErrorBody } from "./errors.ts";
 import { goJson } from "./go-json.ts";
 import { serveChatCompletions } from "./openai.ts";
 import { servePull } from "./pull.ts";
@@ -75,6 +76,14 @@ async function serveShow(ex: Exchange, raw: unknown, text: string, state: Router
   json(ex, showBody(model, state.options.version, body.verbose === true));
 }
 
+/** GET /v1/models/{model}: one model as OpenAI describes it, or a not_found_error. */
+function retrieveModel(ex: Exchange, name: string, state: RouterState): void {
+  const model = findModel(state.options.models, name);
+  if (!model) return ex.send(404, goJson(openaiErrorBody(404, `model '${name}' not found`)) + "\n", "application/json");
+  const body = { id: name, object: "model", created: Math.floor(Date.parse(model.modified_at) / 1000), owned_by: "library" };
+  ex.send(200, goJson(body) + "\n", "application/json");
+}
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)(?::\d+)?$/i;
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -109,6 +118,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, state: Ro
 
   if (state.options.hostCheck && !LOOPBACK.test(headers.host ?? "")) return ex.send(403, "", undefined);
   const path = new URL(url, "http://fake").pathname;
+  if (path.startsWith("/v1/models/") && method === "GET") return retrieveModel(ex, decodeURIComponent(path.slice(11)), state);
   const table = routes[path];
   if (!table) return ex.send(404, "404 page not found", "text/plain");
   const handler = table[method];
