@@ -104,7 +104,7 @@ function* ssePieces(model: string, plan: Plan, legacy: boolean, fragment: boolea
   if (hasDoneContent && !legacy) yield* contentEvents(plan.done, null);
   const finish = toolCallSent || plan.done.tool_calls?.length ? "tool_calls" : plan.doneReason;
   if (legacy) yield* contentEvents(plan.done, finish);
-  else yield chunk({}, finish);
+  else yield chunk(delta({}), finish);
   if (usage) {
     const p = plan.metrics.prompt_eval_count ?? 0;
     const c = plan.metrics.eval_count ?? 0;
