@@ -359,3 +359,29 @@ test("a black-holed port: connection timed out, the firewall fix", { timeout: 20
     hole.stop();
   }
 });
+
+test("an OpenAI-compatible provider beside Ollama: reachable through /models, its configured ids checked", async () => {
+  await withFake({}, async (url) => {
+    const dir = await tempDir();
+    try {
+      const file = await writeConfig(dir, {
+        models: {
+          providers: {
+            ollama: { baseUrl: url },
+            vllm: { baseUrl: `${url}/v1`, api: "openai-completions", models: [{ id: "llama3.2:3b" }, { id: "Qwen/Qwen3-8B" }] },
+          },
+        },
+        agents: { defaults: { model: { primary: "ollama/qwen3:8b", fallbacks: ["vllm/llama3.2:3b"] } } },
+      });
+      const both = await runInProcess(["doctor", "--config", file], { env: {}, homeDir: dir });
+      assert.equal(both.code, 0, both.stdout);
+      assert.match(line(both.stdout, "ok", "reachable (vllm)").message, new RegExp(`^The server answers at ${url}/v1 \\(models\\.providers\\.vllm\\.baseUrl\\)$`));
+      const models = line(both.stdout, "warn", "models (vllm)");
+      assert.equal(models.message, `Configured but not on ${url}/v1: Qwen/Qwen3-8B`);
+      assert.match(models.fix!, /correct the ids in models\.providers\.vllm\.models/);
+      assert.equal(line(both.stdout, "ok", "fallback#1 (vllm)").message, "Fallback #1 vllm/llama3.2:3b is installed and supports tools");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -27,22 +27,24 @@ interface HealthRun {
   code: number;
   stdout: string;
   stderr: string;
-  dir: string;
 }
 
-/** Runs health in-process with a config pointing `ollama` at `baseUrl`; the temp dir is kept for `--output`. */
+/** Runs health in-process with a config pointing `ollama` at `baseUrl` (or `config` as given). */
 async function health(
   baseUrl: string,
   args: string[] = [],
   options: { model?: unknown; provider?: Record<string, unknown>; io?: MemoryIoOptions; config?: unknown } = {},
 ): Promise<HealthRun> {
   const dir = await tempDir();
-  const file = await writeConfig(dir, options.config ?? {
-    models: { providers: { ollama: { baseUrl, ...options.provider } } },
-    ...(options.model === null ? {} : { agents: { defaults: { model: options.model ?? SELECTION } } }),
-  });
-  const result = await runInProcess(["health", "--config", file, ...args], { env: {}, homeDir: dir, ...options.io });
-  return { ...result, dir };
+  try {
+    const file = await writeConfig(dir, options.config ?? {
+      models: { providers: { ollama: { baseUrl, ...options.provider } } },
+      ...(options.model === null ? {} : { agents: { defaults: { model: options.model ?? SELECTION } } }),
+    });
+    return await runInProcess(["health", "--config", file, ...args], { env: {}, homeDir: dir, ...options.io });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function withFake<T>(options: Partial<FakeOllamaOptions>, body: (url: string) => Promise<T>): Promise<T> {
@@ -82,7 +84,6 @@ test("all OK: exit 0 and one line in each format", async () => {
       ["latency", "ok"],
     ]);
     assert.equal(typeof report.checks.find((c) => c.name === "latency")!.ms, "number");
-    for (const r of [text, nagios, json]) await rm(r.dir, { recursive: true, force: true });
   });
 });
 
@@ -313,7 +314,6 @@ test("--format prometheus is valid text exposition with HELP and TYPE for every 
       const helpAt = lines.indexOf(`# TYPE ${name} gauge`);
       assert.ok(helpAt !== -1 && helpAt < i && lines[helpAt - 1]!.startsWith(`# HELP ${name} `), l);
     }
-    await rm(r.dir, { recursive: true, force: true });
   });
   const port = await closedPort();
   const down = await health(`http://127.0.0.1:${port}`, ["--format", "prometheus"]);
@@ -349,9 +349,33 @@ test("--output writes the file atomically: complete content, no temp file left, 
       assert.equal(nowhere.code, 3);
       assert.match(nowhere.stderr, /^oclaw: Cannot write .*missing-dir\/x\.prom: the directory does not exist\n/);
       assert.deepEqual(await readdir(dir), ["oclaw.prom"]);
-      for (const r of [first, second, nowhere]) await rm(r.dir, { recursive: true, force: true });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+test("primary's server down, a fallback ready on another provider: WARNING with the down server's fix", async () => {
+  const port = await closedPort();
+  await withFake({}, async (url) => {
+    const config = {
+      models: {
+        providers: {
+          ollama: { baseUrl: `http://127.0.0.1:${port}` },
+          vllm: { baseUrl: `${url}/v1`, api: "openai-completions", models: [{ id: "llama3.2:3b" }] },
+        },
+      },
+      agents: { defaults: { model: { primary: "ollama/qwen3:8b", fallbacks: ["vllm/llama3.2:3b"] } } },
+    };
+    const r = await health("", ["--format", "nagios"], { config });
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stdout,
+      new RegExp(`^OCLAW WARNING - vllm at ${esc(url)}/v1, primary ollama/qwen3:8b unreachable, fallback #1 vllm/llama3\\.2:3b ready \\(\\d+ ms\\) \\| 'latency'=\\d+ms;500;2000;0 'models'=7;;;0\\n$`),
+    );
+    assert.match(r.stderr, /ollama serve/);
+    const json = await health("", ["--json"], { config });
+    const checks = (JSON.parse(json.stdout) as { checks: Array<{ name: string; status: string; message: string }> }).checks;
+    assert.deepEqual(checks.filter((c) => c.name === "reachable").map((c) => c.status), ["warning", "ok"]);
   });
 });

@@ -49,7 +49,7 @@ async function ollamaServerChecks(
     out.push(check("models", "fail", outcome.error.message, { provider: provider.id, fix: outcome.error.hint }));
   } else {
     try {
-      out.push(configuredModelsCheck(provider, await listTags(provider, http, signal)));
+      out.push(configuredModelsCheck(provider, (await listTags(provider, http, signal)).map((t) => t.name)));
     } catch (error) {
       const e = toOclawError(error);
       out.push(check("models", "warn", `Cannot list the models on ${provider.baseUrl}: ${e.message}`, {
@@ -120,6 +120,7 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
     if (!probe.ok) return out;
     if (probe.version !== undefined) out.push(versionCheck(provider.id, probe.version, provider.discover));
     if (provider.api === "ollama") out.push(...await ollamaServerChecks(http, provider, catalog, config.selection, signal));
+    else if (probe.modelIds !== undefined && probe.modelIds.length > 0) out.push(configuredModelsCheck(provider, probe.modelIds));
     else out.push(check("models", "ok", `${provider.models.length} configured model(s)`, { provider: provider.id }));
     return out;
   }));

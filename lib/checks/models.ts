@@ -4,7 +4,6 @@
  */
 import type { CatalogModel, ModelSelection, Provider } from "../catalog/types.ts";
 import { type DiscoveryResult, describeNoTools } from "../catalog/discovery.ts";
-import type { Tag } from "../catalog/ollama-api.ts";
 import { refMatches, sameModelId, selectedRefs } from "../catalog/selection.ts";
 import { parseModelRef } from "../config/model-ref.ts";
 import { check, type CheckResult } from "./types.ts";
@@ -50,17 +49,19 @@ export function discoveryCheck(provider: Provider, discovery: DiscoveryResult): 
   });
 }
 
-/** For a provider with a configured list on an Ollama server: are the listed models installed there? */
-export function configuredModelsCheck(provider: Provider, tags: Tag[]): CheckResult {
-  const missing = provider.models.filter((m) => !tags.some((t) => sameModelId(m.id, t.name))).map((m) => m.id);
+/** For a provider with a configured list: are the listed models on the server (`/api/tags` or `/models` names)? */
+export function configuredModelsCheck(provider: Provider, names: string[]): CheckResult {
+  const missing = provider.models.filter((m) => !names.some((name) => sameModelId(m.id, name))).map((m) => m.id);
   const opts = { provider: provider.id };
   if (missing.length === 0) {
     return check("models", "ok", `${provider.models.length} configured model(s), all installed: ` +
       list(provider.models.map((m) => m.id)), opts);
   }
-  return check("models", "warn", `Configured but not installed on ${provider.baseUrl}: ${list(missing)}`, {
+  return check("models", "warn", `Configured but not on ${provider.baseUrl}: ${list(missing)}`, {
     ...opts,
-    fix: `Pull them there (ollama pull ${missing[0]}), or remove them from models.providers.${provider.id}.models`,
+    fix: provider.api === "ollama"
+      ? `Pull them there (ollama pull ${missing[0]}), or remove them from models.providers.${provider.id}.models`
+      : `Serve them there, or correct the ids in models.providers.${provider.id}.models (the server lists: ${list(names, 5)})`,
   });
 }
 
