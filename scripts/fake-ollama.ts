@@ -24,30 +24,38 @@ import {
   syntheticModels,
 } from "../tests/support/fake-ollama.ts";
 
-const USAGE = readFileSync(new URL(import.meta.url), "utf8").split("*/")[0]!.replace(/^\/\*\*\n/, "").replace(/^ \* ?/gm, "");
+const USAGE = readFileSync(new URL(import.meta.url), "utf8").split("*/")[0]!.replace(/^\/\*\*\n/, "").replace(/^ \* ?/gm, "").trimEnd() + "\n";
 
-const { values } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
-    port: { type: "string", default: "0" },
-    version: { type: "string" },
-    models: { type: "string" },
-    replies: { type: "string" },
-    tokens: { type: "string" },
-    "bulk-tokens": { type: "string" },
-    "header-delay": { type: "string" },
-    "token-delay": { type: "string" },
-    "show-delay": { type: "string" },
-    "show-delay-ms": { type: "string" },
-    "stall-after": { type: "string" },
-    "chunk-bytes": { type: "string" },
-    "chunk-random": { type: "string" },
-    "host-check": { type: "boolean" },
-    "sse-layout": { type: "string" },
-    "fragment-tool-calls": { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  },
-});
+function flags() {
+  try {
+    return parseArgs({ args: process.argv.slice(2), options: OPTIONS }).values;
+  } catch (error) {
+    process.stderr.write(`fake-ollama: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const OPTIONS = {
+  port: { type: "string", default: "0" },
+  version: { type: "string" },
+  models: { type: "string" },
+  replies: { type: "string" },
+  tokens: { type: "string" },
+  "bulk-tokens": { type: "string" },
+  "header-delay": { type: "string" },
+  "token-delay": { type: "string" },
+  "show-delay": { type: "string" },
+  "show-delay-ms": { type: "string" },
+  "stall-after": { type: "string" },
+  "chunk-bytes": { type: "string" },
+  "chunk-random": { type: "string" },
+  "host-check": { type: "boolean" },
+  "sse-layout": { type: "string" },
+  "fragment-tool-calls": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const values = flags();
 
 if (values.help) {
   process.stdout.write(USAGE);
