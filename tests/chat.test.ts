@@ -321,5 +321,9 @@ test("nothing configured and no -m: E_NO_MODEL, exit 5", async () => {
     const r = await runInProcess(["chat", "Hi"], { env });
     assert.equal(r.code, 5);
     assert.match(r.stderr, /^oclaw: No model to chat with/);
+    // With --json, a failure before any request still ends stdout with the error event.
+    const json = await runInProcess(["chat", "--json", "Hi"], { env });
+    assert.equal(json.code, 5);
+    assert.equal(JSON.parse(json.stdout.trim().split("\n").at(-1)!).code, "E_NO_MODEL");
   });
 });

@@ -30,7 +30,7 @@ export class LineSplitStream extends TransformStream<string, string> {
   constructor(maxLength: number = MAX_LINE_LENGTH, source = "The server") {
     let pending = "";
     const tooLong = () =>
-      new OclawError("E_STREAM", `${source} sent a line longer than ${formatSize(maxLength)} characters`, {
+      new OclawError("E_STREAM", `${source} sent a line longer than ${formatSize(maxLength)}`, {
         hint: "The server does not look like it speaks NDJSON; check the base URL",
       });
     const emit = (line: string, controller: TransformStreamDefaultController<string>) => {
@@ -67,7 +67,7 @@ export class LineSplitStream extends TransformStream<string, string> {
 }
 
 function formatSize(chars: number): string {
-  return chars % (1024 * 1024) === 0 ? `${chars / 1024 / 1024} Mi` : String(chars);
+  return chars % (1024 * 1024) === 0 ? `${chars / 1024 / 1024} MiB` : `${chars} characters`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { runWithFallback } from "../chat/fallback.ts";
 import { chatOptions, IDLE_TIMEOUT_ENV } from "../chat/options.ts";
 import { chatMessages, readPrompt } from "../chat/prompt.ts";
 import { jsonRenderer, type Renderer, textRenderer } from "../chat/render.ts";
-import { runSignal } from "../chat/run-signal.ts";
+import { type RunSignal, runSignal } from "../chat/run-signal.ts";
 import type { Warning } from "../chat/truncation.ts";
 import type { Command, CommandContext } from "../cli/command.ts";
 import { resolveConfig } from "../config/resolve.ts";
@@ -44,58 +44,61 @@ const HELP = `  -m, --model REF          Model to use, repeatable: the candidate
   5 model not found, 124 --timeout, 130 interrupted.
 `;
 
+function makeRenderer(ctx: CommandContext): Renderer {
+  const { io, global, values } = ctx;
+  const stats = values.stats === true;
+  return global.json
+    ? jsonRenderer({ stdout: io.stdout, stderr: io.stderr, stats, quiet: global.quiet })
+    : textRenderer({
+      stdout: io.stdout,
+      stderr: io.stderr,
+      showThinking: values["show-thinking"] === true,
+      stats,
+      quiet: global.quiet,
+    });
+}
+
 async function runChat(ctx: CommandContext): Promise<number> {
   const { io, global } = ctx;
-  const options = await chatOptions(ctx.values, io);
-  const run = runSignal(io, options.timeoutMs);
+  // Made first, so that any failure below still ends `--json` output with the error event.
+  const renderer = makeRenderer(ctx);
+  let run: RunSignal | undefined;
+  // Warnings are written as soon as they are known, in order with the events.
+  let written = Promise.resolve();
   try {
+    const options = await chatOptions(ctx.values, io);
+    run = runSignal(io, options.timeoutMs);
     const words = options.thinkTookWord === undefined ? ctx.positionals : [options.thinkTookWord, ...ctx.positionals];
     const prompt = await readPrompt(words, io.stdin);
     const config = await resolveConfig(io, { configPath: global.config });
     const log = createLogger(io.stderr, global.verbose, new Set(config.secrets));
     const candidates = chatCandidates(options.models, config.selection, config.providers);
-    const renderer: Renderer = global.json
-      ? jsonRenderer({ stdout: io.stdout, stderr: io.stderr, stats: options.stats, quiet: global.quiet })
-      : textRenderer({
-        stdout: io.stdout,
-        stderr: io.stderr,
-        showThinking: options.showThinking,
-        stats: options.stats,
-        quiet: global.quiet,
-      });
-    // Warnings are written as soon as they are known, in order with the events.
-    let written = Promise.resolve();
-    const warn = (warning: Warning) => {
-      written = written.then(() => renderer.event(warning));
-    };
     const attempt = chatAttempt({
       config,
       http: httpContext(io, log),
       options,
       messages: chatMessages(prompt, options.system),
       cacheDir: defaultCacheDir(io),
-      warn,
+      warn: (warning: Warning) => {
+        written = written.then(() => renderer.event(warning));
+      },
     });
-    try {
-      const events = runWithFallback(candidates, attempt, { signal: run.signal, log, noFallback: options.noFallback });
-      for await (const event of events) {
-        await written;
-        if (event.type === "start") log.debug(`trying ${event.model} (provider ${event.provider}, api ${event.api})`);
-        await renderer.event(event);
-      }
+    const events = runWithFallback(candidates, attempt, { signal: run.signal, log, noFallback: options.noFallback });
+    for await (const event of events) {
       await written;
-    } catch (error) {
-      await written;
-      if (run.stdoutClosed) return EXIT.ok;
-      await renderer.fail(toOclawError(error));
-      throw error;
+      if (event.type === "start") log.debug(`trying ${event.model} (provider ${event.provider}, api ${event.api})`);
+      await renderer.event(event);
     }
+    await written;
     return EXIT.ok;
   } catch (error) {
-    if (run.stdoutClosed) return EXIT.ok;
+    await written;
+    // Nobody reads stdout any more (`| head -1`): a quiet stop.
+    if (run?.stdoutClosed) return EXIT.ok;
+    await renderer.fail(toOclawError(error));
     throw error;
   } finally {
-    run.dispose();
+    run?.dispose();
   }
 }
 
