@@ -79,7 +79,7 @@ test("all OK: every check ok, exit 0, no colour off a TTY", async () => {
     const r = await doctor(url);
     assert.equal(r.code, 0, r.stdout);
     assert.doesNotMatch(r.stdout, /^(warn|fail) /m);
-    assert.doesNotMatch(r.stdout, /\x1b\[/);
+    assert.ok(!r.stdout.includes("\x1b["), "no escape sequences off a TTY");
     assert.match(line(r.stdout, "ok", "config").message, /^Config .*openclaw\.json \(--config\) is valid$/);
     assert.match(line(r.stdout, "ok", "reachable (ollama)").message, new RegExp(`^Ollama 0\\.12\\.3 answers at ${url} \\(baseUrl in the config\\)$`));
     assert.equal(line(r.stdout, "ok", "version (ollama)").message, "Ollama 0.12.3");
@@ -383,5 +383,15 @@ test("an OpenAI-compatible provider beside Ollama: reachable through /models, it
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+test("colour only on a terminal, and not with NO_COLOR", async () => {
+  await withFake({ ps: [{ name: "qwen3:8b", size_vram: 0 }] }, async (url) => {
+    const tty = await doctor(url, { io: { env: {}, stdoutIsTTY: true } });
+    assert.ok(tty.stdout.includes("\x1b[32mok  \x1b[0m  config"), tty.stdout);
+    assert.ok(tty.stdout.includes("\x1b[33mwarn\x1b[0m  cpu (ollama)"), tty.stdout);
+    const plain = await doctor(url, { io: { env: { NO_COLOR: "1" }, stdoutIsTTY: true } });
+    assert.ok(!plain.stdout.includes("\x1b["), plain.stdout);
   });
 });

@@ -93,7 +93,8 @@ export function providerCheck(config: ResolvedConfig): CheckResult {
     const how = ENABLED_BY[config.ollama.enabledBy ?? "config"];
     const catalogue = ollama.discover
       ? "models are discovered from the server"
-      : `${ollama.models.length} model(s) listed in the config, discovery off`;
+      : `${ollama.models.length} model(s) listed in the config, discovery off (a model pulled later is used ` +
+        "only once it is listed there)";
     return check("provider", "ok", `ollama enabled: ${how}; ${catalogue}${tail}`, { provider: "ollama" });
   }
   const enable = "Enable Ollama: export OLLAMA_API_KEY=ollama-local (any value will do), or " +
