@@ -4,9 +4,9 @@
  * `--warn`/`--crit`. It answers within `--timeout` whatever the network does.
  */
 import { defaultCacheDir, noProvider } from "../catalog/catalog.ts";
-import { sameModelId, selectedRefs } from "../catalog/selection.ts";
-import type { CatalogModel, Provider } from "../catalog/types.ts";
-import { formatModelRef, parseModelRef } from "../config/model-ref.ts";
+import { sameModelId } from "../catalog/selection.ts";
+import type { Provider } from "../catalog/types.ts";
+import { parseModelRef } from "../config/model-ref.ts";
 import { type ResolvedConfig, resolveConfig } from "../config/resolve.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import { DEFAULT_CONNECT_TIMEOUT_MS, deadline, httpContext } from "../http.ts";
@@ -16,6 +16,15 @@ import { cpuPercent, processorLabel } from "../checks/loaded-models.ts";
 import { probeLatencyMs, runProbe } from "../checks/probe.ts";
 import { CAPABILITIES_SINCE, versionAtLeast } from "../checks/version.ts";
 import { failureFix, failureKind } from "../checks/reachability.ts";
+import {
+  type Candidate,
+  candidatesOf,
+  NO_CAPABILITIES,
+  NO_TOOLS,
+  probeModelFor,
+  pullHint,
+  roleLabel,
+} from "./candidates.ts";
 import { hasModel, inspectServer, isUp, serverError, serverLabel, toolVerdicts } from "./servers.ts";
 import { type HealthCheck, type HealthReport, type HealthState, type ModelFacts, worseState } from "./report.ts";
 
@@ -28,15 +37,6 @@ export interface HealthOptions {
   warnMs: number;
   critMs: number;
   timeoutMs: number;
-}
-
-const NO_TOOLS = "has no tool support";
-const NO_CAPABILITIES = "not known to support tools (Ollama older than 0.6.4 reports no capabilities)";
-
-interface Candidate {
-  ref: string;
-  role: string;
-  provider?: Provider;
 }
 
 /** The report for a problem with the config or the flags. */
@@ -52,22 +52,6 @@ export function unknownReport(error: unknown, base: Pick<HealthReport, "warnMs" 
   };
   if (e.hint !== undefined) report.hint = e.hint;
   return report;
-}
-
-function roleLabel(role: string): string {
-  if (role === "primary") return "primary";
-  if (role.startsWith("fallback#")) return `fallback ${role.slice("fallback".length)}`;
-  return `model ${role.slice("model".length)}`;
-}
-
-function candidatesOf(config: ResolvedConfig, refs: string[]): Candidate[] {
-  const list = refs.length > 0
-    ? refs.map((ref, i) => ({ ref: formatModelRef(parseModelRef(ref)), role: `model#${i + 1}` }))
-    : selectedRefs(config.selection).map(({ ref, tag }) => ({ ref, role: tag === "default" ? "primary" : tag }));
-  return list.map((c) => {
-    const provider = config.providers.find((p) => p.id === parseModelRef(c.ref).provider);
-    return provider === undefined ? c : { ...c, provider };
-  });
 }
 
 /**
@@ -297,33 +281,3 @@ function round(ms: number): number {
   return Math.round(ms * 10) / 10;
 }
 
-function pullHint(c: Candidate): string {
-  const id = parseModelRef(c.ref).id;
-  if (c.provider === undefined) return `Configure provider '${parseModelRef(c.ref).provider}', or change the model selection`;
-  return c.provider.api === "ollama" && c.provider.discover
-    ? `Pull it on the Ollama host: ollama pull ${id}`
-    : `Install ${id} on ${c.provider.baseUrl}, or fix models.providers.${c.provider.id}.models`;
-}
-
-/** The catalogue row the probe sends to: the configured entry, or a bare discovered one. */
-function probeModelFor(config: ResolvedConfig, provider: Provider, ref: string): CatalogModel {
-  const id = parseModelRef(ref).id;
-  const entry = provider.models.find((m) => sameModelId(id, m.id));
-  const params = { ...entry?.params, ...config.modelParams[ref] };
-  return {
-    id,
-    name: entry?.name ?? id,
-    reasoning: entry?.reasoning ?? false,
-    input: entry?.input ?? ["text"],
-    cost: entry?.cost ?? { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    contextWindow: entry?.contextWindow ?? 0,
-    maxTokens: entry?.maxTokens ?? 0,
-    params,
-    ref,
-    provider: provider.id,
-    api: entry?.api ?? provider.api,
-    tools: true,
-    source: entry === undefined ? "discovered" : "configured",
-    tags: [],
-  };
-}
