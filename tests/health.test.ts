@@ -379,3 +379,20 @@ test("primary's server down, a fallback ready on another provider: WARNING with 
     assert.deepEqual(checks.filter((c) => c.name === "reachable").map((c) => c.status), ["warning", "ok"]);
   });
 });
+
+test("--probe sends what chat would: an explicit contextWindow as num_ctx (no reload), a defaulted one not", async () => {
+  const server = await startFakeOllama();
+  try {
+    const models = [{ id: "qwen3:8b", contextWindow: 32768 }, { id: "llama3.2:3b" }];
+    for (const [ref, numCtx] of [["ollama/qwen3:8b", 32768], ["ollama/llama3.2:3b", undefined]] as const) {
+      const r = await health(server.url, ["--probe"], { model: ref, provider: { models } });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const chat = server.requests.filter((q) => q.path === "/api/chat").at(-1);
+      const options = (chat?.body as { options?: Record<string, unknown> }).options ?? {};
+      assert.equal(options.num_ctx, numCtx, ref);
+      assert.equal(options.num_predict, 16);
+    }
+  } finally {
+    await server.close();
+  }
+});

@@ -142,7 +142,7 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
           hint: "The model may be loading on a slow host; see the cpu check",
         }));
       const probeSignal = signal ? AbortSignal.any([signal, limit]) : limit;
-      checks.push(probeCheck(provider.id, await runProbe(http, provider, target, probeSignal)));
+      checks.push(probeCheck(provider.id, await runProbe(http, provider, target, probeSignal, config.data)));
     }
   }
   return checks;

@@ -1,9 +1,10 @@
 /**
  * The probe: a tiny chat with one model, measuring time to first token and generation speed. It sends the
- * same options chat would (a different `num_ctx` would make Ollama reload the model), plus a small
- * `num_predict` so it stays short.
+ * same options chat would (a different `num_ctx` would make Ollama reload the model for the next chat),
+ * plus a small `num_predict` so it stays short.
  */
 import type { CatalogModel, Provider } from "../catalog/types.ts";
+import { explicitContextWindow } from "../chat/attempt.ts";
 import { clientFor } from "../client/index.ts";
 import type { Timings } from "../client/events.ts";
 import { OclawError, toOclawError } from "../errors.ts";
@@ -21,11 +22,15 @@ export type ProbeOutcome =
   | { ok: true; ref: string; timings: Timings; outputTokens?: number; ms: number }
   | { ok: false; ref: string; error: OclawError; ms: number };
 
-/** The model as the probe sends it: chat's params, an explicit context window as num_ctx, few tokens. */
-function probeModel(model: CatalogModel): CatalogModel {
+/**
+ * The model as the probe sends it: chat's params, with a contextWindow written in the config sent as
+ * num_ctx as chat does (`data` is the config), and few tokens.
+ */
+function probeModel(model: CatalogModel, data: Record<string, unknown>): CatalogModel {
   const params = { ...model.params };
-  if (model.source === "configured" && params.num_ctx === undefined && model.contextWindow > 0) {
-    params.num_ctx = model.contextWindow;
+  if (model.source === "configured" && params.num_ctx === undefined) {
+    const contextWindow = explicitContextWindow(data, model.provider, model.id);
+    if (contextWindow !== undefined) params.num_ctx = contextWindow;
   }
   params.num_predict = PROBE_MAX_TOKENS;
   return { ...model, params };
@@ -40,6 +45,7 @@ export async function runProbe(
   provider: Provider,
   model: CatalogModel,
   signal: AbortSignal,
+  configData: Record<string, unknown> = {},
 ): Promise<ProbeOutcome> {
   const started = http.now();
   try {
@@ -47,7 +53,7 @@ export async function runProbe(
     const events = client(
       {
         provider,
-        model: probeModel(model),
+        model: probeModel(model, configData),
         messages: [{ role: "user", content: PROBE_PROMPT }],
         stream: model.params.streaming !== false,
       },

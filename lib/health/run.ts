@@ -228,7 +228,8 @@ async function evaluate(
   // Latency: the probe chat's first token, else the time the ready server took for the status requests.
   let latency: HealthReport["latency"];
   if (ready !== undefined && options.probe) {
-    const outcome = await runProbe(http, ready.provider!, probeModelFor(config, ready.provider!, ready.ref), signal);
+    const model = probeModelFor(config, ready.provider!, ready.ref);
+    const outcome = await runProbe(http, ready.provider!, model, signal, config.data);
     if (outcome.ok) latency = { ms: probeLatencyMs(outcome), kind: "chat", ref: ready.ref };
     else {
       checks.push({ name: "probe", status: "critical", message: outcome.error.message, ms: round(outcome.ms) });
