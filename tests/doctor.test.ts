@@ -395,3 +395,12 @@ test("colour only on a terminal, and not with NO_COLOR", async () => {
     assert.ok(!plain.stdout.includes("\x1b["), plain.stdout);
   });
 });
+
+test("a configured model without a contextWindow is compared with the default, and the fix asks for num_ctx", async () => {
+  await withFake({ ps: [{ name: "qwen3:8b", context_length: 4096 }] }, async (url) => {
+    const r = await doctor(url, { provider: { models: [{ id: "qwen3:8b" }] }, model: "ollama/qwen3:8b" });
+    const context = line(r.stdout, "warn", "context (ollama)");
+    assert.match(context.message, /^ollama\/qwen3:8b has 4096 tokens of context allocated, the default contextWindow says 8192:/);
+    assert.match(context.fix!, /oclaw config set 'agents\.defaults\.models\["ollama\/qwen3:8b"\]\.params\.num_ctx' 8192/);
+  });
+});

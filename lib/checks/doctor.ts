@@ -40,6 +40,7 @@ async function ollamaServerChecks(
   provider: Provider,
   catalog: Catalog,
   selection: ModelSelection,
+  configData: Record<string, unknown>,
   signal: AbortSignal | undefined,
 ): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
@@ -61,7 +62,7 @@ async function ollamaServerChecks(
   try {
     const loaded = await loadedModels(http, provider, signal);
     out.push(cpuCheck(provider.id, loaded, selection));
-    const ctx = contextCheck(provider.id, loaded, catalog.models);
+    const ctx = contextCheck(provider.id, loaded, catalog.models, configData);
     if (ctx !== undefined) out.push(ctx);
   } catch (error) {
     const e = toOclawError(error);
@@ -119,7 +120,7 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
     const out = [reachabilityCheck(provider, probe)];
     if (!probe.ok) return out;
     if (probe.version !== undefined) out.push(versionCheck(provider.id, probe.version, provider.discover));
-    if (provider.api === "ollama") out.push(...await ollamaServerChecks(http, provider, catalog, config.selection, signal));
+    if (provider.api === "ollama") out.push(...await ollamaServerChecks(http, provider, catalog, config.selection, config.data, signal));
     else if (probe.modelIds !== undefined && probe.modelIds.length > 0) out.push(configuredModelsCheck(provider, probe.modelIds));
     else out.push(check("models", "ok", `${provider.models.length} configured model(s)`, { provider: provider.id }));
     return out;

@@ -8,6 +8,7 @@ import { fetchJson, providerHeaders, type PsEntry, PsSchema } from "../catalog/o
 import type { HttpContext } from "../http.ts";
 import type { Provider } from "../catalog/types.ts";
 import { sameModelId } from "../catalog/selection.ts";
+import { explicitContextWindow } from "../chat/attempt.ts";
 import { check, type CheckResult } from "./types.ts";
 
 /** Time for the `/api/ps` answer once connected. */
@@ -89,7 +90,12 @@ export function expectedContext(model: CatalogModel): number | undefined {
  * The context check: a loaded model whose allocated context (`/api/ps` `context_length`, Ollama 0.10+) is
  * smaller than the configured window cuts longer prompts silently.
  */
-export function contextCheck(provider: string, loaded: PsEntry[], models: CatalogModel[]): CheckResult | undefined {
+export function contextCheck(
+  provider: string,
+  loaded: PsEntry[],
+  models: CatalogModel[],
+  configData: Record<string, unknown> = {},
+): CheckResult | undefined {
   const short: string[] = [];
   const fixes: string[] = [];
   let compared = 0;
@@ -102,9 +108,14 @@ export function contextCheck(provider: string, loaded: PsEntry[], models: Catalo
     if (expected === undefined) continue;
     compared++;
     if (allocated >= expected) continue;
+    const explicit = model.source === "configured" && explicitContextWindow(configData, provider, model.id) !== undefined;
     const from = typeof model.params.num_ctx === "number"
       ? "params.num_ctx"
-      : model.source === "configured" ? "contextWindow" : "the model's trained context";
+      : explicit
+      ? "contextWindow"
+      : model.source === "configured"
+      ? "the default contextWindow"
+      : "the model's trained context";
     short.push(`${model.ref} has ${allocated} tokens of context allocated, ${from} says ${expected}`);
     const server = `start Ollama with OLLAMA_CONTEXT_LENGTH=${expected} ('sudo systemctl edit ollama', ` +
       `Environment="OLLAMA_CONTEXT_LENGTH=${expected}") so every client gets it`;
@@ -112,7 +123,7 @@ export function contextCheck(provider: string, loaded: PsEntry[], models: Catalo
       typeof model.params.num_ctx === "number"
         ? `${model.ref} was loaded by a client that asked for less (or its trained context is smaller): ` +
           `${server}, or unload it ('ollama stop ${model.id}') and let oclaw load it again`
-        : model.source === "configured"
+        : explicit
         ? `Clients that send no num_ctx get the server's default: ${server}; on a host short of memory, ` +
           `lower its contextWindow to ${allocated} instead`
         : `Ask for more: oclaw config set 'agents.defaults.models["${model.ref}"].params.num_ctx' ${expected}, ` +
