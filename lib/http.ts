@@ -124,6 +124,12 @@ function connectCheck(address: string, port: number, timeoutMs: number, signal?:
   });
 }
 
+/** True when this run's connect check of the URL's origin succeeded. */
+async function connectedBefore(ctx: HttpContext, url: URL): Promise<boolean> {
+  const check = ctx.checked.get(url.origin);
+  return check !== undefined && await check.then(() => true, () => false);
+}
+
 /** Checks (once per run and origin) that the server's port accepts connections. */
 async function ensureReachable(ctx: HttpContext, url: URL, options: RequestOptions, service: string): Promise<void> {
   let check = ctx.checked.get(url.origin);
@@ -214,7 +220,16 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
     } as RequestInit);
   } catch (error) {
     if (signal?.aborted) throw abortError(signal);
-    throw unreachable(target, service, error, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    const code = errnoCode(error);
+    if (code === "ECONNREFUSED" || code === "ETIMEDOUT" || code === undefined && !(await connectedBefore(ctx, target))) {
+      throw unreachable(target, service, error, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    }
+    // The port accepted a connection in this run, so the server is there: it dropped the request
+    // (Deno's fetch reports this without an errno code).
+    throw new OclawError("E_STREAM", `${service} at ${target.origin} closed the connection before answering`, {
+      cause: error,
+      url: target.origin,
+    });
   }
   ctx.log.debug(`${method} ${target.pathname} → ${response.status} in ${(ctx.now() - started).toFixed(1)} ms`);
   if (!response.ok && !options.acceptAnyStatus) throw await httpError(response, target, service);

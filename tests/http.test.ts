@@ -172,3 +172,13 @@ test("a connection that breaks mid-body is E_STREAM", async () => {
   assert.equal(error?.code, "E_STREAM");
   await server.close();
 });
+
+test("a server that accepts the connection and drops the request is E_STREAM, not unreachable", async () => {
+  const server = net.createServer((socket) => socket.once("data", () => socket.destroy()));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  const error = await rejection(request(ctx(), `http://127.0.0.1:${port}/api/chat`, { json: {} }));
+  assert.equal(error.code, "E_STREAM");
+  assert.equal(error.message, `Ollama at http://127.0.0.1:${port} closed the connection before answering`);
+  await new Promise((resolve) => server.close(resolve));
+});
