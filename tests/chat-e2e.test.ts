@@ -114,8 +114,10 @@ test("thinking is hidden by default, on stderr with --show-thinking, and events 
     assert.equal(shown.stderr, "The user greets me.\n");
     assert.equal(w.chatBodies()[1]?.think, "high");
 
-    const json = await w.run(["chat", "-m", "qwen3:8b", "--think", "on", "--json", "Hi"]);
+    const json = await w.run(["chat", "-m", "qwen3:8b", "--json", "Hi", "--think"]);
     assert.equal(json.code, 0, json.stderr);
+    assert.equal(w.chatBodies()[2]?.think, true, "a bare --think last on the line means on");
+    assert.deepEqual(w.chatBodies()[2]?.messages, [{ role: "user", content: "Hi" }]);
     const events = jsonLines(json.stdout);
     assert.deepEqual(events[0], { type: "start", model: "ollama/qwen3:8b", provider: "ollama", api: "ollama" });
     assert.deepEqual(events.filter((e) => e.type === "thinking").map((e) => e.text).join(""), "The user greets me.");

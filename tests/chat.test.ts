@@ -31,13 +31,13 @@ async function failure(promise: Promise<unknown> | (() => unknown)): Promise<Ocl
   assert.fail("expected a failure");
 }
 
-test("--think: bare or on → true, off → false, levels as given; another word goes back to the prompt", () => {
-  assert.deepEqual(parseThink(undefined), {});
-  assert.deepEqual(parseThink(""), { think: true });
-  assert.deepEqual(parseThink("on"), { think: true });
-  assert.deepEqual(parseThink("off"), { think: false });
-  assert.deepEqual(parseThink("MAX"), { think: "max" });
-  assert.deepEqual(parseThink("why"), { think: true, word: "why" });
+test("--think: bare or on → true, off → false, levels as given; an unknown level is a usage error", () => {
+  assert.equal(parseThink(undefined), undefined);
+  assert.equal(parseThink(""), true);
+  assert.equal(parseThink("on"), true);
+  assert.equal(parseThink("off"), false);
+  assert.equal(parseThink("MAX"), "max");
+  assert.throws(() => parseThink("why"), (e: OclawError) => e.code === "E_USAGE" && /--think level 'why'/.test(e.message));
 });
 
 test("seconds flags: positive numbers; 0 only where it means 'none'; anything else a usage error", async () => {

@@ -35,8 +35,6 @@ export interface ChatOptions {
   timeoutMs?: number;
   /** `--idle-timeout` / OCLAW_IDLE_TIMEOUT; undefined: no idle limit (0 given). */
   idleMs?: number;
-  /** A prompt word `--think` took for its value (`--think why is ...`): it goes back in front of the prompt. */
-  thinkTookWord?: string;
 }
 
 /** The raw flag values as lib/cli parses them. */
@@ -54,15 +52,19 @@ const THINK_VALUES: Record<string, Think> = {
 };
 
 /**
- * Reads `--think`: bare (or `on`) → true, `off` → false, or an effort level. `--think WORD` where WORD is
- * not a level means a bare `--think` followed by the first prompt word.
+ * Reads `--think[=LEVEL]`: bare, empty or `on` → true, `off` → false, or an effort level.
+ * @throws OclawError E_USAGE for any other level
  */
-export function parseThink(value: string | boolean | undefined): { think?: Think; word?: string } {
-  if (value === undefined) return {};
-  if (value === true || value === "") return { think: true };
-  if (value === false) return { think: false };
-  const think = THINK_VALUES[value.toLowerCase()];
-  return think === undefined ? { think: true, word: value } : { think };
+export function parseThink(value: string | undefined): Think | undefined {
+  if (value === undefined) return undefined;
+  const think = value === "" ? true : THINK_VALUES[value.toLowerCase()];
+  if (think === undefined) {
+    throw usageError(
+      `Unknown --think level '${value}'`,
+      "Use --think, or --think=LEVEL with on, off, low, medium, high or max",
+    );
+  }
+  return think;
 }
 
 /**
@@ -149,9 +151,8 @@ export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptio
   };
   const system = str(values.system);
   if (system !== undefined) options.system = system;
-  const think = parseThink(values.think as string | boolean | undefined);
-  if (think.think !== undefined) options.think = think.think;
-  if (think.word !== undefined) options.thinkTookWord = think.word;
+  const think = parseThink(str(values.think));
+  if (think !== undefined) options.think = think;
   const format = str(values.format);
   if (format !== undefined) options.format = await readFormat(io, format);
   const tools = str(values.tools);

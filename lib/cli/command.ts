@@ -40,6 +40,11 @@ export interface Command {
   help?: string;
   /** The command's own flags. */
   options?: OptionSpecs;
+  /**
+   * String options whose value is optional, git-style (`--think` or `--think=high`): a bare flag means the
+   * value given here. A value must then be attached with `=`, so the next word stays a positional.
+   */
+  optionalValues?: Record<string, string>;
   /** Subcommands; a command with subcommands has no `run` of its own. */
   subcommands?: Command[];
   /** Runs the command; returns the exit code. Throws OclawError for failures. */

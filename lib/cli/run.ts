@@ -49,6 +49,17 @@ function findCommand(argv: string[]): { path: Command[]; rest: string[] } {
   return { path, rest };
 }
 
+/** Rewrites bare `--name` into `--name=<default>` for options whose value is optional. */
+function applyOptionalValues(args: string[], optional: Record<string, string> | undefined): string[] {
+  if (optional === undefined) return args;
+  const end = args.indexOf("--");
+  return args.map((arg, i) => {
+    if ((end !== -1 && i > end) || !arg.startsWith("--")) return arg;
+    const fallback = optional[arg.slice(2)];
+    return fallback === undefined ? arg : `${arg}=${fallback}`;
+  });
+}
+
 function colorEnabled(io: Io, noColorFlag: boolean): boolean {
   if (noColorFlag) return false;
   if ((io.env.NO_COLOR ?? "") !== "") return false;
@@ -69,7 +80,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const options: OptionSpecs = { ...GLOBAL_OPTIONS, ...command?.options };
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+      const args = applyOptionalValues(rest, command?.optionalValues);
+      parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     } catch (error) {
       throw usageError(
         (error as Error).message.replace(/\. To specify a positional argument.*$/s, ""),

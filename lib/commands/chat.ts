@@ -68,8 +68,7 @@ async function runChat(ctx: CommandContext): Promise<number> {
   try {
     const options = await chatOptions(ctx.values, io);
     run = runSignal(io, options.timeoutMs);
-    const words = options.thinkTookWord === undefined ? ctx.positionals : [options.thinkTookWord, ...ctx.positionals];
-    const prompt = await readPrompt(words, io.stdin);
+    const prompt = await readPrompt(ctx.positionals, io.stdin);
     const config = await resolveConfig(io, { configPath: global.config });
     const log = createLogger(io.stderr, global.verbose, new Set(config.secrets));
     const candidates = chatCandidates(options.models, config.selection, config.providers);
@@ -108,6 +107,7 @@ export const chatCommand: Command = {
   summary: "Send a prompt and stream the reply (text, thinking, tool calls)",
   usage: "chat [options] [PROMPT...]",
   help: HELP,
+  optionalValues: { think: "on" },
   options: {
     model: { type: "string", short: "m", multiple: true },
     system: { type: "string", short: "s" },
