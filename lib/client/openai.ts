@@ -55,11 +55,8 @@ async function openAiHttpError(response: Response, url: URL, service: string): P
 /** Sends the request; a non-2xx answer is thrown as {@link openAiHttpError} reads it. */
 async function post(request: ChatRequest, context: ChatContext, url: URL, body: Record<string, unknown>) {
   const service = serviceName(request);
-  const { connectMs } = context.timeouts;
-  // provider.timeoutSeconds bounds the wait for an answer, as for the native client.
-  const headersMs = request.provider.timeoutSeconds !== undefined
-    ? request.provider.timeoutSeconds * 1000
-    : context.timeouts.headersMs;
+  // The timers were decided by the caller (lib/chat/attempt.ts), the same for both clients.
+  const { connectMs, headersMs } = context.timeouts;
   const response = await httpRequest(context.http, url, {
     method: "POST",
     json: body,
