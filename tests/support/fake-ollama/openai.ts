@@ -21,9 +21,15 @@ interface OpenaiToolCall {
   function: { name?: string; arguments: string };
 }
 
+/** Ollama's /v1 layer makes up an id when the model's call has none: `call_` + 8 lowercase letters/digits. */
+function callId(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return "call_" + Array.from({ length: 8 }, () => alphabet[Math.floor(Math.random() * alphabet.length)]).join("");
+}
+
 function toOpenaiCalls(calls: WireToolCall[]): OpenaiToolCall[] {
   return calls.map((c) => ({
-    id: c.id ?? "",
+    id: c.id ?? callId(),
     index: c.function.index ?? 0,
     type: "function",
     function: { name: c.function.name, arguments: goJson(c.function.arguments) },
