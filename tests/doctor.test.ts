@@ -133,7 +133,8 @@ test("a transient DNS failure: the systemd-resolved fix; a name that does not ex
   const again = await doctor("http://ollama.internal:11434", { io: { lookup: failingLookup("EAI_AGAIN") } });
   assert.equal(again.code, 1);
   const transient = line(again.stdout, "fail", "reachable (ollama)");
-  assert.equal(transient.message, "Cannot reach Ollama at http://ollama.internal:11434: DNS lookup of ollama.internal failed (EAI_AGAIN)");
+  // Retried twice (0.5 s, 1 s) before doctor calls it a failure.
+  assert.equal(transient.message, "Cannot reach Ollama at http://ollama.internal:11434: DNS lookup of ollama.internal failed (EAI_AGAIN) (3 tries)");
   assert.match(transient.fix!, /systemd-resolved/);
   assert.match(transient.fix!, /DNSOverTLS=no/);
   assert.match(transient.fix!, /sudo systemctl restart systemd-resolved/);
@@ -143,6 +144,25 @@ test("a transient DNS failure: the systemd-resolved fix; a name that does not ex
   const notFound = line(missing.stdout, "fail", "reachable (ollama)");
   assert.match(notFound.message, /DNS lookup of ollama\.internl failed \(ENOTFOUND\)$/);
   assert.match(notFound.fix!, /^The name ollama\.internl does not resolve: check the spelling in baseUrl in the config/);
+});
+
+test("a resolver that failed once and then answered: reachable, plus a warning with the resolver fix", async () => {
+  await withFake({}, async (url) => {
+    const port = new URL(url).port;
+    let lookups = 0;
+    const flaky = (host: string) => {
+      lookups++;
+      return lookups === 1
+        ? Promise.reject(Object.assign(new Error(`getaddrinfo EAI_AGAIN ${host}`), { code: "EAI_AGAIN" }))
+        : Promise.resolve(["127.0.0.1"]);
+    };
+    const r = await doctor(`http://ollama.lan:${port}`, { io: { lookup: flaky, fetch: hostKeepingFetch("ollama.lan") } });
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(line(r.stdout, "ok", "reachable (ollama)").message, /^Ollama 0\.12\.3 answers at http:\/\/ollama\.lan:\d+/);
+    const dns = line(r.stdout, "warn", "dns (ollama)");
+    assert.equal(dns.message, "Looking up ollama.lan failed for a moment (EAI_AGAIN) and worked on try 2");
+    assert.match(dns.fix!, /DNSOverTLS=no/);
+  });
 });
 
 test("Ollama's 403 Host check: say how to send a local Host header", async () => {

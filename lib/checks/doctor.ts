@@ -15,7 +15,7 @@ import { configCheck, configErrorCheck, permissionsCheck, providerCheck } from "
 import { contextCheck, cpuCheck, loadedModels } from "./loaded-models.ts";
 import { configuredModelsCheck, discoveryCheck, selectionChecks } from "./models.ts";
 import { probeCheck, runProbe } from "./probe.ts";
-import { reachabilityCheck } from "./reachability.ts";
+import { reachabilityChecks } from "./reachability.ts";
 import { probeServer } from "./server.ts";
 import { check, type CheckResult } from "./types.ts";
 import { versionCheck } from "./version.ts";
@@ -31,6 +31,8 @@ export interface DoctorOptions {
 
 /** Time for one status answer (`/api/version`) once connected. */
 const ANSWER_TIMEOUT_MS = 10_000;
+/** Waits before retrying a transient DNS failure, as chat does before falling back. */
+const DNS_RETRY_DELAYS_MS = [500, 1000];
 /** Time for the probe chat; a cold load on a CPU host takes minutes. */
 const PROBE_TIMEOUT_MS = 300_000;
 
@@ -105,7 +107,11 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
   const http = httpContext(io, log);
   const signal = options.signal;
   const probes = await Promise.all(config.providers.map((provider) =>
-    probeServer(http, provider, { answerTimeoutMs: ANSWER_TIMEOUT_MS, ...(signal ? { signal } : {}) })
+    probeServer(http, provider, {
+      answerTimeoutMs: ANSWER_TIMEOUT_MS,
+      dnsRetryDelaysMs: DNS_RETRY_DELAYS_MS,
+      ...(signal ? { signal } : {}),
+    })
   ));
   if (signal?.aborted) throw new OclawError("E_ABORTED", "Interrupted");
   const reachable = config.providers.filter((_, i) => probes[i]!.ok);
@@ -117,7 +123,7 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
 
   const perProvider = await Promise.all(config.providers.map(async (provider, i) => {
     const probe = probes[i]!;
-    const out = [reachabilityCheck(provider, probe)];
+    const out = reachabilityChecks(provider, probe);
     if (!probe.ok) return out;
     if (probe.version !== undefined) out.push(versionCheck(provider.id, probe.version, provider.discover));
     if (provider.api === "ollama") out.push(...await ollamaServerChecks(http, provider, catalog, config.selection, config.data, signal));

@@ -5,7 +5,7 @@
  * Host check, a server error, or another program on the port.
  */
 import type { Provider } from "../catalog/types.ts";
-import type { OclawError } from "../errors.ts";
+import { OclawError } from "../errors.ts";
 import { isLoopbackHost } from "../http.ts";
 import type { ServerProbe } from "./server.ts";
 import { check, type CheckResult } from "./types.ts";
@@ -108,19 +108,35 @@ export function failureFix(kind: FailureKind, provider: Provider, error: OclawEr
   }
 }
 
-/** The doctor check for a provider's reachability. */
-export function reachabilityCheck(provider: Provider, probe: ServerProbe): CheckResult {
+/** How many tries a probe took, for messages: "" for one. */
+function tries(probe: ServerProbe): string {
+  return probe.dnsRetries ? ` (${probe.dnsRetries + 1} tries)` : "";
+}
+
+/**
+ * The doctor checks for a provider's reachability: `reachable`, plus `dns` (warn) when the resolver failed
+ * for a moment before it answered — the flaky-resolver symptom, worth fixing before it hits a real request.
+ */
+export function reachabilityChecks(provider: Provider, probe: ServerProbe): CheckResult[] {
   if (probe.ok) {
     const what = probe.version !== undefined ? `Ollama ${probe.version}` : "The server";
-    return check("reachable", "ok", `${what} answers at ${provider.baseUrl} (${urlSource(provider)})`, {
+    const out = [check("reachable", "ok", `${what} answers at ${provider.baseUrl} (${urlSource(provider)})`, {
       provider: provider.id,
       ms: probe.ms,
-    });
+    })];
+    if (probe.dnsRetries) {
+      const host = new URL(provider.baseUrl).hostname;
+      out.push(check("dns", "warn", `Looking up ${host} failed for a moment (EAI_AGAIN) and worked on try ${probe.dnsRetries + 1}`, {
+        provider: provider.id,
+        fix: failureFix("dns-transient", provider, new OclawError("E_DNS", "transient")),
+      }));
+    }
+    return out;
   }
   const kind = failureKind(probe);
-  return check("reachable", "fail", probe.error.message, {
+  return [check("reachable", "fail", probe.error.message + tries(probe), {
     provider: provider.id,
     fix: failureFix(kind, provider, probe.error),
     ms: probe.ms,
-  });
+  })];
 }

@@ -5,13 +5,17 @@
  */
 import type { Provider } from "../catalog/types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import { abortError, deadline, type HttpContext, httpError, request } from "../http.ts";
+import { abortError, deadline, type HttpContext, httpError, isTransientDns, request } from "../http.ts";
 import { providerHeaders } from "../catalog/ollama-api.ts";
 
 /** What asking the server gave. */
-export type ServerProbe =
+export type ServerProbe = (
   | { ok: true; url: string; version?: string; modelIds?: string[]; ms: number }
-  | { ok: false; url: string; error: OclawError; ms: number; notOllama?: boolean };
+  | { ok: false; url: string; error: OclawError; ms: number; notOllama?: boolean }
+) & {
+  /** Transient DNS failures (EAI_AGAIN) met before this outcome: a flaky resolver even when it recovered. */
+  dnsRetries?: number;
+};
 
 /** Time limits for the probe. */
 export interface ProbeLimits {
@@ -21,6 +25,20 @@ export interface ProbeLimits {
   answerTimeoutMs: number;
   /** The run's own deadline (health `--timeout`, Ctrl-C). */
   signal?: AbortSignal;
+  /** Waits before retrying a transient DNS failure (EAI_AGAIN); none by default. */
+  dnsRetryDelaysMs?: number[];
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 function snippet(text: string): string {
@@ -62,9 +80,23 @@ function readIdentity(provider: Provider, url: URL, status: number, text: string
 }
 
 /**
- * Asks the provider's server for its identity; never throws.
+ * Asks the provider's server for its identity, retrying a transient DNS failure after each of
+ * `dnsRetryDelaysMs`; never throws.
  */
 export async function probeServer(http: HttpContext, provider: Provider, limits: ProbeLimits): Promise<ServerProbe> {
+  const delays = limits.dnsRetryDelaysMs ?? [];
+  let retries = 0;
+  for (;;) {
+    const probe = await probeOnce(http, provider, limits);
+    const again = !probe.ok && isTransientDns(probe.error) && retries < delays.length && !limits.signal?.aborted;
+    if (!again) return retries === 0 ? probe : { ...probe, dnsRetries: retries };
+    http.log.debug(`${probe.error.message}; retrying in ${delays[retries]} ms`);
+    await sleep(delays[retries]!, limits.signal);
+    retries++;
+  }
+}
+
+async function probeOnce(http: HttpContext, provider: Provider, limits: ProbeLimits): Promise<ServerProbe> {
   const url = new URL(provider.api === "ollama" ? `${provider.baseUrl}/api/version` : `${provider.baseUrl}/models`);
   const origin = provider.baseUrl;
   const started = http.now();

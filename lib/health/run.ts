@@ -118,6 +118,8 @@ async function evaluate(
     connectTimeoutMs: Math.min(DEFAULT_CONNECT_TIMEOUT_MS, Math.max(50, options.timeoutMs * 0.8)),
     answerTimeoutMs: options.timeoutMs,
     signal,
+    // One quick retry of a resolver hiccup when the time allows it.
+    dnsRetryDelaysMs: options.timeoutMs >= 2000 ? [250] : [],
   };
   const involved = candidates.length > 0
     ? [...new Set(candidates.flatMap((c) => (c.provider ? [c.provider] : [])))]

@@ -32,6 +32,8 @@ export interface InspectLimits {
   connectTimeoutMs: number;
   answerTimeoutMs: number;
   signal: AbortSignal;
+  /** Waits before retrying a transient DNS failure. */
+  dnsRetryDelaysMs: number[];
 }
 
 /** Asks one server everything health needs; never throws. */
