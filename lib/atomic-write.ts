@@ -6,36 +6,29 @@
 import { open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { OclawError } from "./errors.ts";
+import { fsReason } from "./fs-errors.ts";
 
 /** Options for {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
-  /** Mode for a new file; an existing file keeps its own (default 0o644). */
+  /** The file's mode. Without it an existing file keeps its own and a new one gets 0o644. */
   mode?: number;
-}
-
-function reason(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === "ENOENT" || code === "ENOTDIR") return "the directory does not exist";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "it is a directory";
-  if (code === "ENOSPC") return "no space left on device";
-  if (code === "EROFS") return "read-only file system";
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
  * Replaces `file` with `text` atomically. The temporary name starts with a dot and ends in `.tmp`, so
  * collectors that read `*.prom` (node_exporter) never pick it up; it is removed when anything fails.
- * @throws OclawError E_CONFIG_WRITE naming the file and why it could not be written
+ * @throws OclawError E_WRITE naming the file and why it could not be written (the cause keeps the errno)
  */
 export async function writeFileAtomic(file: string, text: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.${crypto.randomUUID().slice(0, 13)}.tmp`);
   let mode = options.mode ?? 0o644;
-  try {
-    mode = (await stat(file)).mode & 0o7777;
-  } catch {
-    // A new file: the requested mode.
+  if (options.mode === undefined) {
+    try {
+      mode = (await stat(file)).mode & 0o7777;
+    } catch {
+      // A new file: the default mode.
+    }
   }
   try {
     const handle = await open(temp, "wx", mode);
@@ -50,6 +43,6 @@ export async function writeFileAtomic(file: string, text: string, options: Atomi
     await rename(temp, file);
   } catch (cause) {
     await rm(temp, { force: true }).catch(() => {});
-    throw new OclawError("E_CONFIG_WRITE", `Cannot write ${file}: ${reason(cause)}`, { cause });
+    throw new OclawError("E_WRITE", `Cannot write ${file}: ${fsReason(cause, "write")}`, { cause });
   }
 }

@@ -44,8 +44,6 @@ export interface RequestOptions {
   service?: string;
 }
 
-const DNS_CODES = new Set(["ENOTFOUND", "EAI_AGAIN", "EAI_FAIL", "EAI_NONAME", "EAI_NODATA", "ENODATA"]);
-
 /** True for a DNS failure that may pass by itself (a resolver restarting): worth retrying. */
 export function isTransientDns(error: unknown): boolean {
   return error instanceof OclawError && error.code === "E_DNS" &&

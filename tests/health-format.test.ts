@@ -99,7 +99,7 @@ test("writeFileAtomic keeps an existing file's mode, leaves no temp file on fail
     await writeFileAtomic(path.join(dir, "fresh.prom"), "x\n", { mode: 0o600 });
     assert.equal((await stat(path.join(dir, "fresh.prom"))).mode & 0o777, 0o600);
     // The target is a directory: the rename fails, the temp file is cleaned up.
-    await assert.rejects(writeFileAtomic(dir, "x"), (e: unknown) => e instanceof OclawError && e.code === "E_CONFIG_WRITE");
+    await assert.rejects(writeFileAtomic(dir, "x"), (e: unknown) => e instanceof OclawError && e.code === "E_WRITE");
     assert.deepEqual((await readdir(dir)).sort(), ["fresh.prom", "oclaw.prom"]);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -60,6 +60,7 @@ function readFlags(ctx: CommandContext): { format: Format; options: HealthOption
 /** The `health` command. */
 export const healthCommand: Command = {
   name: "health",
+  usageExitCode: 3,
   summary: "Fast check for cron and monitoring (Nagios exit codes; text, json, nagios, prometheus)",
   usage: "health [--model REF]... [--probe] [--format text|json|nagios|prometheus] [--warn MS] [--crit MS] [--timeout S] [--output FILE]",
   help: [
@@ -108,7 +109,7 @@ async function emit(ctx: CommandContext, report: HealthReport, format: Format, o
     try {
       await writeFileAtomic(output, text);
     } catch (error) {
-      const e = error instanceof OclawError ? error : new OclawError("E_CONFIG_WRITE", String(error));
+      const e = error instanceof OclawError ? error : new OclawError("E_WRITE", String(error));
       await ctx.io.stderr.write(`oclaw: ${e.message}\n`);
       return STATE_EXIT.unknown;
     }

@@ -5,6 +5,7 @@
 import { readFile } from "node:fs/promises";
 import JSON5 from "json5";
 import { OclawError } from "../errors.ts";
+import { fsReason, isNotFound } from "../fs-errors.ts";
 
 /**
  * Parses JSON5 config text; whitespace-only text is an empty object.
@@ -27,33 +28,6 @@ export function parseJson5(text: string, file: string): unknown {
   }
 }
 
-/** A short reason for a file-system error code. */
-export function fsReason(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
-  switch (code) {
-    case "ENOENT":
-      return "no such file";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EISDIR":
-      return "is a directory";
-    case "ENOTDIR":
-      return "a parent is not a directory";
-    case "EROFS":
-      return "read-only file system";
-    case "ENOSPC":
-      return "no space left on device";
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
-}
-
-/** True when the error means the file does not exist. */
-export function isNotFound(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === "ENOENT" || code === "ENOTDIR";
-}
 
 /**
  * Reads a text file, or undefined when it does not exist.

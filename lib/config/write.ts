@@ -4,10 +4,12 @@
  * rename), keeps the file's mode (0600 for a new file, its directory created 0700) and leaves the previous
  * content in `<file>.bak`.
  */
-import { chmod, mkdir, open, realpath, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, realpath, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { OclawError } from "../errors.ts";
-import { fsReason, isNotFound, readTextIfExists } from "./json5-text.ts";
+import { writeFileAtomic } from "../atomic-write.ts";
+import { fsReason, isNotFound } from "../fs-errors.ts";
+import { readTextIfExists } from "./json5-text.ts";
 
 /** A lock older than this is left over from a crashed process (an update holds it for milliseconds). */
 export const STALE_LOCK_MS = 30_000;
@@ -32,7 +34,7 @@ export interface UpdateOptions {
 }
 
 function writeError(file: string, action: string, cause: unknown): OclawError {
-  return new OclawError("E_CONFIG_WRITE", `Cannot ${action} ${file}: ${fsReason(cause)}`, {
+  return new OclawError("E_CONFIG_WRITE", `Cannot ${action} ${file}: ${fsReason(cause, "write")}`, {
     hint: "Check the path and its permissions, or choose another file with --config",
     cause,
   });
@@ -70,23 +72,12 @@ export async function updateConfigFile(
   }
 }
 
-/** Writes `text` to a temp file beside `file` and renames it over `file`. */
+/** Replaces `file` atomically with exactly `mode`; a failure is a config write error. */
 async function writeAtomic(file: string, text: string, mode: number): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomUUID()}.tmp`);
   try {
-    const handle = await open(temp, "wx", mode);
-    try {
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // The umask may have narrowed the mode given to open; the file keeps exactly the old mode.
-    await chmod(temp, mode);
-    await rename(temp, file);
-  } catch (cause) {
-    await unlink(temp).catch(() => {});
-    throw writeError(file, "write", cause);
+    await writeFileAtomic(file, text, { mode });
+  } catch (error) {
+    throw writeError(file, "write", error instanceof OclawError && error.cause !== undefined ? error.cause : error);
   }
 }
 
