@@ -98,7 +98,7 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
     if (perms !== undefined) checks.push(perms);
     return checks;
   }
-  for (const secret of config.secrets) (log as { secrets?: Set<string> }).secrets?.add(secret);
+  log.addSecrets(config.secrets);
   checks.push(configCheck(config));
   const perms = config.file.exists ? await permissionsCheck(config.file.path) : undefined;
   if (perms !== undefined) checks.push(perms);

@@ -15,7 +15,6 @@ import type { Command, CommandContext } from "../cli/command.ts";
 import { resolveConfig } from "../config/resolve.ts";
 import { EXIT, toOclawError } from "../errors.ts";
 import { httpContext } from "../http.ts";
-import { createLogger } from "../log.ts";
 
 const HELP = `  -m, --model REF          Model to use, repeatable: the candidates in order (default: the configured
                            primary, then its fallbacks). REF = provider/id; without '/' the ollama provider
@@ -70,7 +69,8 @@ async function runChat(ctx: CommandContext): Promise<number> {
     run = runSignal(io, options.timeoutMs);
     const prompt = await readPrompt(ctx.positionals, io.stdin);
     const config = await resolveConfig(io, { configPath: global.config });
-    const log = createLogger(io.stderr, global.verbose, new Set(config.secrets));
+    const log = ctx.log;
+    log.addSecrets(config.secrets);
     const candidates = chatCandidates(options.models, config.selection, config.providers);
     const attempt = chatAttempt({
       config,

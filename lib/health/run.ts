@@ -110,7 +110,7 @@ async function evaluate(
   } catch (error) {
     return unknownReport(error, base);
   }
-  for (const secret of config.secrets) (log as { secrets?: Set<string> }).secrets?.add(secret);
+  log.addSecrets(config.secrets);
 
   const http = httpContext(io, log);
   // The connect timeout fires before the run's deadline, so a black-holed port is named as such.

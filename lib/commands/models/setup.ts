@@ -10,7 +10,6 @@ import { normalizeOllamaHost } from "../../config/ollama-host.ts";
 import { cleanBaseUrl, OLLAMA_PROVIDER } from "../../config/providers.ts";
 import { OclawError, usageError } from "../../errors.ts";
 import { type HttpContext, httpContext } from "../../http.ts";
-import { createLogger } from "../../log.ts";
 
 /** The shared state of a `models` subcommand run. */
 export interface ModelsRun {
@@ -25,8 +24,8 @@ export interface ModelsRun {
  */
 export async function setupModelsRun(ctx: CommandContext): Promise<ModelsRun> {
   const config = await resolveConfig(ctx.io, { configPath: ctx.global.config });
-  const log = createLogger(ctx.io.stderr, ctx.global.verbose, new Set(config.secrets));
-  return { config, http: httpContext(ctx.io, log), cacheDir: defaultCacheDir(ctx.io) };
+  ctx.log.addSecrets(config.secrets);
+  return { config, http: httpContext(ctx.io, ctx.log), cacheDir: defaultCacheDir(ctx.io) };
 }
 
 /**
