@@ -264,6 +264,12 @@ test("bad config or bad flags: UNKNOWN (3), in the format asked for", async () =
     const json = await runInProcess(["health", "--config", good, "--json", "--crit=-5"], { env: {}, homeDir: dir });
     assert.equal(json.code, 3);
     assert.equal(JSON.parse(json.stdout).status, "unknown");
+    // Flags the parser itself rejects are UNKNOWN too, not the usual usage exit 2.
+    for (const args of [["--bogus"], ["--crit", "-5"]]) {
+      const r = await runInProcess(["health", "--config", good, ...args], { env: {}, homeDir: dir });
+      assert.equal(r.code, 3, args.join(" "));
+      assert.match(r.stderr, /^oclaw: /, args.join(" "));
+    }
     const none = await runInProcess(["health", "--config", await writeConfig(dir, {})], { env: {}, homeDir: dir });
     assert.equal(none.code, 3);
     assert.match(none.stdout, /^UNKNOWN: Provider 'ollama' is not configured\n$/);

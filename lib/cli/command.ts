@@ -45,6 +45,8 @@ export interface Command {
    * value given here. A value must then be attached with `=`, so the next word stays a positional.
    */
   optionalValues?: Record<string, string>;
+  /** Exit code for a usage error, when not 2 (health follows the Nagios plugin API: 3, UNKNOWN). */
+  usageExitCode?: number;
   /** Subcommands; a command with subcommands has no `run` of its own. */
   subcommands?: Command[];
   /** Runs the command; returns the exit code. Throws OclawError for failures. */

@@ -120,7 +120,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const log = createLogger(io.stderr, verbose);
     return await command.run({ io, global, log, values, positionals: parsed.positionals });
   } catch (caught) {
-    return await reportError(io, caught, verbose);
+    const code = await reportError(io, caught, verbose);
+    const usage = caught instanceof OclawError && caught.code === "E_USAGE";
+    return usage && command?.usageExitCode !== undefined ? command.usageExitCode : code;
   }
 }
 
