@@ -41,3 +41,17 @@ test("no command prints help to stdout and exits 2", async () => {
   assert.equal(r.code, 2);
   assert.match(r.stdout, /Usage: oclaw <command>/);
 });
+
+test("every command's --help names its usage once, with the right command words", async () => {
+  const { COMMANDS } = await import("../lib/commands/index.ts");
+  for (const command of COMMANDS) {
+    for (const sub of command.subcommands ?? [command]) {
+      const words = sub === command ? [command.name] : [command.name, sub.name];
+      const r = await runInProcess([...words, "--help"]);
+      assert.equal(r.code, 0, words.join(" "));
+      const usage = r.stdout.split("\n").find((line) => line.startsWith("Usage: "));
+      assert.ok(usage?.startsWith(`Usage: oclaw ${words.join(" ")}`), `${words.join(" ")}: ${usage}`);
+      assert.ok(!usage?.includes(`${words.at(-1)} ${words.at(-1)}`), `${words.join(" ")} repeats a word: ${usage}`);
+    }
+  }
+});

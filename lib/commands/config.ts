@@ -55,7 +55,7 @@ function parseValue(text: string, strict: boolean): unknown {
 const getCommand: Command = {
   name: "get",
   summary: "Print a config value (strings raw, anything else as JSON)",
-  usage: "config get PATH [--reveal]",
+  usage: "get PATH [--reveal]",
   help: `  PATH                 e.g. agents.defaults.model.primary or agents.defaults.models["ollama/x"].params
       --reveal         Show secrets (apiKey, tokens, passwords) instead of ***
 Exit 1 when the key is not set.`,
@@ -85,7 +85,7 @@ Exit 1 when the key is not set.`,
 const setCommand: Command = {
   name: "set",
   summary: "Set a config value, keeping the file's comments and formatting",
-  usage: "config set PATH VALUE [--strict-json]",
+  usage: "set PATH VALUE [--strict-json]",
   help: `  PATH                 e.g. models.providers.ollama.apiKey
   VALUE                A JSON5 literal (8192, true, ["a","b"], {primary:"ollama/x"}), else a string
       --strict-json    Refuse a VALUE that is not a JSON5 literal
@@ -111,7 +111,7 @@ Use -- before a VALUE that starts with '-': oclaw config set gateway.x -- -1`,
 const unsetCommand: Command = {
   name: "unset",
   summary: "Remove a config key",
-  usage: "config unset PATH",
+  usage: "unset PATH",
   help: "  PATH                 e.g. agents.defaults.model.fallbacks\nExit 1 when the key is not set.",
   async run(ctx) {
     const [pathText] = positionals(ctx, ["PATH"], "unset PATH");
@@ -129,7 +129,7 @@ const unsetCommand: Command = {
 const fileCommand: Command = {
   name: "file",
   summary: "Print the config file's path (stderr says whether it exists and what chose it)",
-  usage: "config file",
+  usage: "file",
   async run(ctx) {
     positionals(ctx, [], "file");
     const where = location(ctx);
@@ -157,7 +157,7 @@ interface ShownProblem {
 const validateCommand: Command = {
   name: "validate",
   summary: "Check the config and list every problem (exit 0 when valid, 3 when not)",
-  usage: "config validate",
+  usage: "validate",
   async run(ctx) {
     positionals(ctx, [], "validate");
     const where = location(ctx);
