@@ -77,6 +77,22 @@ export function deadline(ms: number, error: () => OclawError): AbortSignal {
   return controller.signal;
 }
 
+/** Waits `ms`; rejects with the abort's error as soon as `signal` aborts (retry backoff). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
 async function resolveHost(ctx: HttpContext, url: URL, service: string): Promise<string> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (net.isIP(host)) return host;

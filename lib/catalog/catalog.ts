@@ -187,14 +187,7 @@ function missingRows(
     }
     const outcome = outcomes.find((o) => o.provider.id === parsed.provider);
     rows.set(key, {
-      id: parsed.id,
-      name: parsed.id,
-      reasoning: false,
-      input: ["text"],
-      cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-      contextWindow: 0,
-      maxTokens: 0,
-      params: {},
+      ...unknownEntry(parsed.id),
       ref: key,
       provider: parsed.provider,
       api: outcome?.provider.api ?? "ollama",
@@ -204,6 +197,20 @@ function missingRows(
     });
   }
   return [...rows.values()];
+}
+
+/** The entry of a model nothing is known about yet (a configured ref no server confirmed): context 0 = unknown. */
+export function unknownEntry(id: string): ModelEntry {
+  return {
+    id,
+    name: id,
+    reasoning: false,
+    input: ["text"],
+    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    contextWindow: 0,
+    maxTokens: 0,
+    params: {},
+  };
 }
 
 /**

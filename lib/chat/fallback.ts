@@ -4,7 +4,7 @@
  */
 import type { ChatEvent, EventError, RunEvent } from "../client/events.ts";
 import { EXIT, exitCodeFor, OclawError } from "../errors.ts";
-import { abortError, isTransientDns } from "../http.ts";
+import { abortError, isTransientDns, sleep } from "../http.ts";
 import type { Logger } from "../log.ts";
 
 /** One model to try. */
@@ -78,21 +78,6 @@ function eventError(error: unknown): EventError {
   return e.toJSON();
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /**
  * The error thrown when every candidate failed. Exit codes come from lib/errors.ts through the error's
  * code: when all failures share one exit code (all unreachable → 4, all missing → 5, all exit-1 errors)
@@ -133,7 +118,7 @@ export async function* runWithFallback(
   options: FallbackOptions,
 ): AsyncGenerator<RunEvent, void, undefined> {
   const { signal, log } = options;
-  const sleep = options.sleep ?? ((ms: number) => defaultSleep(ms, signal));
+  const wait = options.sleep ?? ((ms: number) => sleep(ms, signal));
   const dnsRetries = options.dnsRetries ?? 3;
   const chain = options.noFallback ? candidates.slice(0, 1) : candidates;
   const failures: Array<{ ref: string; error: OclawError }> = [];
@@ -177,7 +162,7 @@ export async function* runWithFallback(
           log.debug(
             `${candidate.ref}: ${e.message}; retrying in ${ms / 1000} s (${retry + 1}/${dnsRetries})`,
           );
-          await sleep(ms);
+          await wait(ms);
           continue;
         }
         failure = e;

@@ -5,7 +5,7 @@
  */
 import type { Provider } from "../catalog/types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import { abortError, deadline, type HttpContext, httpError, isTransientDns, request } from "../http.ts";
+import { abortError, deadline, type HttpContext, httpError, isTransientDns, request, sleep } from "../http.ts";
 import { providerHeaders } from "../catalog/ollama-api.ts";
 
 /** What asking the server gave. */
@@ -27,18 +27,6 @@ export interface ProbeLimits {
   signal?: AbortSignal;
   /** Waits before retrying a transient DNS failure (EAI_AGAIN); none by default. */
   dnsRetryDelaysMs?: number[];
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 function snippet(text: string): string {
@@ -91,7 +79,8 @@ export async function probeServer(http: HttpContext, provider: Provider, limits:
     const again = !probe.ok && isTransientDns(probe.error) && retries < delays.length && !limits.signal?.aborted;
     if (!again) return retries === 0 ? probe : { ...probe, dnsRetries: retries };
     http.log.debug(`${probe.error.message}; retrying in ${delays[retries]} ms`);
-    await sleep(delays[retries]!, limits.signal);
+    // An abort ends the wait early; the loop then returns what it has (this never throws).
+    await sleep(delays[retries]!, limits.signal).catch(() => {});
     retries++;
   }
 }

@@ -3,7 +3,7 @@
  * provider; how they are named in the summary, what to do when one is missing, and the catalogue row a
  * probe chat is sent with.
  */
-import { catalogModel } from "../catalog/catalog.ts";
+import { catalogModel, unknownEntry } from "../catalog/catalog.ts";
 import { sameModelId, selectedRefs } from "../catalog/selection.ts";
 import type { CatalogModel, ModelEntry, Provider } from "../catalog/types.ts";
 import { formatModelRef, parseModelRef } from "../config/model-ref.ts";
@@ -58,15 +58,6 @@ export function pullHint(c: Candidate): string {
 export function probeModelFor(config: ResolvedConfig, provider: Provider, ref: string): CatalogModel {
   const id = parseModelRef(ref).id;
   const configured = provider.models.find((m) => sameModelId(id, m.id));
-  const entry: ModelEntry = configured ?? {
-    id,
-    name: id,
-    reasoning: false,
-    input: ["text"],
-    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    contextWindow: 0,
-    maxTokens: 0,
-    params: {},
-  };
+  const entry: ModelEntry = configured ?? unknownEntry(id);
   return catalogModel(config, provider, entry, { source: configured ? "configured" : "discovered", tools: true });
 }
