@@ -3,6 +3,7 @@
  * model (bounded concurrency, a time limit per request, answers cached on disk by base URL + name + digest).
  * A model whose `/api/show` fails is reported and skipped; the list goes on.
  */
+import { providerHeaders } from "./provider-headers.ts";
 import type { ModelEntry, Provider } from "./types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http.ts";
@@ -10,7 +11,6 @@ import { openShowCache, type ShowCache } from "./cache.ts";
 import {
   catalogTimeoutMs,
   fetchJson,
-  providerHeaders,
   type Show,
   ShowSchema,
   type Tag,

@@ -54,13 +54,6 @@ export type PsEntry = z.infer<typeof PsEntrySchema>;
 /** `GET /api/ps`. */
 export const PsSchema = z.looseObject({ models: z.array(PsEntrySchema).nullable().transform((m) => m ?? []) });
 
-/** The headers every request to a provider carries: its own, and its key as a Bearer token. */
-export function providerHeaders(provider: Provider): Record<string, string> {
-  const headers: Record<string, string> = { ...provider.headers };
-  if (provider.apiKey !== undefined) headers.authorization = `Bearer ${provider.apiKey}`;
-  return headers;
-}
-
 /** The per-request time limit for a provider. */
 export function catalogTimeoutMs(provider: Provider): number {
   return provider.timeoutSeconds !== undefined ? provider.timeoutSeconds * 1000 : DEFAULT_CATALOG_TIMEOUT_MS;

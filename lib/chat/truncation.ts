@@ -4,10 +4,11 @@
  * oclaw compares an estimate of the prompt with what the model will get; after the reply it compares the
  * estimate with the tokens Ollama says it evaluated. Either mismatch is a W_TRUNCATED warning with the fix.
  */
+import { providerHeaders } from "../catalog/provider-headers.ts";
 import type { Usage } from "../client/events.ts";
 import type { Message, ToolDefinition } from "../client/request.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
-import { catalogTimeoutMs, fetchJson, providerHeaders, PsSchema } from "../catalog/ollama-api.ts";
+import { catalogTimeoutMs, fetchJson, PsSchema } from "../catalog/ollama-api.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import type { HttpContext } from "../http.ts";
 

@@ -3,8 +3,9 @@
  * cause of 60–730 s replies on a VPS) and how much context Ollama really allocated, compared with what
  * oclaw expects the model to take.
  */
+import { providerHeaders } from "../catalog/provider-headers.ts";
 import type { CatalogModel, ModelSelection } from "../catalog/types.ts";
-import { fetchJson, providerHeaders, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
+import { fetchJson, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
 import type { HttpContext } from "../http.ts";
 import type { Provider } from "../catalog/types.ts";
 import { sameModelId } from "../catalog/selection.ts";

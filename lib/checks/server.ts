@@ -3,10 +3,10 @@
  * anything else on the port — an nginx 404 page — is not Ollama), `GET /models` for OpenAI-compatible
  * servers. Every failure comes back as an OclawError classified by lib/http.ts.
  */
+import { providerHeaders } from "../catalog/provider-headers.ts";
 import type { Provider } from "../catalog/types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import { abortError, deadline, type HttpContext, httpError, isTransientDns, request, sleep } from "../http.ts";
-import { providerHeaders } from "../catalog/ollama-api.ts";
 
 /** What asking the server gave. */
 export type ServerProbe = (

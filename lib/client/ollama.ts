@@ -3,6 +3,7 @@
  * through a streaming decoder, each line parsed loosely (Ollama adds fields), and every protocol violation
  * (an `{"error"}` line, a malformed line, an end without `done:true`) is an E_STREAM error.
  */
+import { providerHeaders } from "../catalog/provider-headers.ts";
 import { z } from "zod";
 import { OclawError } from "../errors.ts";
 import { request as httpRequest, withIdleTimeout } from "../http.ts";
@@ -191,18 +192,12 @@ function toolArguments(raw: Record<string, unknown> | string | undefined, source
   throw new OclawError("E_STREAM", `${source} sent tool-call arguments that are not a JSON object: ${snippet(raw)}`);
 }
 
-function requestHeaders(request: ChatRequest): Record<string, string> {
-  const headers: Record<string, string> = { ...request.provider.headers };
-  if (request.provider.apiKey) headers.authorization = `Bearer ${request.provider.apiKey}`;
-  return headers;
-}
-
 async function post(request: ChatRequest, context: ChatContext, body: Record<string, unknown>): Promise<Response> {
   const { connectMs, headersMs } = context.timeouts;
   return await httpRequest(context.http, `${request.provider.baseUrl}/api/chat`, {
     method: "POST",
     json: body,
-    headers: requestHeaders(request),
+    headers: providerHeaders(request.provider),
     signal: context.signal,
     ...(connectMs === undefined ? {} : { connectTimeoutMs: connectMs }),
     ...(headersMs === undefined ? {} : { headersTimeoutMs: headersMs }),

@@ -2,6 +2,7 @@
  * The OpenAI-compatible chat client: `POST {baseUrl}/chat/completions` (Ollama's /v1, vLLM, llama.cpp,
  * LM Studio ...), SSE or one JSON answer, turned into the same ChatEvents as the native client.
  */
+import { providerHeaders } from "../catalog/provider-headers.ts";
 import { OclawError } from "../errors.ts";
 import { errorMessageFromBody, httpError, request as httpRequest, withIdleTimeout } from "../http.ts";
 import { openAiBody } from "./openai-body.ts";
@@ -10,14 +11,6 @@ import type { ChatClient, ChatContext, ChatRequest } from "./request.ts";
 
 function serviceName(request: ChatRequest): string {
   return request.provider.id === "ollama" ? "Ollama" : request.provider.id;
-}
-
-/** Headers: the provider's own, plus `Authorization: Bearer` when an apiKey is set and none was given. */
-function headersFor(request: ChatRequest): Record<string, string> {
-  const headers: Record<string, string> = { ...request.provider.headers };
-  const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === "authorization");
-  if (request.provider.apiKey && !hasAuth) headers.authorization = `Bearer ${request.provider.apiKey}`;
-  return headers;
 }
 
 /**
@@ -60,7 +53,7 @@ async function post(request: ChatRequest, context: ChatContext, url: URL, body: 
   const response = await httpRequest(context.http, url, {
     method: "POST",
     json: body,
-    headers: headersFor(request),
+    headers: providerHeaders(request.provider),
     signal: context.signal,
     acceptAnyStatus: true,
     service,

@@ -73,13 +73,37 @@ export function cleanBaseUrl(url: string, api: Api): string {
   return out;
 }
 
+/**
+ * Takes `user:password@` out of a base URL and sends it as Basic auth instead (unless the provider sets an
+ * Authorization header itself): fetch refuses URLs with credentials, and a base URL is shown in messages,
+ * health output and Prometheus labels, where a password must never appear.
+ */
+function moveCredentials(baseUrl: string, headers: Record<string, string>): { url: string; headers: Record<string, string> } {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return { url: baseUrl, headers };
+  }
+  if (url.username === "" && url.password === "") return { url: baseUrl, headers };
+  const user = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = "";
+  url.password = "";
+  const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === "authorization");
+  if (!hasAuth) headers.authorization = `Basic ${btoa(`${user}:${password}`)}`;
+  return { url: url.href.replace(/\/+$/, ""), headers };
+}
+
 function ollamaHostUrl(env: ProviderInputs["env"]): { url: string; source: Provider["baseUrlSource"] } {
   const host = env.OLLAMA_HOST?.trim();
   if (host === undefined || host === "") return { url: DEFAULT_OLLAMA_URL, source: "default" };
   try {
     return { url: normalizeOllamaHost(host), source: "OLLAMA_HOST" };
   } catch (cause) {
-    throw new OclawError("E_CONFIG_INVALID", `Invalid OLLAMA_HOST '${host}': ${(cause as Error).message}`, {
+    // normalizeOllamaHost already says "Invalid Ollama host '<value>': <why>"; name the variable instead.
+    const why = (cause as Error).message.replace(/^Invalid Ollama host '.*?': /, "");
+    throw new OclawError("E_CONFIG_INVALID", `Invalid OLLAMA_HOST '${host}': ${why}`, {
       hint: "Set OLLAMA_HOST to host, host:port or http(s)://host[:port]",
       cause,
     });
@@ -122,15 +146,16 @@ function buildProvider(id: string, api: Api, config: ProviderConfig, inputs: Pro
   } else {
     // Only the ollama provider may omit baseUrl (the schema requires it elsewhere).
     const host = ollamaHostUrl(inputs.env);
-    baseUrl = api === "ollama" ? host.url : `${host.url}/v1`;
+    baseUrl = cleanBaseUrl(api === "ollama" ? host.url : `${cleanBaseUrl(host.url, "ollama")}/v1`, api);
     baseUrlSource = host.source;
   }
+  const { url, headers } = moveCredentials(baseUrl, { ...config.headers });
   const models = (config.models ?? []).map(normalizeModelEntry);
   const provider: Provider = {
     id,
     api,
-    baseUrl,
-    headers: { ...config.headers },
+    baseUrl: url,
+    headers,
     models,
     discover: models.length === 0 && (id === OLLAMA_PROVIDER || api === "ollama"),
     enabledBy,

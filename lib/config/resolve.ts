@@ -70,7 +70,12 @@ export async function resolveLoaded(io: Io, loaded: LoadedConfig, agent: string 
   const secrets = collectSecrets(loaded.data);
   if (io.env.OLLAMA_API_KEY) secrets.add(io.env.OLLAMA_API_KEY);
   for (const profile of authProfiles) if (profile.secret) secrets.add(profile.secret);
-  for (const provider of providers) if (provider.apiKey) secrets.add(provider.apiKey);
+  for (const provider of providers) {
+    if (provider.apiKey) secrets.add(provider.apiKey);
+    for (const [name, value] of Object.entries(provider.headers)) {
+      if (name.toLowerCase() === "authorization") secrets.add(value.replace(/^\w+\s+/, ""));
+    }
+  }
   return {
     file: { path: loaded.location.path, exists: loaded.exists, source: loaded.location.source },
     data: loaded.data,

@@ -3,12 +3,12 @@
  * line at most once a second otherwise (cron logs), one NDJSON event per progress line with `--json`.
  * A `{"error"}` line or a stream that ends without `success` fails the pull.
  */
+import { providerHeaders } from "../../catalog/provider-headers.ts";
 import type { Command, CommandContext } from "../../cli/command.ts";
 import { ndjsonValues } from "../../client/ndjson.ts";
 import { OclawError, toOclawError, usageError } from "../../errors.ts";
 import { request, withIdleTimeout } from "../../http.ts";
 import type { Io } from "../../io.ts";
-import { providerHeaders } from "../../catalog/ollama-api.ts";
 import { ollamaProviderFor, setupModelsRun } from "./setup.ts";
 
 /** Longest silence allowed while pulling (Ollama reports progress several times a second). */

@@ -2,11 +2,12 @@
  * `oclaw models show REF`: everything known about one model — its catalogue entry, and from an Ollama
  * server its capabilities, architecture, trained context, parameters and whether it is loaded (CPU/GPU).
  */
+import { providerHeaders } from "../../catalog/provider-headers.ts";
 import type { Command, CommandContext } from "../../cli/command.ts";
 import type { CatalogModel, Provider } from "../../catalog/types.ts";
 import { catalogModel, noProvider } from "../../catalog/catalog.ts";
 import { modelFromShow, showModel } from "../../catalog/discovery.ts";
-import { catalogTimeoutMs, fetchJson, providerHeaders, type PsEntry, PsSchema, type Show } from "../../catalog/ollama-api.ts";
+import { catalogTimeoutMs, fetchJson, type PsEntry, PsSchema, type Show } from "../../catalog/ollama-api.ts";
 import { sameModelId } from "../../catalog/selection.ts";
 import { parseModelRef } from "../../config/model-ref.ts";
 import { exitCodeFor, OclawError, toOclawError, usageError } from "../../errors.ts";
