@@ -51,7 +51,10 @@ function thinkOf(options: ChatOptions, model: CatalogModel): Think | undefined {
   if (options.think !== undefined) return options.think;
   const think = model.params.think;
   if (typeof think === "boolean") return think;
-  return think === "low" || think === "medium" || think === "high" || think === "max" ? think : undefined;
+  if (think === "low" || think === "medium" || think === "high" || think === "max") return think;
+  // Ollama 0.9.0–0.12.3 put a thinking model's thoughts into the reply text (<think>…</think>) unless
+  // asked to think; asking keeps them in their own field (hidden, or on stderr), as 0.12.4+ does anyway.
+  return model.reasoning ? true : undefined;
 }
 
 /** The timers of one request: a cold load may take long, and the provider's timeoutSeconds may raise it. */
