@@ -75,7 +75,8 @@ function eventError(error: unknown): EventError {
   const e = error instanceof OclawError
     ? error
     : new OclawError("E_INTERNAL", `Unexpected error: ${String(error)}`, { cause: error });
-  return e.toJSON();
+  // The contract's fallback error is {code, message}; the hint belongs to the final error event.
+  return { code: e.code, message: e.message };
 }
 
 /**

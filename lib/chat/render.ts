@@ -93,7 +93,8 @@ const round = (n: number) => Math.round(n * 10) / 10;
 
 function roundTimings(timings: Timings): Timings {
   const out: Timings = {};
-  for (const key of ["totalMs", "loadMs", "promptEvalMs", "evalMs", "firstTokenMs", "tokensPerSecond"] as const) {
+  // The contract's keys only; --stats (stderr) reads the prompt and eval durations from the event itself.
+  for (const key of ["totalMs", "loadMs", "firstTokenMs", "tokensPerSecond"] as const) {
     const value = timings[key];
     if (value !== undefined) out[key] = round(value);
   }
