@@ -6,7 +6,7 @@
 import type { Command, CommandContext } from "../../cli/command.ts";
 import type { CatalogModel } from "../../catalog/types.ts";
 import { buildCatalog, type Catalog, type CatalogError } from "../../catalog/catalog.ts";
-import { EXIT, EXIT_CODES, type ErrorCode } from "../../errors.ts";
+import { EXIT, EXIT_CODES, type ErrorCode, OclawError } from "../../errors.ts";
 import type { Io } from "../../io.ts";
 import { setupModelsRun } from "./setup.ts";
 import { formatTokens, renderTable, type TableRow } from "./table.ts";
@@ -52,7 +52,10 @@ function tableRow(m: CatalogModel): TableRow {
 export function listExitCode(catalog: Catalog): number {
   const failed = catalog.providers.flatMap((o) => (o.error === undefined ? [] : [o.error]));
   if (failed.length === 0) return EXIT.ok;
-  if (failed.some((e) => e.code === "E_UNREACHABLE" || e.code === "E_DNS")) return EXIT.unreachable;
+  // Refused, DNS, or a server that took the connection and never answered: not reached (exit 4).
+  if (failed.some((e) => e.code === "E_UNREACHABLE" || e.code === "E_DNS" || e.code === "E_TIMEOUT")) {
+    return EXIT.unreachable;
+  }
   return EXIT_CODES[failed[0]!.code];
 }
 
@@ -69,6 +72,11 @@ async function reportErrors(io: Io, errors: CatalogError[], quiet: boolean): Pro
 
 async function runList(ctx: CommandContext): Promise<number> {
   const run = await setupModelsRun(ctx);
+  if (run.config.providers.length === 0) {
+    throw new OclawError("E_NO_PROVIDER", "No provider is enabled, so there are no models to list", {
+      hint: "Set OLLAMA_API_KEY (any value), or add models.providers to the config",
+    });
+  }
   const catalog = await buildCatalog(run.config, run.http, {
     refresh: ctx.values.refresh === true,
     includeAll: ctx.values.all === true,
@@ -88,9 +96,7 @@ async function runList(ctx: CommandContext): Promise<number> {
   if (!ctx.global.json) await reportErrors(io, catalog.errors, ctx.global.quiet);
   if (catalog.models.length === 0 && catalog.errors.length === 0 && !ctx.global.quiet && !ctx.global.json) {
     await io.stderr.write(
-      run.config.providers.length === 0
-        ? "hint: No provider is enabled: set OLLAMA_API_KEY (any value) or add models.providers to the config\n"
-        : "hint: No tool-capable models found: pull one (oclaw models pull qwen3:8b), or see all with --all\n",
+      "hint: No tool-capable models found: pull one (oclaw models pull qwen3:8b), or see all with --all\n",
     );
   }
   return listExitCode(catalog);
