@@ -3,6 +3,7 @@
  * parses the argument line against it and calls `run`.
  */
 import type { ParseArgsConfig } from "node:util";
+import type { OclawError } from "../errors.ts";
 import type { Io } from "../io.ts";
 import type { Logger } from "../log.ts";
 
@@ -45,8 +46,11 @@ export interface Command {
    * value given here. A value must then be attached with `=`, so the next word stays a positional.
    */
   optionalValues?: Record<string, string>;
-  /** Exit code for a usage error, when not 2 (health follows the Nagios plugin API: 3, UNKNOWN). */
-  usageExitCode?: number;
+  /**
+   * Reports a usage error found while parsing the command's flags, instead of the usual `oclaw: ...` and
+   * exit 2 (health keeps its Nagios status line and exit 3). Returns the exit code.
+   */
+  onUsageError?: (error: OclawError, io: Io, args: string[]) => Promise<number>;
   /** Subcommands; a command with subcommands has no `run` of its own. */
   subcommands?: Command[];
   /** Runs the command; returns the exit code. Throws OclawError for failures. */

@@ -105,8 +105,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
       if (command === undefined && parsed.positionals.length > 0) {
         throw usageError(`Unknown command '${parsed.positionals[0]}'`, "Run 'oclaw --help' for the list of commands");
       }
-      await io.stdout.write(command === undefined ? rootHelp(COMMANDS) : commandHelp(path));
-      return values.help === true ? EXIT.ok : EXIT.usage;
+      // Asked for, help is data (stdout); shown because the command was missing, it is talk (stderr).
+      const help = command === undefined ? rootHelp(COMMANDS) : commandHelp(path);
+      if (values.help === true) {
+        await io.stdout.write(help);
+        return EXIT.ok;
+      }
+      await io.stderr.write(help);
+      return EXIT.usage;
     }
     if (command.run === undefined) {
       const word = parsed.positionals[0];
@@ -120,9 +126,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const log = createLogger(io.stderr, verbose);
     return await command.run({ io, global, log, values, positionals: parsed.positionals });
   } catch (caught) {
-    const code = await reportError(io, caught, verbose);
-    const usage = caught instanceof OclawError && caught.code === "E_USAGE";
-    return usage && command?.usageExitCode !== undefined ? command.usageExitCode : code;
+    if (caught instanceof OclawError && caught.code === "E_USAGE" && command?.onUsageError) {
+      return await command.onUsageError(caught, io, rest);
+    }
+    return await reportError(io, caught, verbose);
   }
 }
 

@@ -34,6 +34,16 @@ function number(value: unknown, flag: string, unit: RegExp, fallback: number): n
   return n;
 }
 
+/** The format asked for on a line the parser rejected (text when it cannot tell). */
+function formatFromArgs(args: string[]): Format {
+  let format: string | undefined = args.includes("--json") ? "json" : undefined;
+  for (const [i, arg] of args.entries()) {
+    if (arg === "--format") format = args[i + 1];
+    else if (arg.startsWith("--format=")) format = arg.slice("--format=".length);
+  }
+  return (FORMATS as readonly string[]).includes(format ?? "") ? format as Format : "text";
+}
+
 /** Reads health's flags. @throws OclawError E_USAGE for a bad value */
 function readFlags(ctx: CommandContext): { format: Format; options: HealthOptions; output?: string } {
   const v = ctx.values;
@@ -60,7 +70,15 @@ function readFlags(ctx: CommandContext): { format: Format; options: HealthOption
 /** The `health` command. */
 export const healthCommand: Command = {
   name: "health",
-  usageExitCode: 3,
+  // A flag the parser rejects is UNKNOWN too, with the status line monitoring expects on stdout.
+  onUsageError: async (error, io, args) => {
+    const format = formatFromArgs(args);
+    const base = { warnMs: HEALTH_DEFAULTS.warnMs, critMs: HEALTH_DEFAULTS.critMs, timestamp: io.wallClock() / 1000 };
+    const report = unknownReport(error, base);
+    await io.stdout.write(FORMATTERS[format](report));
+    if (report.hint !== undefined) await io.stderr.write(`hint: ${report.hint}\n`);
+    return STATE_EXIT.unknown;
+  },
   summary: "Fast check for cron and monitoring (Nagios exit codes; text, json, nagios, prometheus)",
   usage: "health [--model REF]... [--probe] [--format text|json|nagios|prometheus] [--warn MS] [--crit MS] [--timeout S] [--output FILE]",
   help: [
