@@ -4,16 +4,8 @@ import { lstat, readFile, stat, chmod, symlink, writeFile, readlink } from "node
 import path from "node:path";
 import JSON5 from "json5";
 import { spawnOclaw } from "./support/cli.ts";
-import { LARGE_CONFIG, tempHome, type TempHome } from "./fixtures/config/home.ts";
-
-async function withHome(fn: (home: TempHome) => Promise<void>): Promise<void> {
-  const home = await tempHome();
-  try {
-    await fn(home);
-  } finally {
-    await home.remove();
-  }
-}
+import { LARGE_CONFIG } from "./fixtures/config/large-config.ts";
+import { withTempHome } from "./support/temp-home.ts";
 
 const mode = async (file: string) => (await stat(file)).mode & 0o777;
 
@@ -27,7 +19,7 @@ const QUICK_START = [
 ];
 
 test("the seed's quick start works on a machine with no config (real processes)", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     for (const args of QUICK_START) {
       const r = await spawnOclaw(args, { env: { HOME: home.dir } });
       assert.equal(r.code, 0, r.stderr);
@@ -46,7 +38,7 @@ test("the seed's quick start works on a machine with no config (real processes)"
   }));
 
 test("set reports what it did on stderr (quiet with -q) and nothing on stdout; --json reports on stdout", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const first = await home.run(["config", "set", "gateway.mode", "local"]);
     assert.deepEqual([first.code, first.stdout, first.stderr], [0, "", `Set gateway.mode in ${home.configFile} (new file)\n`]);
     const again = await home.run(["config", "set", "gateway.mode", "local"]);
@@ -60,7 +52,7 @@ test("set reports what it did on stderr (quiet with -q) and nothing on stdout; -
 // ---- get ----
 
 test("get: strings raw, other values as JSON, bracket paths, --json quotes strings", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ gateway: { mode: "local", port: 18789 }, agents: { defaults: { models: { "ollama/x": { params: { num_ctx: 8192, keep_alive: "5m" } } } } } }`);
     assert.equal((await home.run(["config", "get", "gateway.mode"])).stdout, "local\n");
     assert.equal((await home.run(["config", "get", "gateway.port"])).stdout, "18789\n");
@@ -70,7 +62,7 @@ test("get: strings raw, other values as JSON, bracket paths, --json quotes strin
   }));
 
 test("get: secrets are *** unless --reveal, also inside objects", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", await readFile(LARGE_CONFIG, "utf8"));
     const env = { GPU_BOX_KEY: "gpu-secret" };
     const key = await home.run(["config", "get", "models.providers.ollama.apiKey"], env);
@@ -89,7 +81,7 @@ test("get: secrets are *** unless --reveal, also inside objects", () =>
   }));
 
 test("get: an unset key exits 1 with the key and file; a config that does not exist says so", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const r = await home.run(["config", "get", "gateway.mode"]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, "");
@@ -97,7 +89,7 @@ test("get: an unset key exits 1 with the key and file; a config that does not ex
   }));
 
 test("get works on a config with schema problems (to help fix it), but not on broken JSON5", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ models: { providers: { ollama: { baseURL: "http://x" } } } }`);
     assert.equal((await home.run(["config", "get", "models.providers.ollama.baseURL"])).stdout, "http://x\n");
     await home.write(".openclaw/openclaw.json", `{ a: 1,, }`);
@@ -109,7 +101,7 @@ test("get works on a config with schema problems (to help fix it), but not on br
 // ---- set ----
 
 test("set: VALUE is a JSON5 literal, else a string; --strict-json refuses the fallback (exit 2, file untouched)", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const cases: [string, unknown][] = [
       ["8192", 8192],
       ["true", true],
@@ -134,7 +126,7 @@ test("set: VALUE is a JSON5 literal, else a string; --strict-json refuses the fa
   }));
 
 test("set: a value that would make the config invalid is refused (exit 3), the file stays byte for byte", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const original = await readFile(LARGE_CONFIG, "utf8");
     await home.write(".openclaw/openclaw.json", original);
     const env = { GPU_BOX_KEY: "k" };
@@ -157,7 +149,7 @@ test("set: a value that would make the config invalid is refused (exit 3), the f
   }));
 
 test("set keeps the file's mode and the previous content in <file>.bak; a symlinked config stays a symlink", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const file = await home.write("dotfiles/openclaw.json", `{\n  // mine\n  "gateway": { "mode": "local" }\n}\n`);
     await chmod(file, 0o640);
     const r = await home.run(["config", "set", "gateway.mode", "remote", "--config", file]);
@@ -174,7 +166,7 @@ test("set keeps the file's mode and the previous content in <file>.bak; a symlin
   }));
 
 test("set into a directory that cannot be created fails with exit 1 and says why", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const blocker = await home.write("file.txt", "I am a file");
     const target = path.join(blocker, "sub", "openclaw.json");
     const r = await home.run(["config", "set", "gateway.mode", "local", "--config", target]);
@@ -185,7 +177,7 @@ test("set into a directory that cannot be created fails with exit 1 and says why
   }));
 
 test("set on a file with a JSON5 syntax error refuses with file:line:col and leaves it alone", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const broken = `{\n  gateway: { mode: "local" }\n  port: 1\n}\n`;
     await home.write(".openclaw/openclaw.json", broken);
     const r = await home.run(["config", "set", "gateway.mode", "remote"]);
@@ -195,7 +187,7 @@ test("set on a file with a JSON5 syntax error refuses with file:line:col and lea
   }));
 
 test("a config that already has problems can be fixed one key at a time", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ models: { providers: { ollama: { baseURL: "http://gpu:11434", timeoutSeconds: "60" } } } }`);
     assert.equal((await home.run(["config", "validate", "-q"])).code, 3);
     assert.equal((await home.run(["config", "set", "models.providers.ollama.baseUrl", "http://gpu:11434"])).code, 0);
@@ -209,7 +201,7 @@ test("a config that already has problems can be fixed one key at a time", () =>
 // ---- unset ----
 
 test("unset removes the key (exit 0); an unset key exits 1; a key from an $include says where it comes from", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/base.json5", `{ channels: { telegram: { enabled: true } } }`);
     await home.write(".openclaw/openclaw.json", `{\n  $include: "base.json5",\n  gateway: { mode: "local", port: 1 },\n}\n`);
     const r = await home.run(["config", "unset", "gateway.port"]);
@@ -226,7 +218,7 @@ test("unset removes the key (exit 0); an unset key exits 1; a key from an $inclu
 // ---- file ----
 
 test("file prints the path on stdout and whether it exists on stderr; --json has both", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const missing = await home.run(["config", "file"]);
     assert.deepEqual([missing.code, missing.stdout], [0, `${home.configFile}\n`]);
     assert.match(missing.stderr, /^does not exist \(chosen by the default;/);
@@ -241,7 +233,7 @@ test("file prints the path on stdout and whether it exists on stderr; --json has
 // ---- validate ----
 
 test("validate: a valid (or missing) config exits 0", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const missing = await home.run(["config", "validate"]);
     assert.deepEqual([missing.code, missing.stdout], [0, ""]);
     assert.match(missing.stderr, /is valid \(it does not exist: an empty config\)/);
@@ -251,7 +243,7 @@ test("validate: a valid (or missing) config exits 0", () =>
   }));
 
 test("validate lists every problem with its key path and hint, exit 3; --json has them all", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(
       ".openclaw/openclaw.json",
       `{ models: { providers: { ollama: { baseURL: "x", models: [{ id: "a", contextwindow: 1, maxTokens: -1 }] }, vllm: { apiKey: "\${VLLM_KEY}" } } }, agents: { defaults: { model: 5 } } }`,
@@ -281,7 +273,7 @@ test("validate lists every problem with its key path and hint, exit 3; --json ha
   }));
 
 test("validate reports a syntax error with file:line:col and a bad OLLAMA_HOST, exit 3", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{\n  a: 1\n  b: 2\n}`);
     const r = await home.run(["config", "validate"]);
     assert.equal(r.code, 3);
@@ -295,7 +287,7 @@ test("validate reports a syntax error with file:line:col and a bad OLLAMA_HOST, 
 // ---- usage ----
 
 test("usage errors: missing or extra arguments, bad paths, unknown subcommand (exit 2); --help works", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const cases: [string[], RegExp][] = [
       [["config", "get"], /^oclaw: Missing PATH\nhint: Usage: oclaw config get PATH\n$/],
       [["config", "set", "a"], /^oclaw: Missing VALUE\n/],

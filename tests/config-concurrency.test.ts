@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import JSON5 from "json5";
 import { spawnOclaw } from "./support/cli.ts";
-import { LARGE_CONFIG, tempHome } from "./fixtures/config/home.ts";
+import { LARGE_CONFIG } from "./fixtures/config/large-config.ts";
+import { withTempHome } from "./support/temp-home.ts";
 
 // Real processes racing on one file: the lock must serialise read-modify-write, so no update is lost and
 // every reader sees a whole file.
 
-test("two processes running config set on different keys at once, many times: no lost update, never a corrupt file", async () => {
-  const home = await tempHome();
-  try {
+test("two processes running config set on different keys at once, many times: no lost update, never a corrupt file", () =>
+  withTempHome(async (home) => {
     const original = await readFile(LARGE_CONFIG, "utf8");
     await home.write(".openclaw/openclaw.json", original);
     const env = { HOME: home.dir };
@@ -37,14 +37,10 @@ test("two processes running config set on different keys at once, many times: no
     // No lock or temp file is left behind.
     const leftovers = (await readdir(home.stateDir)).filter((f) => f.endsWith(".lock") || f.endsWith(".tmp"));
     assert.deepEqual(leftovers, []);
-  } finally {
-    await home.remove();
-  }
-});
+  }));
 
-test("eight processes setting eight keys at once on a file that does not exist yet: all eight land", async () => {
-  const home = await tempHome();
-  try {
+test("eight processes setting eight keys at once on a file that does not exist yet: all eight land", () =>
+  withTempHome(async (home) => {
     const env = { HOME: home.dir };
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) => spawnOclaw(["config", "set", `k${i}.value`, String(i)], { env })),
@@ -53,14 +49,10 @@ test("eight processes setting eight keys at once on a file that does not exist y
     const data = JSON.parse(await home.read(".openclaw/openclaw.json"));
     assert.deepEqual(Object.keys(data).sort(), ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"]);
     for (let i = 0; i < 8; i++) assert.deepEqual(data[`k${i}`], { value: i });
-  } finally {
-    await home.remove();
-  }
-});
+  }));
 
-test("a stale lock left by a crashed process is broken; a fresh one is waited for", async () => {
-  const home = await tempHome();
-  try {
+test("a stale lock left by a crashed process is broken; a fresh one is waited for", () =>
+  withTempHome(async (home) => {
     const { utimes, writeFile, unlink } = await import("node:fs/promises");
     await home.write(".openclaw/openclaw.json", "{}\n");
     const lock = `${home.configFile}.lock`;
@@ -85,7 +77,4 @@ test("a stale lock left by a crashed process is broken; a fresh one is waited fo
     const done = await waiting;
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { a: 1, b: 2 });
-  } finally {
-    await home.remove();
-  }
-});
+  }));

@@ -6,7 +6,7 @@ import JSON5 from "json5";
 import { editConfigText } from "../lib/config/edit.ts";
 import { formatKeyPath, type KeySegment, parseKeyPath } from "../lib/config/key-path.ts";
 import { OclawError } from "../lib/errors.ts";
-import { LARGE_CONFIG } from "./fixtures/config/home.ts";
+import { LARGE_CONFIG } from "./fixtures/config/large-config.ts";
 
 const LARGE = readFileSync(LARGE_CONFIG, "utf8");
 

@@ -4,16 +4,7 @@ import { resolveConfig } from "../lib/config/resolve.ts";
 import { formatModelRef, parseModelRef } from "../lib/config/model-ref.ts";
 import { normalizeOllamaHost } from "../lib/config/ollama-host.ts";
 import { OclawError } from "../lib/errors.ts";
-import { tempHome, type TempHome } from "./fixtures/config/home.ts";
-
-async function withHome(fn: (home: TempHome) => Promise<void>): Promise<void> {
-  const home = await tempHome();
-  try {
-    await fn(home);
-  } finally {
-    await home.remove();
-  }
-}
+import { withTempHome } from "./support/temp-home.ts";
 
 const PROFILES = (provider: string) =>
   JSON.stringify({
@@ -24,7 +15,7 @@ const PROFILES = (provider: string) =>
 // ---- when ollama is enabled ----
 
 test("OLLAMA_API_KEY alone enables ollama (any value, even empty) with the default URL and discovery", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     for (const value of ["ollama-local", ""]) {
       const config = await resolveConfig(home.io({ OLLAMA_API_KEY: value }));
       assert.equal(config.ollama.enabled, true);
@@ -36,7 +27,7 @@ test("OLLAMA_API_KEY alone enables ollama (any value, even empty) with the defau
   }));
 
 test("models.providers.ollama in the config enables it; OLLAMA_API_KEY fills a missing apiKey only", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ models: { providers: { ollama: { baseUrl: "http://gpu:11434/" } } } }`);
     const a = await resolveConfig(home.io({ OLLAMA_API_KEY: "from-env" }));
     assert.equal(a.ollama.enabledBy, "config");
@@ -48,7 +39,7 @@ test("models.providers.ollama in the config enables it; OLLAMA_API_KEY fills a m
   }));
 
 test("an auth profile for provider ollama in agents/main/agent/auth-profiles.json enables it", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/agents/main/agent/auth-profiles.json", PROFILES("ollama"));
     const config = await resolveConfig(home.io());
     assert.equal(config.ollama.enabled, true);
@@ -59,7 +50,7 @@ test("an auth profile for provider ollama in agents/main/agent/auth-profiles.jso
   }));
 
 test("auth profiles: another provider's profile, another agent's profile, or a broken file do not enable ollama", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/agents/main/agent/auth-profiles.json", PROFILES("anthropic"));
     assert.equal((await resolveConfig(home.io())).ollama.enabled, false);
     await home.write(".openclaw/agents/work/agent/auth-profiles.json", PROFILES("ollama"));
@@ -72,7 +63,7 @@ test("auth profiles: another provider's profile, another agent's profile, or a b
   }));
 
 test("auth profiles are read from $OPENCLAW_STATE_DIR", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write("state/agents/main/agent/auth-profiles.json", PROFILES("ollama"));
     const config = await resolveConfig(home.io({ OPENCLAW_STATE_DIR: `${home.dir}/state` }));
     assert.equal(config.ollama.enabledBy, "auth-profile");
@@ -81,7 +72,7 @@ test("auth profiles are read from $OPENCLAW_STATE_DIR", () =>
 // ---- base URL ----
 
 test("base URL: config baseUrl > OLLAMA_HOST (normalised) > default; /v1 and / stripped for api ollama", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const env = { OLLAMA_API_KEY: "x", OLLAMA_HOST: "0.0.0.0" };
     const viaHost = await resolveConfig(home.io(env));
     assert.deepEqual([viaHost.providers[0]!.baseUrl, viaHost.providers[0]!.baseUrlSource], ["http://127.0.0.1:11434", "OLLAMA_HOST"]);
@@ -91,7 +82,7 @@ test("base URL: config baseUrl > OLLAMA_HOST (normalised) > default; /v1 and / s
   }));
 
 test("an unreadable OLLAMA_HOST is a config error naming it", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     try {
       await resolveConfig(home.io({ OLLAMA_API_KEY: "x", OLLAMA_HOST: "ftp://box" }));
       assert.fail("expected an error");
@@ -127,7 +118,7 @@ test("OLLAMA_HOST normalisation: scheme added, 0.0.0.0 → 127.0.0.1, port 11434
 // ---- providers ----
 
 test("other providers: api defaults to openai-completions, baseUrl required, kept in config order after ollama", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(
       ".openclaw/openclaw.json",
       `{ models: { providers: {
@@ -149,7 +140,7 @@ test("other providers: api defaults to openai-completions, baseUrl required, kep
   }));
 
 test("an explicit model list turns discovery off; an empty one keeps it on; entries get their defaults", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ models: { providers: { ollama: { models: [] } } } }`);
     assert.equal((await resolveConfig(home.io())).providers[0]!.discover, true);
     await home.write(
@@ -172,7 +163,7 @@ test("an explicit model list turns discovery off; an empty one keeps it on; entr
   }));
 
 test("an api oclaw does not speak is skipped (doctor can say why); a near miss is a typo", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ models: { providers: { anthropic: { baseUrl: "https://api.anthropic.com", api: "anthropic-messages" } } } }`);
     const config = await resolveConfig(home.io());
     assert.deepEqual(config.providers, []);
@@ -184,7 +175,7 @@ test("an api oclaw does not speak is skipped (doctor can say why); a near miss i
 // ---- model selection ----
 
 test("agents.defaults.model: a string is the primary; an object gives primary and fallbacks; refs normalised", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ agents: { defaults: { model: "ollama/hf.co/org/repo:Q4" } } }`);
     assert.deepEqual((await resolveConfig(home.io())).selection, { primary: "ollama/hf.co/org/repo:Q4", fallbacks: [] });
     await home.write(".openclaw/openclaw.json", `{ agents: { defaults: { model: { primary: "qwen3:8b", fallbacks: ["vllm/x", "gemma3"] }, models: { "gemma3": { params: { num_ctx: 4096 } } } } } }`);
@@ -194,7 +185,7 @@ test("agents.defaults.model: a string is the primary; an object gives primary an
   }));
 
 test("agents.defaults.model of the wrong shape is invalid", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     for (const bad of [`5`, `"ollama/"`, `{ primary: 5 }`, `{ fallbacks: "ollama/x" }`]) {
       await home.write(".openclaw/openclaw.json", `{ agents: { defaults: { model: ${bad} } } }`);
       await assert.rejects(resolveConfig(home.io()), (e: unknown) => e instanceof OclawError && e.code === "E_CONFIG_INVALID" && /agents\.defaults\.model/.test(e.message));

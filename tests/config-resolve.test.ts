@@ -3,33 +3,13 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { symlink } from "node:fs/promises";
 import { resolveConfig } from "../lib/config/resolve.ts";
-import { OclawError } from "../lib/errors.ts";
-import { tempHome, type TempHome } from "./fixtures/config/home.ts";
-
-async function withHome(fn: (home: TempHome) => Promise<void>): Promise<void> {
-  const home = await tempHome();
-  try {
-    await fn(home);
-  } finally {
-    await home.remove();
-  }
-}
-
-/** Runs resolveConfig and returns the OclawError it throws. */
-async function failure(promise: Promise<unknown>): Promise<OclawError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OclawError, `expected an OclawError, got ${error}`);
-    return error;
-  }
-  assert.fail("expected resolveConfig to fail");
-}
+import { withTempHome } from "./support/temp-home.ts";
+import { expectOclawError } from "./support/expect-oclaw-error.ts";
 
 // ---- which file ----
 
 test("no config anywhere: empty config from ~/.openclaw/openclaw.json, ollama not enabled, and why", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const config = await resolveConfig(home.io());
     assert.deepEqual(config.file, { path: home.configFile, exists: false, source: "default" });
     assert.deepEqual(config.data, {});
@@ -41,7 +21,7 @@ test("no config anywhere: empty config from ~/.openclaw/openclaw.json, ollama no
   }));
 
 test("file precedence: --config > OPENCLAW_CONFIG_PATH > OPENCLAW_STATE_DIR > ~/.openclaw", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const flag = await home.write("flag.json", `{ gateway: { mode: "flag" } }`);
     const envPath = await home.write("env.json", `{ gateway: { mode: "env" } }`);
     const stateFile = await home.write("state/openclaw.json", `{ gateway: { mode: "state" } }`);
@@ -60,7 +40,7 @@ test("file precedence: --config > OPENCLAW_CONFIG_PATH > OPENCLAW_STATE_DIR > ~/
   }));
 
 test("~ and relative paths: ~/x is under HOME, a relative --config is relative to the working directory", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write("cfg/my.json", `{ a: 1 }`);
     const tilde = await resolveConfig(home.io({ OPENCLAW_CONFIG_PATH: "~/cfg/my.json" }));
     assert.equal(tilde.file.path, path.join(home.dir, "cfg/my.json"));
@@ -69,9 +49,9 @@ test("~ and relative paths: ~/x is under HOME, a relative --config is relative t
   }));
 
 test("a missing --config file is an error (exit 3); a missing OPENCLAW_CONFIG_PATH file is an empty config", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const missing = path.join(home.dir, "nope.json");
-    const error = await failure(resolveConfig(home.io(), { configPath: missing }));
+    const error = await expectOclawError(resolveConfig(home.io(), { configPath: missing }));
     assert.equal(error.code, "E_CONFIG_INVALID");
     assert.match(error.message, /nope\.json does not exist \(named by --config\)/);
     const viaEnv = await resolveConfig(home.io({ OPENCLAW_CONFIG_PATH: missing }));
@@ -79,7 +59,7 @@ test("a missing --config file is an error (exit 3); a missing OPENCLAW_CONFIG_PA
   }));
 
 test("an empty or whitespace-only file is an empty config", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", "\n  \n");
     assert.deepEqual((await resolveConfig(home.io())).data, {});
   }));
@@ -87,24 +67,24 @@ test("an empty or whitespace-only file is an empty config", () =>
 // ---- JSON5 ----
 
 test("JSON5: comments, unquoted keys, single quotes, trailing commas, unknown keys kept", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `// top\n{ /* c */ gateway: { mode: 'local', }, channels: { telegram: { enabled: true } }, }`);
     const config = await resolveConfig(home.io());
     assert.deepEqual(config.data, { gateway: { mode: "local" }, channels: { telegram: { enabled: true } } });
   }));
 
 test("a JSON5 syntax error names file:line:col, exit code 3", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{\n  gateway: {\n    mode: "local"\n    port: 1,\n  },\n}\n`);
-    const error = await failure(resolveConfig(home.io()));
+    const error = await expectOclawError(resolveConfig(home.io()));
     assert.equal(error.code, "E_CONFIG_PARSE");
     assert.ok(error.message.includes(`${home.configFile}:4:5`), error.message);
   }));
 
 test("a config whose top level is not an object is invalid", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `["a"]`);
-    const error = await failure(resolveConfig(home.io()));
+    const error = await expectOclawError(resolveConfig(home.io()));
     assert.equal(error.code, "E_CONFIG_INVALID");
     assert.match(error.message, /top level must be an object/);
   }));
@@ -112,7 +92,7 @@ test("a config whose top level is not an object is invalid", () =>
 // ---- $include ----
 
 test("$include: string and array, relative to the including file, deep-merged, own keys win", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/base.json5", `{ gateway: { mode: "local", port: 1 }, list: [1] }`);
     await home.write(".openclaw/parts/models.json5", `{ $include: "./more.json5", providers: { ollama: { apiKey: "k" } } }`);
     await home.write(".openclaw/parts/more.json5", `{ providers: { vllm: { baseUrl: "http://h:8000/v1" } } }`);
@@ -130,39 +110,39 @@ test("$include: string and array, relative to the including file, deep-merged, o
   }));
 
 test("$include cycle is rejected and names the chain", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/a.json5", `{ $include: "b.json5" }`);
     await home.write(".openclaw/b.json5", `{ x: { $include: "a.json5" } }`);
     await home.write(".openclaw/openclaw.json", `{ $include: "a.json5" }`);
-    const error = await failure(resolveConfig(home.io()));
+    const error = await expectOclawError(resolveConfig(home.io()));
     assert.equal(error.code, "E_CONFIG_INVALID");
     assert.match(error.message, /in .*b\.json5: include cycle openclaw\.json -> a\.json5 -> b\.json5 -> a\.json5$/);
   }));
 
 test("$include that escapes the config directory is rejected (../ and absolute paths)", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write("secret.json5", `{ stolen: true }`);
     await home.write(".openclaw/openclaw.json", `{ $include: "../secret.json5" }`);
-    const error = await failure(resolveConfig(home.io()));
+    const error = await expectOclawError(resolveConfig(home.io()));
     assert.equal(error.code, "E_CONFIG_INVALID");
     assert.match(error.message, /'\.\.\/secret\.json5' escapes the config directory/);
     await home.write(".openclaw/openclaw.json", `{ a: { $include: ${JSON.stringify(path.join(home.dir, "secret.json5"))} } }`);
-    const absolute = await failure(resolveConfig(home.io()));
+    const absolute = await expectOclawError(resolveConfig(home.io()));
     assert.match(absolute.message, /escapes the config directory/);
     assert.match(absolute.message, /at a\.\$include/);
   }));
 
 test("$include through a symlink that points outside the config directory is rejected", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const outside = await home.write("outside.json5", `{ stolen: true }`);
     await home.write(".openclaw/openclaw.json", `{ $include: "link.json5" }`);
     await symlink(outside, path.join(home.stateDir, "link.json5"));
-    const error = await failure(resolveConfig(home.io()));
+    const error = await expectOclawError(resolveConfig(home.io()));
     assert.match(error.message, /outside the config directory .* symlink/);
   }));
 
 test("$include nests up to 10 files deep, not 11", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const chain = async (depth: number) => {
       for (let i = 1; i <= depth; i++) {
         await home.write(`.openclaw/n${i}.json5`, i === depth ? `{ leaf: ${i} }` : `{ $include: "n${i + 1}.json5" }`);
@@ -172,17 +152,17 @@ test("$include nests up to 10 files deep, not 11", () =>
     await chain(10);
     assert.deepEqual((await resolveConfig(home.io())).data, { leaf: 10 });
     await chain(11);
-    const error = await failure(resolveConfig(home.io()));
+    const error = await expectOclawError(resolveConfig(home.io()));
     assert.match(error.message, /deeper than 10/);
   }));
 
 test("a missing or broken include names the file", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ $include: "gone.json5" }`);
-    assert.match((await failure(resolveConfig(home.io()))).message, /gone\.json5 does not exist/);
+    assert.match((await expectOclawError(resolveConfig(home.io()))).message, /gone\.json5 does not exist/);
     await home.write(".openclaw/bad.json5", `{ a: }`);
     await home.write(".openclaw/openclaw.json", `{ $include: "bad.json5" }`);
-    const error = await failure(resolveConfig(home.io()));
+    const error = await expectOclawError(resolveConfig(home.io()));
     assert.equal(error.code, "E_CONFIG_PARSE");
     assert.ok(error.message.includes(`${path.join(home.stateDir, "bad.json5")}:1:6`), error.message);
   }));
@@ -190,7 +170,7 @@ test("a missing or broken include names the file", () =>
 // ---- ${VAR} ----
 
 test("${VAR} is substituted in strings, $${VAR} stays literal, keys are left alone", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(
       ".openclaw/openclaw.json",
       `{ models: { providers: { ollama: { apiKey: "\${OLLAMA_KEY}", baseUrl: "http://\${HOST_X}:11434" } } }, note: "$\${HOME_X} \${HOME_X}", "\${KEY}": 1 }`,
@@ -204,9 +184,9 @@ test("${VAR} is substituted in strings, $${VAR} stays literal, keys are left alo
   }));
 
 test("a missing ${VAR} is E_CONFIG_ENV naming the variable and the key path", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ models: { providers: { "ollama-gpu": { baseUrl: "http://x", apiKey: "\${GPU_KEY}" } } } }`);
-    const error = await failure(resolveConfig(home.io({ GPU_KEY: "" })));
+    const error = await expectOclawError(resolveConfig(home.io({ GPU_KEY: "" })));
     assert.equal(error.code, "E_CONFIG_ENV");
     assert.match(error.message, /GPU_KEY is not set/);
     assert.ok(error.message.includes("at models.providers.ollama-gpu.apiKey in"), error.message);
@@ -215,15 +195,15 @@ test("a missing ${VAR} is E_CONFIG_ENV naming the variable and the key path", ()
 // ---- schema ----
 
 test("a wrong type inside a provider names the key path", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ models: { providers: { ollama: { models: [{ id: "a", contextWindow: "big" }] } } } }`);
-    const error = await failure(resolveConfig(home.io()));
+    const error = await expectOclawError(resolveConfig(home.io()));
     assert.equal(error.code, "E_CONFIG_INVALID");
     assert.match(error.message, /models\.providers\.ollama\.models\[0\]\.contextWindow: expected number, received string/);
   }));
 
 test("an unknown key inside a provider is an error with a did-you-mean hint (baseURL, contextwindow, fallback)", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const cases: [string, RegExp, string][] = [
       [`{ models: { providers: { ollama: { baseURL: "http://x" } } } }`, /models\.providers\.ollama\.baseURL: unknown key 'baseURL'/, "baseUrl"],
       [`{ models: { providers: { ollama: { models: [{ id: "a", contextwindow: 4096 }] } } } }`, /models\[0\]\.contextwindow/, "contextWindow"],
@@ -232,7 +212,7 @@ test("an unknown key inside a provider is an error with a did-you-mean hint (bas
     ];
     for (const [text, message, suggestion] of cases) {
       await home.write(".openclaw/openclaw.json", text);
-      const error = await failure(resolveConfig(home.io()));
+      const error = await expectOclawError(resolveConfig(home.io()));
       assert.equal(error.code, "E_CONFIG_INVALID");
       assert.match(error.message, message);
       assert.equal(error.hint, `Did you mean ${suggestion}?`);
@@ -240,7 +220,7 @@ test("an unknown key inside a provider is an error with a did-you-mean hint (bas
   }));
 
 test("keys outside oclaw's subtrees pass through, however unknown", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     await home.write(".openclaw/openclaw.json", `{ provider: "ollama", gateway: { mode: "local", whatever: [1] }, agents: { list: [{ id: "main" }], defaults: { sandbox: { mode: "all" } } } }`);
     const config = await resolveConfig(home.io());
     assert.equal(config.data.provider, "ollama");
@@ -248,9 +228,9 @@ test("keys outside oclaw's subtrees pass through, however unknown", () =>
   }));
 
 test("the realistic OpenClaw config resolves: providers, selection, params, ignored anthropic, secrets", () =>
-  withHome(async (home) => {
+  withTempHome(async (home) => {
     const { readFile } = await import("node:fs/promises");
-    const { LARGE_CONFIG } = await import("./fixtures/config/home.ts");
+    const { LARGE_CONFIG } = await import("./fixtures/config/large-config.ts");
     await home.write(".openclaw/openclaw.json", await readFile(LARGE_CONFIG, "utf8"));
     const config = await resolveConfig(home.io({ GPU_BOX_KEY: "gpu-key" }));
     assert.deepEqual(config.providers.map((p) => [p.id, p.api, p.baseUrl, p.discover]), [
