@@ -5,12 +5,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import process from "node:process";
 import { type CliResult, oclawCommand, ROOT, spawnOclaw, type SpawnOptions } from "./support/cli.ts";
-import { type FakeOllama, type FakeOllamaOptions, type Reply, startFakeOllama } from "./support/fake-ollama.ts";
+import type { FakeOllama, FakeOllamaOptions, Reply } from "./support/fake-ollama.ts";
+import { jsonLines } from "./support/json-lines.ts";
+import { withTempDir } from "./support/temp-dir.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 const WEATHER = {
   type: "function",
@@ -32,35 +34,29 @@ interface World {
 
 /** A fake Ollama, a scratch directory, and an environment that enables the ollama provider at it. */
 async function world(options: Partial<FakeOllamaOptions>, body: (w: World) => Promise<void>): Promise<void> {
-  const server = await startFakeOllama(options);
-  const dir = await mkdtemp(path.join(os.tmpdir(), "oclaw-chat-"));
-  const env = {
-    OLLAMA_HOST: server.url,
-    OLLAMA_API_KEY: "ollama-local",
-    HOME: dir,
-    XDG_CACHE_HOME: path.join(dir, "cache"),
-  };
-  try {
-    await body({
-      server,
-      dir,
-      env,
-      run: (args, more = {}) => spawnOclaw(args, { ...more, env: { ...env, ...more.env } }),
-      async file(name, text) {
-        const file = path.join(dir, name);
-        await writeFile(file, text);
-        return file;
-      },
-      chatBodies: () =>
-        server.requests.filter((r) => r.path === "/api/chat").map((r) => r.body as Record<string, unknown>),
-    });
-  } finally {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+  await withFakeOllama(options, (server) =>
+    withTempDir("chat", async (dir) => {
+      const env = {
+        OLLAMA_HOST: server.url,
+        OLLAMA_API_KEY: "ollama-local",
+        HOME: dir,
+        XDG_CACHE_HOME: path.join(dir, "cache"),
+      };
+      await body({
+        server,
+        dir,
+        env,
+        run: (args, more = {}) => spawnOclaw(args, { ...more, env: { ...env, ...more.env } }),
+        async file(name, text) {
+          const file = path.join(dir, name);
+          await writeFile(file, text);
+          return file;
+        },
+        chatBodies: () =>
+          server.requests.filter((r) => r.path === "/api/chat").map((r) => r.body as Record<string, unknown>),
+      });
+    }));
 }
-
-const jsonLines = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test("plain text: the reply on stdout with a final newline, nothing on stderr; the request as Ollama expects", async () => {
   await world({ replies: { "qwen3:8b": { content: "Paris is the capital of France." } } }, async (w) => {

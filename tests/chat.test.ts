@@ -4,8 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { RunEvent } from "../lib/client/events.ts";
 import { chatCandidates } from "../lib/chat/candidates.ts";
@@ -19,17 +18,10 @@ import type { Provider } from "../lib/catalog/types.ts";
 import { OclawError } from "../lib/errors.ts";
 import { capturedStream, memoryIo } from "../lib/io.ts";
 import { runInProcess } from "./support/cli.ts";
-import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./support/fake-ollama.ts";
-
-async function failure(promise: Promise<unknown> | (() => unknown)): Promise<OclawError> {
-  try {
-    await (typeof promise === "function" ? promise() : promise);
-  } catch (error) {
-    assert.ok(error instanceof OclawError, `expected OclawError, got ${error}`);
-    return error;
-  }
-  assert.fail("expected a failure");
-}
+import type { FakeOllama, FakeOllamaOptions } from "./support/fake-ollama.ts";
+import { expectOclawError } from "./support/expect-oclaw-error.ts";
+import { withTempDir } from "./support/temp-dir.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 test("--think: bare or on → true, off → false, levels as given; an unknown level is a usage error", () => {
   assert.equal(parseThink(undefined), undefined);
@@ -44,13 +36,12 @@ test("seconds flags: positive numbers; 0 only where it means 'none'; anything el
   assert.equal(parseSeconds("2.5", "--timeout"), 2500);
   assert.equal(parseSeconds("0", "--idle-timeout", true), undefined);
   for (const bad of ["0", "-1", "abc", ""]) {
-    assert.equal((await failure(() => parseSeconds(bad, "--timeout"))).code, "E_USAGE", bad);
+    assert.equal((await expectOclawError(() => parseSeconds(bad, "--timeout"))).code, "E_USAGE", bad);
   }
 });
 
-test("chat options: idle timeout from the flag, else OCLAW_IDLE_TIMEOUT, else 5 minutes; files read and checked", async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "oclaw-chat-options-"));
-  try {
+test("chat options: idle timeout from the flag, else OCLAW_IDLE_TIMEOUT, else 5 minutes; files read and checked", () =>
+  withTempDir("chat-options", async (dir) => {
     const io = memoryIo({ env: { OCLAW_IDLE_TIMEOUT: "7" }, cwd: dir });
     assert.equal((await chatOptions({}, io)).idleMs, 7000);
     assert.equal((await chatOptions({ "idle-timeout": "2" }, io)).idleMs, 2000);
@@ -62,19 +53,16 @@ test("chat options: idle timeout from the flag, else OCLAW_IDLE_TIMEOUT, else 5 
     assert.deepEqual(withSchema.format, { type: "object", properties: { a: { type: "number" } } });
     assert.equal((await chatOptions({ format: "json" }, io)).format, "json");
     await writeFile(path.join(dir, "list.json"), "[1]");
-    assert.match((await failure(chatOptions({ format: "list.json" }, io))).message, /must hold a JSON schema object/);
-    assert.match((await failure(chatOptions({ format: "missing.json" }, io))).message, /Cannot read --format file missing\.json \(ENOENT\)/);
+    assert.match((await expectOclawError(chatOptions({ format: "list.json" }, io))).message, /must hold a JSON schema object/);
+    assert.match((await expectOclawError(chatOptions({ format: "missing.json" }, io))).message, /Cannot read --format file missing\.json \(ENOENT\)/);
 
     await writeFile(path.join(dir, "tools.json"), '{"type":"function"}');
-    const notArray = await failure(chatOptions({ tools: "tools.json" }, io));
+    const notArray = await expectOclawError(chatOptions({ tools: "tools.json" }, io));
     assert.equal(notArray.code, "E_USAGE");
     assert.match(notArray.message, /^Invalid --tools file tools\.json: /);
     await writeFile(path.join(dir, "broken.json"), "[{");
-    assert.match((await failure(chatOptions({ tools: "broken.json" }, io))).message, /is not valid JSON/);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+    assert.match((await expectOclawError(chatOptions({ tools: "broken.json" }, io))).message, /is not valid JSON/);
+  }));
 
 test("the prompt: words, stdin after a blank line, stdin alone, nothing → usage error", async () => {
   const stdin = (text: string | undefined) => memoryIo(text === undefined ? {} : { stdin: text }).stdin;
@@ -82,7 +70,7 @@ test("the prompt: words, stdin after a blank line, stdin alone, nothing → usag
   assert.equal(await readPrompt(["Review"], stdin("diff --git\n")), "Review\n\ndiff --git\n");
   assert.equal(await readPrompt([], stdin("only stdin")), "only stdin");
   assert.equal(await readPrompt(["words"], stdin("")), "words");
-  assert.equal((await failure(readPrompt([], stdin("  \n")))).code, "E_USAGE");
+  assert.equal((await expectOclawError(readPrompt([], stdin("  \n")))).code, "E_USAGE");
   assert.deepEqual(chatMessages("hi", "sys"), [{ role: "system", content: "sys" }, { role: "user", content: "hi" }]);
   assert.deepEqual(chatMessages("hi", ""), [{ role: "user", content: "hi" }]);
 });
@@ -112,7 +100,7 @@ test("candidates: -m refs in order (ids with ':' and '/'), else primary then fal
     ["ollama/a", "other/b"],
   );
   assert.deepEqual(chatCandidates(["other/b"], { fallbacks: [] }, providers), [{ ref: "other/b" }]);
-  const none = await failure(() => chatCandidates([], { fallbacks: [] }, providers));
+  const none = await expectOclawError(() => chatCandidates([], { fallbacks: [] }, providers));
   assert.equal(none.code, "E_NO_MODEL");
   assert.match(none.hint ?? "", /agents\.defaults\.model\.primary/);
 });
@@ -221,14 +209,8 @@ test("truncation: estimate ~4 chars a token (tools count), warn before when over
 // ---- the command in-process ----
 
 async function fake(options: Partial<FakeOllamaOptions>, body: (s: FakeOllama, env: Record<string, string>) => Promise<void>) {
-  const server = await startFakeOllama(options);
-  const dir = await mkdtemp(path.join(os.tmpdir(), "oclaw-chat-"));
-  try {
-    await body(server, { OLLAMA_HOST: server.url, OLLAMA_API_KEY: "k", XDG_CACHE_HOME: dir });
-  } finally {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+  await withFakeOllama(options, (server) =>
+    withTempDir("chat", (dir) => body(server, { OLLAMA_HOST: server.url, OLLAMA_API_KEY: "k", XDG_CACHE_HOME: dir })));
 }
 
 const chatBodies = (s: FakeOllama) => s.requests.filter((r) => r.path === "/api/chat").map((r) => r.body as Record<string, unknown>);
@@ -243,20 +225,19 @@ test("--think followed by a prompt word: thinking on, the word stays in the prom
 });
 
 test("params: options, keep_alive, think and streaming from the config; num_ctx from an explicit contextWindow only", async () => {
-  await fake({}, async (server, env) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "oclaw-chat-config-"));
-    const config = path.join(dir, "openclaw.json");
-    await writeFile(
-      config,
-      `{
+  await fake({}, (server, env) =>
+    withTempDir("chat-config", async (dir) => {
+      const config = path.join(dir, "openclaw.json");
+      await writeFile(
+        config,
+        `{
         models: { providers: { ollama: { baseUrl: "${server.url}", models: [
           { id: "qwen3:8b", contextWindow: 12288, params: { keep_alive: "30m", temperature: 0.3 } },
           { id: "llama3.2:3b" },
         ] } } },
         agents: { defaults: { models: { "ollama/llama3.2:3b": { params: { streaming: false, think: false, top_k: 20 } } } } },
       }`,
-    );
-    try {
+      );
       const explicit = await runInProcess(["chat", "--config", config, "-m", "qwen3:8b", "Hi"], { env });
       assert.equal(explicit.code, 0, explicit.stderr);
       const first = chatBodies(server)[0]!;
@@ -274,18 +255,14 @@ test("params: options, keep_alive, think and streaming from the config; num_ctx 
 
       await runInProcess(["chat", "--config", config, "-m", "llama3.2:3b", "--think=low", "--no-stream", "Hi"], { env });
       assert.equal(chatBodies(server)[2]?.think, "low", "--think wins over params.think");
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 test("--tools on a model without tool support falls back to the next candidate, said on stderr", async () => {
-  await fake({}, async (server, env) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "oclaw-chat-tools-"));
-    const tools = path.join(dir, "tools.json");
-    await writeFile(tools, JSON.stringify([{ type: "function", function: { name: "f" } }]));
-    try {
+  await fake({}, (server, env) =>
+    withTempDir("chat-tools", async (dir) => {
+      const tools = path.join(dir, "tools.json");
+      await writeFile(tools, JSON.stringify([{ type: "function", function: { name: "f" } }]));
       const r = await runInProcess(["chat", "-m", "gemma:2b", "-m", "qwen3:8b", "--tools", tools, "Hi"], { env });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /^oclaw: ollama\/gemma:2b failed \(.*does not support tools.*\); trying ollama\/qwen3:8b\n$/);
@@ -293,10 +270,7 @@ test("--tools on a model without tool support falls back to the next candidate, 
       const alone = await runInProcess(["chat", "-m", "gemma:2b", "--tools", tools, "Hi"], { env });
       assert.equal(alone.code, 1);
       assert.match(alone.stderr, /^oclaw: ollama\/gemma:2b does not support tools/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 });
 
 test("a closed stdout stops the run quietly with exit 0", async () => {

@@ -5,19 +5,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { startFakeOllama, type FakeOllamaOptions } from "./support/fake-ollama.ts";
+import { startFakeOllama } from "./support/fake-ollama.ts";
 import { runInProcess } from "./support/cli.ts";
 import type { MemoryIoOptions } from "../lib/io.ts";
-import {
-  closedPort,
-  failingLookup,
-  hostKeepingFetch,
-  mapLookup,
-  serve,
-  startNginxLike,
-  tempDir,
-  writeConfig,
-} from "./support/scenarios.ts";
+import { closedPort, serve } from "./support/loopback.ts";
+import { failingLookup, hostKeepingFetch, mapLookup, startNginxLike, writeConfig } from "./support/scenarios.ts";
+import { tempDir, withTempDir } from "./support/temp-dir.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 interface DoctorRun {
   code: number;
@@ -38,8 +32,7 @@ async function doctor(
     io?: MemoryIoOptions;
   } = {},
 ): Promise<DoctorRun & { file: string }> {
-  const dir = await tempDir();
-  try {
+  return await withTempDir("scenario", async (dir) => {
     const file = await writeConfig(dir, {
       models: { providers: { ollama: { baseUrl, ...options.provider } } },
       agents: { defaults: { model: options.model ?? SELECTION } },
@@ -50,18 +43,7 @@ async function doctor(
       ...options.io,
     });
     return { ...result, file };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function withFake<T>(options: Partial<FakeOllamaOptions>, body: (url: string) => Promise<T>): Promise<T> {
-  const server = await startFakeOllama(options);
-  try {
-    return await body(server.url);
-  } finally {
-    await server.close();
-  }
+  });
 }
 
 /** The line of a check, e.g. `line(out, "fail", "reachable (ollama)")`, with its fix line when there is one. */
@@ -75,7 +57,7 @@ function line(stdout: string, status: string, label: string): { message: string;
 }
 
 test("all OK: every check ok, exit 0, no colour off a TTY", async () => {
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const r = await doctor(url);
     assert.equal(r.code, 0, r.stdout);
     assert.doesNotMatch(r.stdout, /^(warn|fail) /m);
@@ -91,7 +73,7 @@ test("all OK: every check ok, exit 0, no colour off a TTY", async () => {
 });
 
 test("--json lists every check with name, status, message and fix", async () => {
-  await withFake({ ps: [{ name: "qwen3:8b", size_vram: 0 }] }, async (url) => {
+  await withFakeOllama({ ps: [{ name: "qwen3:8b", size_vram: 0 }] }, async ({ url }) => {
     const r = await doctor(url, { args: ["--json"] });
     assert.equal(r.code, 0);
     const report = JSON.parse(r.stdout) as { status: string; checks: Array<Record<string, unknown>> };
@@ -147,7 +129,7 @@ test("a transient DNS failure: the systemd-resolved fix; a name that does not ex
 });
 
 test("a resolver that failed once and then answered: reachable, plus a warning with the resolver fix", async () => {
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const port = new URL(url).port;
     let lookups = 0;
     const flaky = (host: string) => {
@@ -166,7 +148,7 @@ test("a resolver that failed once and then answered: reachable, plus a warning w
 });
 
 test("Ollama's 403 Host check: say how to send a local Host header", async () => {
-  await withFake({ hostCheck: true }, async (url) => {
+  await withFakeOllama({ hostCheck: true }, async ({ url }) => {
     const port = new URL(url).port;
     const r = await doctor(`http://ollama.lan:${port}`, {
       io: { lookup: mapLookup({ "ollama.lan": "127.0.0.1" }), fetch: hostKeepingFetch("ollama.lan") },
@@ -213,7 +195,7 @@ test("a server answering 200 without a version, and one failing with 500, are to
 });
 
 test("v0.6.0 server: no capabilities, so discovery keeps no model; doctor says why, exit 1", async () => {
-  await withFake({ version: "0.6.0" }, async (url) => {
+  await withFakeOllama({ version: "0.6.0" }, async ({ url }) => {
     const r = await doctor(url);
     assert.equal(r.code, 1);
     const version = line(r.stdout, "fail", "version (ollama)");
@@ -227,7 +209,7 @@ test("v0.6.0 server: no capabilities, so discovery keeps no model; doctor says w
 });
 
 test("v0.7 server: tool calls do not stream; upgrade or params.streaming false, still exit 0", async () => {
-  await withFake({ version: "0.7.1" }, async (url) => {
+  await withFakeOllama({ version: "0.7.1" }, async ({ url }) => {
     const r = await doctor(url);
     assert.equal(r.code, 0, r.stdout);
     const version = line(r.stdout, "warn", "version (ollama)");
@@ -254,7 +236,7 @@ test("no tool-capable model installed: which were skipped and what to pull", asy
 });
 
 test("primary missing but a fallback installed: the primary fails with the pull command", async () => {
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const r = await doctor(url, { model: { primary: "ollama/llama3.3:70b", fallbacks: ["ollama/qwen3:8b"] } });
     assert.equal(r.code, 1);
     const primary = line(r.stdout, "fail", "primary (ollama)");
@@ -265,7 +247,7 @@ test("primary missing but a fallback installed: the primary fails with the pull 
 });
 
 test("a model loaded 100% on the CPU: warn with the smaller-model / GPU / explicit-primary fix", async () => {
-  await withFake({ ps: [{ name: "gpt-oss:20b", size_vram: 0 }] }, async (url) => {
+  await withFakeOllama({ ps: [{ name: "gpt-oss:20b", size_vram: 0 }] }, async ({ url }) => {
     const r = await doctor(url);
     assert.equal(r.code, 0);
     const cpu = line(r.stdout, "warn", "cpu (ollama)");
@@ -280,14 +262,14 @@ test("a model loaded 100% on the CPU: warn with the smaller-model / GPU / explic
 
 test("a model split between CPU and GPU is reported with both shares", async () => {
   const size = 5225388164;
-  await withFake({ ps: [{ name: "qwen3:8b", size_vram: Math.round(size * 0.52) }] }, async (url) => {
+  await withFakeOllama({ ps: [{ name: "qwen3:8b", size_vram: Math.round(size * 0.52) }] }, async ({ url }) => {
     const r = await doctor(url);
     assert.equal(line(r.stdout, "warn", "cpu (ollama)").message, "Loaded on the CPU: ollama/qwen3:8b 48%/52% CPU/GPU");
   });
 });
 
 test("allocated context 4096 below a configured contextWindow of 32768: warn, prompts get cut", async () => {
-  await withFake({ ps: [{ name: "qwen3:8b", context_length: 4096 }] }, async (url) => {
+  await withFakeOllama({ ps: [{ name: "qwen3:8b", context_length: 4096 }] }, async ({ url }) => {
     const r = await doctor(url, {
       provider: { models: [{ id: "qwen3:8b", contextWindow: 32768 }] },
       model: "ollama/qwen3:8b",
@@ -305,7 +287,7 @@ test("allocated context 4096 below a configured contextWindow of 32768: warn, pr
 });
 
 test("a config holding a key readable by others fails with chmod 600; a ${VAR} reference is no key", async () => {
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const open = await doctor(url, { provider: { apiKey: "sk-local-123456" }, mode: 0o644 });
     assert.equal(open.code, 1);
     const check = line(open.stdout, "fail", "config-permissions");
@@ -323,7 +305,7 @@ test("a config holding a key readable by others fails with chmod 600; a ${VAR} r
 });
 
 test("an invalid config is one failed check with the config's own hint, exit 1", async () => {
-  const dir = await tempDir();
+  const dir = await tempDir("scenario");
   try {
     const file = await writeConfig(dir, `{ models: { providers: { ollama: { baseURL: "http://x" } } } }`);
     const r = await runInProcess(["doctor", "--config", file], { env: {}, homeDir: dir });
@@ -337,7 +319,7 @@ test("an invalid config is one failed check with the config's own hint, exit 1",
 });
 
 test("no provider enabled: say how to enable Ollama", async () => {
-  const dir = await tempDir();
+  const dir = await tempDir("scenario");
   try {
     const r = await runInProcess(["doctor", "--config", await writeConfig(dir, {})], { env: {}, homeDir: dir });
     assert.equal(r.code, 1);
@@ -350,8 +332,7 @@ test("no provider enabled: say how to enable Ollama", async () => {
 });
 
 test("--probe sends a tiny chat to the primary and reports first token and tokens/s", async () => {
-  const server = await startFakeOllama({ replies: { "qwen3:8b": { content: "OK", metrics: { eval_count: 20, eval_duration: 200_000_000 } } } });
-  try {
+  await withFakeOllama({ replies: { "qwen3:8b": { content: "OK", metrics: { eval_count: 20, eval_duration: 200_000_000 } } } }, async (server) => {
     const r = await doctor(server.url, { args: ["--probe"] });
     assert.equal(r.code, 0, r.stdout);
     assert.match(line(r.stdout, "ok", "probe (ollama)").message, /^Probe of ollama\/qwen3:8b: first token after \d+ ms, 100\.0 tokens\/s, model load 41 ms$/);
@@ -360,13 +341,11 @@ test("--probe sends a tiny chat to the primary and reports first token and token
     const body = chat.body as { model: string; options: { num_predict: number } };
     assert.equal(body.model, "qwen3:8b");
     assert.equal(body.options.num_predict, 16);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("a black-holed port: connection timed out, the firewall fix", { timeout: 20_000 }, async () => {
-  const { blackHole, connectHangs } = await import("./support/scenarios.ts");
+  const { blackHole, connectHangs } = await import("./support/loopback.ts");
   const hole = await blackHole();
   try {
     assert.equal(await connectHangs(hole.port, 300), true, "the helper port must swallow connections");
@@ -381,8 +360,8 @@ test("a black-holed port: connection timed out, the firewall fix", { timeout: 20
 });
 
 test("an OpenAI-compatible provider beside Ollama: reachable through /models, its configured ids checked", async () => {
-  await withFake({}, async (url) => {
-    const dir = await tempDir();
+  await withFakeOllama({}, async ({ url }) => {
+    const dir = await tempDir("scenario");
     try {
       const file = await writeConfig(dir, {
         models: {
@@ -407,7 +386,7 @@ test("an OpenAI-compatible provider beside Ollama: reachable through /models, it
 });
 
 test("colour only on a terminal, and not with NO_COLOR", async () => {
-  await withFake({ ps: [{ name: "qwen3:8b", size_vram: 0 }] }, async (url) => {
+  await withFakeOllama({ ps: [{ name: "qwen3:8b", size_vram: 0 }] }, async ({ url }) => {
     const tty = await doctor(url, { io: { env: {}, stdoutIsTTY: true } });
     assert.ok(tty.stdout.includes("\x1b[32mok  \x1b[0m  config"), tty.stdout);
     assert.ok(tty.stdout.includes("\x1b[33mwarn\x1b[0m  cpu (ollama)"), tty.stdout);
@@ -417,7 +396,7 @@ test("colour only on a terminal, and not with NO_COLOR", async () => {
 });
 
 test("a configured model without a contextWindow is compared with the default, and the fix asks for num_ctx", async () => {
-  await withFake({ ps: [{ name: "qwen3:8b", context_length: 4096 }] }, async (url) => {
+  await withFakeOllama({ ps: [{ name: "qwen3:8b", context_length: 4096 }] }, async ({ url }) => {
     const r = await doctor(url, { provider: { models: [{ id: "qwen3:8b" }] }, model: "ollama/qwen3:8b" });
     const context = line(r.stdout, "warn", "context (ollama)");
     assert.match(context.message, /^ollama\/qwen3:8b has 4096 tokens of context allocated, the default contextWindow says 8192:/);

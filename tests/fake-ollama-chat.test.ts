@@ -4,24 +4,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./support/fake-ollama.ts";
+import type { FakeOllama } from "./support/fake-ollama.ts";
+import { type Json, ndjsonLines } from "./support/json-lines.ts";
 import { rawRequest } from "./support/fake-ollama/raw-http.ts";
-
-async function withServer(options: Partial<FakeOllamaOptions>, body: (s: FakeOllama) => Promise<void>) {
-  const server = await startFakeOllama(options);
-  try {
-    await body(server);
-  } finally {
-    await server.close();
-  }
-}
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 const USER = [{ role: "user", content: "hi" }];
 const post = (server: FakeOllama, path: string, body: unknown) => rawRequest(server.url, path, { body: JSON.stringify(body) });
-// Parsed wire data is probed freely by these tests; a wrong shape fails the assertion that reads it.
-// deno-lint-ignore no-explicit-any
-type Json = Record<string, any>;
-const lines = (text: string) => text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Json);
 
 test("/api/chat capability and validation errors carry Ollama's exact texts, new and old", async () => {
   const cases: Array<[string, unknown, number, string]> = [
@@ -37,7 +26,7 @@ test("/api/chat capability and validation errors carry Ollama's exact texts, new
     ["0.12.3", { model: "llava", messages: [{ role: "user", content: "x", images: ["data:image/png;base64,AAAA"] }] }, 404, "model 'llava' not found"],
     ["0.12.3", { model: "qwen2.5vl:7b", messages: [{ role: "user", content: "x", images: ["data:image/png;base64,AAAA"] }] }, 400, "illegal base64 data at input byte 4"],
   ];
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     for (const [version, body, status, message] of cases) {
       server.set({ version });
       const r = await post(server, "/api/chat", body);
@@ -54,7 +43,7 @@ test("/api/chat capability and validation errors carry Ollama's exact texts, new
 });
 
 test("/api/chat think:false on a model without thinking is fine; empty messages load the model", async () => {
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     const ok = await post(server, "/api/chat", { model: "gemma:2b", messages: USER, think: false });
     assert.equal(ok.status, 200);
     const load = await post(server, "/api/chat", { model: "qwen3:8b", messages: [] });
@@ -66,14 +55,14 @@ test("/api/chat think:false on a model without thinking is fine; empty messages 
 
 test("/api/chat streams NDJSON: model echoed, Go escaping, RFC3339 times, thinking then content, done line metrics", async () => {
   const reply = { thinking: "a<b", content: "x & y", doneReason: "length", metrics: { prompt_eval_count: 169, eval_count: 15, load_duration: 0 } };
-  await withServer({ version: "0.12.10", replies: { "llama3.2:3b": reply, "qwen3:8b": reply } }, async (server) => {
+  await withFakeOllama({ version: "0.12.10", replies: { "llama3.2:3b": reply, "qwen3:8b": reply } }, async (server) => {
     const r = await post(server, "/api/chat", { model: "registry.ollama.ai/library/qwen3:8b", messages: USER, think: true });
     assert.equal(r.headers["content-type"], "application/x-ndjson");
     assert.equal(r.headers["transfer-encoding"], "chunked");
     assert.ok(r.text.endsWith("\n"));
     assert.ok(r.text.includes('"thinking":"a\\u003cb"'));
     assert.ok(r.text.includes('"content":" \\u0026"'));
-    const parsed = lines(r.text);
+    const parsed = ndjsonLines(r.text);
     assert.deepEqual(parsed.map((l) => [l.message.thinking ?? null, l.message.content, l.done]), [
       ["a<b", "", false],
       [null, "x", false],
@@ -103,8 +92,8 @@ test("/api/chat tool calls: several in one chunk, on the done line, id and index
       { name: "c", arguments: {}, chunk: "done" as const },
     ],
   };
-  await withServer({ version: "0.12.10", replies: { "*": reply } }, async (server) => {
-    const now = lines((await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER })).text);
+  await withFakeOllama({ version: "0.12.10", replies: { "*": reply } }, async (server) => {
+    const now = ndjsonLines((await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER })).text);
     assert.equal(now.length, 2);
     assert.equal(now[0]!.message.content, "ok");
     assert.deepEqual(now[0]!.message.tool_calls.map((c: Json) => [c.function.index, c.function.name, c.function.arguments]), [[0, "a", { x: 1 }], [1, "b", { y: "<" }]]);
@@ -113,7 +102,7 @@ test("/api/chat tool calls: several in one chunk, on the done line, id and index
     assert.deepEqual(now[1]!.message.tool_calls.map((c: Json) => [c.function.index, c.function.name]), [[2, "c"]]);
 
     server.set({ version: "0.12.3" });
-    const old = lines((await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER })).text);
+    const old = ndjsonLines((await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER })).text);
     assert.deepEqual(old[0]!.message.tool_calls, [{ function: { name: "a", arguments: { x: 1 } } }, { function: { index: 1, name: "b", arguments: { y: "<" } } }]);
 
     const merged = JSON.parse((await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER, stream: false })).text);
@@ -126,27 +115,27 @@ test("/api/chat tool calls: several in one chunk, on the done line, id and index
 test("/api/chat before 0.8.0 buffers tool output into one chunk; 0.4.5 leaks tool JSON into content", async () => {
   const reply = { content: "Let me check.", toolCalls: [{ name: "get_weather", arguments: { city: "Tokyo" } }] };
   const tools = [{ type: "function", function: { name: "get_weather" } }];
-  await withServer({ version: "0.7.1", replies: { "*": reply } }, async (server) => {
-    const buffered = lines((await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER, tools })).text);
+  await withFakeOllama({ version: "0.7.1", replies: { "*": reply } }, async (server) => {
+    const buffered = ndjsonLines((await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER, tools })).text);
     assert.equal(buffered.length, 2);
     assert.equal(buffered[0]!.message.content, "Let me check.");
     assert.equal(buffered[0]!.message.tool_calls[0].function.name, "get_weather");
     server.set({ version: "0.4.5" });
-    const leaked = lines((await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER, tools })).text);
+    const leaked = ndjsonLines((await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER, tools })).text);
     assert.equal(leaked.map((l) => l.message.content).join(""), 'Let me check.{"name":"get_weather","arguments":{"city":"Tokyo"}}');
     assert.ok(leaked.every((l) => !l.message.tool_calls));
   });
 });
 
 test("/api/chat thinking by version: a separate field with think set, <think> in content before 0.9.0 or when omitted before 0.12.4", async () => {
-  await withServer({ version: "0.8.0", replies: { "*": { thinking: "hmm", content: "hi" } } }, async (server) => {
-    const content = (r: Awaited<ReturnType<typeof post>>) => lines(r.text).map((l) => l.message.content).join("");
+  await withFakeOllama({ version: "0.8.0", replies: { "*": { thinking: "hmm", content: "hi" } } }, async (server) => {
+    const content = (r: Awaited<ReturnType<typeof post>>) => ndjsonLines(r.text).map((l) => l.message.content).join("");
     assert.equal(content(await post(server, "/api/chat", { model: "qwen3:8b", messages: USER, think: true })), "<think>hmm</think>\n\nhi");
     server.set({ version: "0.12.3" });
     assert.equal(content(await post(server, "/api/chat", { model: "qwen3:8b", messages: USER })), "<think>hmm</think>\n\nhi");
     assert.equal(content(await post(server, "/api/chat", { model: "qwen3:8b", messages: USER, think: false })), "hi");
     server.set({ version: "0.12.4" });
-    const parsed = lines((await post(server, "/api/chat", { model: "qwen3:8b", messages: USER })).text);
+    const parsed = ndjsonLines((await post(server, "/api/chat", { model: "qwen3:8b", messages: USER })).text);
     assert.equal(parsed[0]!.message.thinking, "hmm");
     assert.equal(content(await post(server, "/api/chat", { model: "qwen3:8b", messages: USER })), "hi");
   });
@@ -154,13 +143,13 @@ test("/api/chat thinking by version: a separate field with think set, <think> in
 
 test("/api/chat scripted HTTP error and mid-stream error line keep Ollama's shapes", async () => {
   const oom = "model requires more system memory (9.2 GiB) than is available (3.1 GiB)";
-  await withServer({ replies: { "qwen3:8b": { error: { status: 500, message: oom } }, "llama3.2:3b": { content: "a b c", midStreamError: { afterChunks: 1 } } } }, async (server) => {
+  await withFakeOllama({ replies: { "qwen3:8b": { error: { status: 500, message: oom } }, "llama3.2:3b": { content: "a b c", midStreamError: { afterChunks: 1 } } } }, async (server) => {
     const r = await post(server, "/api/chat", { model: "qwen3:8b", messages: USER });
     assert.equal(r.status, 500);
     assert.equal(r.text, JSON.stringify({ error: oom }));
     const mid = await post(server, "/api/chat", { model: "llama3.2:3b", messages: USER });
     assert.equal(mid.status, 200);
-    const parsed = lines(mid.text);
+    const parsed = ndjsonLines(mid.text);
     assert.equal(parsed.length, 2);
     assert.equal(parsed[0]!.message.content, "a");
     assert.equal(mid.text.split("\n")[1], '{"error":"an error was encountered while running the model"}');
@@ -169,8 +158,8 @@ test("/api/chat scripted HTTP error and mid-stream error line keep Ollama's shap
 });
 
 test("scripted replies play in turn per model, raw lines go out verbatim, a reply function sees the request", async () => {
-  await withServer({ replies: { "qwen3:8b": [{ content: "one" }, { content: "two" }], "gemma:2b": { raw: { ndjson: ['{"weird":true}', "not json\n"] } } } }, async (server) => {
-    const text = async (model: string) => lines((await post(server, "/api/chat", { model, messages: USER })).text).map((l) => l.message.content).join("");
+  await withFakeOllama({ replies: { "qwen3:8b": [{ content: "one" }, { content: "two" }], "gemma:2b": { raw: { ndjson: ['{"weird":true}', "not json\n"] } } } }, async (server) => {
+    const text = async (model: string) => ndjsonLines((await post(server, "/api/chat", { model, messages: USER })).text).map((l) => l.message.content).join("");
     assert.deepEqual([await text("qwen3:8b"), await text("qwen3:8b"), await text("qwen3:8b")], ["one", "two", "two"]);
     assert.equal((await post(server, "/api/chat", { model: "gemma:2b", messages: USER })).text, '{"weird":true}\nnot json\n');
     server.set({ replies: (call) => ({ content: `${call.api} turn ${call.turn} for ${call.resolved}` }) });
@@ -187,7 +176,7 @@ test("/v1/chat/completions SSE framing, both layouts: role and finish_reason pla
     });
   };
   const body = { model: "qwen3:8b", stream: true, messages: USER, stream_options: { include_usage: true } };
-  await withServer({ version: "0.12.10", replies: { "*": { content: "a <b>" } } }, async (server) => {
+  await withFakeOllama({ version: "0.12.10", replies: { "*": { content: "a <b>" } } }, async (server) => {
     const legacy = await post(server, "/v1/chat/completions", body);
     assert.equal(legacy.headers["content-type"], "text/event-stream");
     assert.ok(legacy.text.includes('"content":" \\u003cb\\u003e"'));
@@ -214,7 +203,7 @@ test("/v1/chat/completions SSE framing, both layouts: role and finish_reason pla
 });
 
 test("/v1/chat/completions: stream defaults to false; errors use OpenAI's body; a mid-stream failure has no [DONE]", async () => {
-  await withServer({ replies: { "*": { content: "a b c", midStreamError: { afterChunks: 1 } }, "qwen3:8b": { content: "fine" } } }, async (server) => {
+  await withFakeOllama({ replies: { "*": { content: "a b c", midStreamError: { afterChunks: 1 } }, "qwen3:8b": { content: "fine" } } }, async (server) => {
     const plain = await post(server, "/v1/chat/completions", { model: "qwen3:8b", messages: USER });
     assert.equal(plain.headers["content-type"], "application/json");
     const completion = JSON.parse(plain.text);

@@ -6,7 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Ollama } from "ollama";
 import OpenAI from "openai";
-import { type FakeOllama, type Reply, startFakeOllama } from "./support/fake-ollama.ts";
+import type { FakeOllama, Reply } from "./support/fake-ollama.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 const WEATHER_TOOL = {
   type: "function" as const,
@@ -26,17 +27,8 @@ const TIME_TOOL = {
   },
 };
 
-async function withServer(options: Parameters<typeof startFakeOllama>[0], body: (s: FakeOllama) => Promise<void>) {
-  const server = await startFakeOllama(options);
-  try {
-    await body(server);
-  } finally {
-    await server.close();
-  }
-}
-
 test("ollama-js list() and show() read the fixture store", async () => {
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     const ollama = new Ollama({ host: server.url });
     const list = await ollama.list();
     const names = list.models.map((m) => m.name);
@@ -64,7 +56,7 @@ test("ollama-js streamed chat with tools and thinking gets the scripted thinking
       { name: "get_time", arguments: { zone: "Asia/Tokyo" }, chunk: "done" },
     ],
   };
-  await withServer({ version: "0.12.10", replies: { "qwen3:8b": reply } }, async (server) => {
+  await withFakeOllama({ version: "0.12.10", replies: { "qwen3:8b": reply } }, async (server) => {
     const ollama = new Ollama({ host: server.url });
     const stream = await ollama.chat({
       model: "qwen3:8b",
@@ -106,7 +98,7 @@ test("ollama-js streamed chat with tools and thinking gets the scripted thinking
 });
 
 test("ollama-js sees Ollama's exact error texts and a mid-stream error line", async () => {
-  await withServer({ replies: { "llama3.2:3b": { content: "a b c d", midStreamError: { afterChunks: 2 } } } }, async (server) => {
+  await withFakeOllama({ replies: { "llama3.2:3b": { content: "a b c d", midStreamError: { afterChunks: 2 } } } }, async (server) => {
     const ollama = new Ollama({ host: server.url });
     await assert.rejects(ollama.chat({ model: "gemma:2b", messages: [{ role: "user", content: "x" }], tools: [WEATHER_TOOL] }), {
       name: "ResponseError",
@@ -147,7 +139,7 @@ for (const [label, options] of [
   ["fragmenting tool calls, legacy layout", { version: "0.12.10", fragmentToolCalls: true }],
 ] as const) {
   test(`openai SDK stream helper reconstructs text and tool calls: ${label}`, async () => {
-    await withServer({ ...options, replies: { "qwen3:8b": TWO_CALLS } }, async (server) => {
+    await withFakeOllama({ ...options, replies: { "qwen3:8b": TWO_CALLS } }, async (server) => {
       const stream = openai(server).chat.completions.stream({
         model: "qwen3:8b",
         messages: [{ role: "user", content: "Weather in Tokyo and Paris, time in Paris?" }],
@@ -178,7 +170,7 @@ for (const [label, options] of [
 }
 
 test("openai SDK accumulating deltas by hand sees reasoning, then interleaved fragments by index", async () => {
-  await withServer({ version: "0.32.6", fragmentToolCalls: true, replies: { "qwen3:8b": { ...TWO_CALLS, toolCalls: TWO_CALLS.toolCalls!.map((c) => ({ ...c, chunk: 9 })) } } }, async (server) => {
+  await withFakeOllama({ version: "0.32.6", fragmentToolCalls: true, replies: { "qwen3:8b": { ...TWO_CALLS, toolCalls: TWO_CALLS.toolCalls!.map((c) => ({ ...c, chunk: 9 })) } } }, async (server) => {
     const stream = await openai(server).chat.completions.create({
       model: "qwen3:8b",
       messages: [{ role: "user", content: "x" }],
@@ -218,7 +210,7 @@ test("openai SDK accumulating deltas by hand sees reasoning, then interleaved fr
 });
 
 test("openai SDK turns Ollama's error bodies into APIErrors with status and message", async () => {
-  await withServer({ replies: { "qwen3:8b": { error: { status: 500, message: "model requires more system memory (9.2 GiB) than is available (3.1 GiB)" } } } }, async (server) => {
+  await withFakeOllama({ replies: { "qwen3:8b": { error: { status: 500, message: "model requires more system memory (9.2 GiB) than is available (3.1 GiB)" } } } }, async (server) => {
     const client = openai(server);
     await assert.rejects(client.chat.completions.create({ model: "nope", messages: [{ role: "user", content: "x" }] }), (e: unknown) => {
       assert.ok(e instanceof OpenAI.NotFoundError);
@@ -243,7 +235,7 @@ test("openai SDK turns Ollama's error bodies into APIErrors with status and mess
 });
 
 test("openai SDK non-streamed completion carries reasoning, tool calls and usage", async () => {
-  await withServer({ version: "0.12.10", replies: { "gpt-oss:20b": { thinking: "Hmm.", content: "Sure.", toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" } }] } } }, async (server) => {
+  await withFakeOllama({ version: "0.12.10", replies: { "gpt-oss:20b": { thinking: "Hmm.", content: "Sure.", toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" } }] } } }, async (server) => {
     const done = await openai(server).chat.completions.create({ model: "gpt-oss:20b", messages: [{ role: "user", content: "x" }], reasoning_effort: "low" });
     const message = done.choices[0]!.message as typeof done.choices[0]["message"] & { reasoning?: string };
     assert.equal(message.content, "Sure.");

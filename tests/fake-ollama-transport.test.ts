@@ -5,17 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./support/fake-ollama.ts";
+import { startFakeOllama } from "./support/fake-ollama.ts";
+import { ndjsonLines } from "./support/json-lines.ts";
 import { rawRequest } from "./support/fake-ollama/raw-http.ts";
-
-async function withServer(options: Partial<FakeOllamaOptions>, body: (s: FakeOllama) => Promise<void>) {
-  const server = await startFakeOllama(options);
-  try {
-    await body(server);
-  } finally {
-    await server.close();
-  }
-}
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 const CHAT = JSON.stringify({ model: "llama3.2:3b", messages: [{ role: "user", content: "hi" }] });
 const EURO = [0xe2, 0x82, 0xac];
@@ -26,7 +19,7 @@ function splitsACharacter(chunks: Uint8Array[]): boolean {
 }
 
 test("lines chunking writes each NDJSON line on its own", async () => {
-  await withServer({ replies: { "*": { content: "a b c" } } }, async (server) => {
+  await withFakeOllama({ replies: { "*": { content: "a b c" } } }, async (server) => {
     const r = await rawRequest(server.url, "/api/chat", { body: CHAT });
     const decoded = r.chunks.map((c) => new TextDecoder().decode(c));
     assert.equal(decoded.length, 4);
@@ -37,7 +30,7 @@ test("lines chunking writes each NDJSON line on its own", async () => {
 });
 
 test("byte chunking cuts the stream into 1-byte writes, splitting the € of a token across writes", async () => {
-  await withServer({ chunking: { bytes: 1, gapMs: 0 }, replies: { "*": { content: ["5 €", " total"] } } }, async (server) => {
+  await withFakeOllama({ chunking: { bytes: 1, gapMs: 0 }, replies: { "*": { content: ["5 €", " total"] } } }, async (server) => {
     const r = await rawRequest(server.url, "/api/chat", { body: CHAT });
     assert.ok(r.complete);
     assert.ok(r.chunks.every((c) => c.length === 1));
@@ -50,7 +43,7 @@ test("byte chunking cuts the stream into 1-byte writes, splitting the € of a t
 
 test("random chunking is reproducible by seed, loses no byte, and splits inside characters", async () => {
   const reply = { content: "Größe 🚀 naïve — 東京 über alles ".repeat(4) };
-  await withServer({ replies: { "*": reply } }, async (server) => {
+  await withFakeOllama({ replies: { "*": reply } }, async (server) => {
     const whole = await rawRequest(server.url, "/api/chat", { body: CHAT });
     const strip = (t: string) => t.replace(/"created_at":"[^"]+"/g, "");
     server.set({ chunking: { random: 42, maxBytes: 5, gapMs: 0 } });
@@ -67,7 +60,7 @@ test("random chunking is reproducible by seed, loses no byte, and splits inside 
 });
 
 test("headerDelayMs holds back the status line of a chat response, not of other routes", async () => {
-  await withServer({ headerDelayMs: 300 }, async (server) => {
+  await withFakeOllama({ headerDelayMs: 300 }, async (server) => {
     const [chat, tags] = await Promise.all([rawRequest(server.url, "/api/chat", { body: CHAT }), rawRequest(server.url, "/api/tags")]);
     assert.equal(chat.status, 200);
     assert.ok(chat.firstByteAt! - chat.sentAt >= 290, `first byte after ${chat.firstByteAt! - chat.sentAt} ms`);
@@ -76,7 +69,7 @@ test("headerDelayMs holds back the status line of a chat response, not of other 
 });
 
 test("a stall keeps the connection open after N chunks; the client's abort is recorded", async () => {
-  await withServer({ stallAfterChunks: 2, replies: { "*": { content: "one two three four" } } }, async (server) => {
+  await withFakeOllama({ stallAfterChunks: 2, replies: { "*": { content: "one two three four" } } }, async (server) => {
     const r = await rawRequest(server.url, "/api/chat", { body: CHAT, idleMs: 300 });
     assert.equal(r.open, true, "still open after 300 ms of silence");
     assert.equal(r.complete, false);
@@ -89,7 +82,7 @@ test("a stall keeps the connection open after N chunks; the client's abort is re
 
 test("fetch aborted mid-stream: the server sees the disconnect and stops writing", async () => {
   const words = Array.from({ length: 200 }, (_, i) => ` w${i}`);
-  await withServer({ tokenDelayMs: 5, replies: { "*": { content: words } } }, async (server) => {
+  await withFakeOllama({ tokenDelayMs: 5, replies: { "*": { content: words } } }, async (server) => {
     const controller = new AbortController();
     const res = await fetch(server.url + "/api/chat", { method: "POST", body: CHAT, signal: controller.signal });
     const reader = res.body!.getReader();
@@ -106,7 +99,7 @@ test("fetch aborted mid-stream: the server sees the disconnect and stops writing
 });
 
 test("waitForDisconnect consumes one abort per call and rejects when none comes", async () => {
-  await withServer({ stallAfterChunks: 1 }, async (server) => {
+  await withFakeOllama({ stallAfterChunks: 1 }, async (server) => {
     await assert.rejects(server.waitForDisconnect(50), /no client disconnect within 50 ms/);
     await rawRequest(server.url, "/api/chat", { body: CHAT, onChunk: (_c, _i, socket) => socket.destroy() });
     await server.waitForDisconnect();
@@ -115,10 +108,10 @@ test("waitForDisconnect consumes one abort per call and rejects when none comes"
 });
 
 test("truncated streams: a clean end without done:true, or a dropped connection mid-body", async () => {
-  await withServer({ replies: { "*": { content: "a b c", truncate: { afterChunks: 2 } } } }, async (server) => {
+  await withFakeOllama({ replies: { "*": { content: "a b c", truncate: { afterChunks: 2 } } } }, async (server) => {
     const ended = await rawRequest(server.url, "/api/chat", { body: CHAT });
     assert.ok(ended.complete, "the chunked body is terminated");
-    assert.deepEqual(ended.text.split("\n").filter(Boolean).map((l) => JSON.parse(l).done), [false, false]);
+    assert.deepEqual(ndjsonLines(ended.text).map((l) => l.done), [false, false]);
     server.set({ replies: { "*": { content: "a b c", truncate: { afterChunks: 1, mode: "destroy" } } } });
     const dropped = await rawRequest(server.url, "/api/chat", { body: CHAT });
     assert.equal(dropped.complete, false, "no chunked terminator");
@@ -136,7 +129,7 @@ test("close() drops stalled connections", async () => {
 });
 
 test("bulk mode streams 200,000 tokens on /api/chat and /v1, and records the first-token time", async () => {
-  await withServer({ replies: { "*": { bulkTokens: 200_000 } } }, async (server) => {
+  await withFakeOllama({ replies: { "*": { bulkTokens: 200_000 } } }, async (server) => {
     const native = await rawRequest(server.url, "/api/chat", { body: CHAT });
     const rows = native.text.split("\n").filter(Boolean);
     assert.equal(rows.length, 200_001);
@@ -158,7 +151,7 @@ test("bulk mode streams 200,000 tokens on /api/chat and /v1, and records the fir
 });
 
 test("stallAfterChunks 0 never sends the status line, like a load that never finishes", async () => {
-  await withServer({ stallAfterChunks: 0 }, async (server) => {
+  await withFakeOllama({ stallAfterChunks: 0 }, async (server) => {
     const outcome = rawRequest(server.url, "/api/chat", { body: CHAT }).then(
       (r) => `status ${r.status}`,
       (e: Error) => e.message,

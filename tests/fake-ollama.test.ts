@@ -8,26 +8,15 @@ import process from "node:process";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { type FakeOllama, type FakeOllamaOptions, startFakeOllama, syntheticModels } from "./support/fake-ollama.ts";
+import { type FakeOllama, syntheticModels } from "./support/fake-ollama.ts";
+import { ndjsonLines } from "./support/json-lines.ts";
 import { rawRequest } from "./support/fake-ollama/raw-http.ts";
-
-async function withServer(options: Partial<FakeOllamaOptions>, body: (s: FakeOllama) => Promise<void>) {
-  const server = await startFakeOllama(options);
-  try {
-    await body(server);
-  } finally {
-    await server.close();
-  }
-}
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 const post = (server: FakeOllama, path: string, body: unknown) => rawRequest(server.url, path, { body: JSON.stringify(body) });
-// Parsed wire data is probed freely by these tests; a wrong shape fails the assertion that reads it.
-// deno-lint-ignore no-explicit-any
-type Json = Record<string, any>;
-const lines = (text: string) => text.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Json);
 
 test("GET and HEAD / say Ollama is running; /api/version follows the version knob", async () => {
-  await withServer({ version: "0.6.0" }, async (server) => {
+  await withFakeOllama({ version: "0.6.0" }, async (server) => {
     const root = await rawRequest(server.url, "/");
     assert.equal(root.status, 200);
     assert.equal(root.headers["content-type"], "text/plain; charset=utf-8");
@@ -42,7 +31,7 @@ test("GET and HEAD / say Ollama is running; /api/version follows the version kno
 });
 
 test("unknown path is 404 text/plain, wrong method 405, both as gin writes them", async () => {
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     const missing = await rawRequest(server.url, "/api/nothing");
     assert.equal(missing.status, 404);
     assert.equal(missing.headers["content-type"], "text/plain");
@@ -54,7 +43,7 @@ test("unknown path is 404 text/plain, wrong method 405, both as gin writes them"
 });
 
 test("hostCheck answers 403 with an empty body unless Host is loopback", async () => {
-  await withServer({ hostCheck: true }, async (server) => {
+  await withFakeOllama({ hostCheck: true }, async (server) => {
     const evil = await rawRequest(server.url, "/api/tags", { headers: { Host: "attacker.example:11434" } });
     assert.equal(evil.status, 403);
     assert.equal(evil.text, "");
@@ -65,7 +54,7 @@ test("hostCheck answers 403 with an empty body unless Host is loopback", async (
 });
 
 test("/api/tags lists the store newest first with bare-hex digests; an empty store is an empty list", async () => {
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     const tags = await rawRequest(server.url, "/api/tags");
     assert.equal(tags.headers["content-type"], "application/json; charset=utf-8");
     assert.ok(
@@ -87,7 +76,7 @@ test("/api/tags lists the store newest first with bare-hex digests; an empty sto
 });
 
 test("/api/show: Go escaping, padded parameters, short arrays unless verbose, legacy name, errors", async () => {
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     const qwen = await post(server, "/api/show", { model: "qwen3:8b" });
     assert.equal(qwen.status, 200);
     assert.ok(qwen.text.includes('"template":"{{- if .Messages }}\\n{{- if or .System .Tools }}\\u003c|im_start|\\u003esystem'));
@@ -118,7 +107,7 @@ test("/api/show: Go escaping, padded parameters, short arrays unless verbose, le
 });
 
 test("/api/show by version: 0.6.0 sends no capabilities, 0.8.0 no thinking capability", async () => {
-  await withServer({ version: "0.6.0" }, async (server) => {
+  await withFakeOllama({ version: "0.6.0" }, async (server) => {
     const body = JSON.parse((await post(server, "/api/show", { model: "qwen3:8b" })).text);
     assert.equal("capabilities" in body, false);
     server.set({ version: "0.8.0" });
@@ -128,7 +117,7 @@ test("/api/show by version: 0.6.0 sends no capabilities, 0.8.0 no thinking capab
 });
 
 test("/api/ps reports loaded models with size_vram and context_length (not before 0.10.0)", async () => {
-  await withServer({ ps: [{ name: "qwen3:8b", size_vram: 0, context_length: 8192 }] }, async (server) => {
+  await withFakeOllama({ ps: [{ name: "qwen3:8b", size_vram: 0, context_length: 8192 }] }, async (server) => {
     const ps = JSON.parse((await rawRequest(server.url, "/api/ps")).text);
     assert.equal(ps.models.length, 1);
     assert.equal(ps.models[0].size, 5225388164);
@@ -141,7 +130,7 @@ test("/api/ps reports loaded models with size_vram and context_length (not befor
 });
 
 test("a store of 200 synthetic models, each with its own digest and context length", async () => {
-  await withServer({ models: syntheticModels(200) }, async (server) => {
+  await withFakeOllama({ models: syntheticModels(200) }, async (server) => {
     const tags = JSON.parse((await rawRequest(server.url, "/api/tags")).text);
     assert.equal(tags.models.length, 200);
     assert.equal(new Set(tags.models.map((m: { digest: string }) => m.digest)).size, 200);
@@ -152,24 +141,24 @@ test("a store of 200 synthetic models, each with its own digest and context leng
 });
 
 test("/api/pull streams progress for a known model and an error line with status 200 for an unknown one", async () => {
-  await withServer({ pullScript: { "custom:1b": [{ status: "pulling manifest" }, { status: "success" }] } }, async (server) => {
+  await withFakeOllama({ pullScript: { "custom:1b": [{ status: "pulling manifest" }, { status: "success" }] } }, async (server) => {
     const known = await post(server, "/api/pull", { model: "llama3.2:3b" });
     assert.equal(known.headers["content-type"], "application/x-ndjson");
-    const progress = lines(known.text);
+    const progress = ndjsonLines(known.text);
     assert.deepEqual(progress[0], { status: "pulling manifest" });
     assert.deepEqual(progress.slice(-3).map((l) => l.status), ["verifying sha256 digest", "writing manifest", "success"]);
     assert.ok(progress.some((l) => l.status === "pulling a80c4f17acd5" && l.total === 2019393189 && l.completed === 2019393189));
     const unknown = await post(server, "/api/pull", { model: "nosuch" });
     assert.equal(unknown.status, 200);
     assert.equal(unknown.text, '{"status":"pulling manifest"}\n{"error":"pull model manifest: file does not exist"}\n');
-    assert.deepEqual(lines((await post(server, "/api/pull", { model: "custom:1b" })).text).map((l) => l.status), ["pulling manifest", "success"]);
+    assert.deepEqual(ndjsonLines((await post(server, "/api/pull", { model: "custom:1b" })).text).map((l) => l.status), ["pulling manifest", "success"]);
     const quiet = await post(server, "/api/pull", { model: "nosuch", stream: false });
     assert.equal(quiet.status, 500);
   });
 });
 
 test("every request is recorded with method, path, lowercased headers and parsed body", async () => {
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     await rawRequest(server.url, "/api/tags?x=1", { headers: { Authorization: "Bearer k" } });
     await post(server, "/api/show", { model: "qwen3:8b" });
     const [tags, show] = server.requests;
@@ -183,7 +172,7 @@ test("every request is recorded with method, path, lowercased headers and parsed
 });
 
 test("showDelayMs delays each /api/show, concurrent ones side by side", async () => {
-  await withServer({ showDelayMs: 150 }, async (server) => {
+  await withFakeOllama({ showDelayMs: 150 }, async (server) => {
     const [tags, ...shows] = await Promise.all([
       rawRequest(server.url, "/api/tags"),
       ...["qwen3:8b", "gemma:2b", "llama3.2:3b"].map((model) => post(server, "/api/show", { model })),

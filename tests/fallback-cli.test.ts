@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runInProcess, spawnOclaw } from "./support/cli.ts";
 import { type FakeOllama, startFakeOllama } from "./support/fake-ollama.ts";
+import { jsonLines } from "./support/json-lines.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 /**
  * Three servers: `host1` (native, ollama/a: missing), `host2` (native, ollama-gpu/b: out of memory) and
@@ -15,7 +16,7 @@ async function mixedChain(
     servers: { host1: FakeOllama; host2: FakeOllama; vllm: FakeOllama; config: string },
   ) => Promise<void>,
 ) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "oclaw-fallback-"));
+  const dir = await tempDir("fallback");
   const host1 = await startFakeOllama({ version: "0.13.0" });
   const host2 = await startFakeOllama({
     version: "0.13.0",
@@ -74,9 +75,7 @@ test("oclaw chat --json over a mixed chain: native host 1 → native host 2 → 
     assert.ok(at(host1) < at(host2) && at(host2) < at(vllm));
     assert.equal(vllm.requests.at(-1)?.headers.authorization, "Bearer vllm-key");
 
-    const events = result.stdout.trim().split("\n").map((line) =>
-      JSON.parse(line) as Record<string, unknown>
-    );
+    const events = jsonLines(result.stdout);
     const types = events.map((e) => e.type);
     assert.deepEqual(types.filter((t) => t !== "warning"), [
       "start",

@@ -15,7 +15,7 @@ import { OclawError } from "../lib/errors.ts";
 import { formatHealthNagios } from "../lib/health/format.ts";
 import { formatHealthPrometheus } from "../lib/health/prometheus.ts";
 import type { HealthReport } from "../lib/health/report.ts";
-import { tempDir } from "./support/scenarios.ts";
+import { tempDir } from "./support/temp-dir.ts";
 
 test("version thresholds: capabilities from 0.6.4, streaming tool calls from 0.8.0", () => {
   assert.equal(versionCheck("ollama", "0.6.3", true).status, "fail");
@@ -88,7 +88,7 @@ test("prometheus: any model name survives label escaping and the parser reads it
 });
 
 test("writeFileAtomic keeps an existing file's mode, leaves no temp file on failure", async () => {
-  const dir = await tempDir();
+  const dir = await tempDir("scenario");
   try {
     const file = path.join(dir, "oclaw.prom");
     await writeFile(file, "old\n");

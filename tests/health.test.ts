@@ -7,19 +7,13 @@ import assert from "node:assert/strict";
 import { readdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import parsePrometheus from "parse-prometheus-text-format";
-import { fixtureModels, startFakeOllama, type FakeOllamaOptions } from "./support/fake-ollama.ts";
+import { fixtureModels } from "./support/fake-ollama.ts";
 import { runInProcess, spawnOclaw } from "./support/cli.ts";
 import type { MemoryIoOptions } from "../lib/io.ts";
-import {
-  blackHole,
-  closedPort,
-  connectHangs,
-  failingLookup,
-  mapLookup,
-  startNginxLike,
-  tempDir,
-  writeConfig,
-} from "./support/scenarios.ts";
+import { blackHole, closedPort, connectHangs } from "./support/loopback.ts";
+import { failingLookup, mapLookup, startNginxLike, writeConfig } from "./support/scenarios.ts";
+import { tempDir, withTempDir } from "./support/temp-dir.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 const SELECTION = { primary: "ollama/qwen3:8b", fallbacks: ["ollama/llama3.2:3b"] };
 
@@ -35,31 +29,19 @@ async function health(
   args: string[] = [],
   options: { model?: unknown; provider?: Record<string, unknown>; io?: MemoryIoOptions; config?: unknown } = {},
 ): Promise<HealthRun> {
-  const dir = await tempDir();
-  try {
+  return await withTempDir("scenario", async (dir) => {
     const file = await writeConfig(dir, options.config ?? {
       models: { providers: { ollama: { baseUrl, ...options.provider } } },
       ...(options.model === null ? {} : { agents: { defaults: { model: options.model ?? SELECTION } } }),
     });
     return await runInProcess(["health", "--config", file, ...args], { env: {}, homeDir: dir, ...options.io });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function withFake<T>(options: Partial<FakeOllamaOptions>, body: (url: string) => Promise<T>): Promise<T> {
-  const server = await startFakeOllama(options);
-  try {
-    return await body(server.url);
-  } finally {
-    await server.close();
-  }
+  });
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 test("all OK: exit 0 and one line in each format", async () => {
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const text = await health(url);
     assert.equal(text.code, 0, text.stdout + text.stderr);
     assert.match(text.stdout, new RegExp(`^OK: ollama 0\\.12\\.3 at ${esc(url)}, ollama/qwen3:8b ready \\(\\d+ ms\\)\\n$`));
@@ -118,7 +100,7 @@ test("a black-holed port: CRITICAL within --timeout, in-process and as a process
     assert.equal(r.stdout, `CRITICAL: Cannot reach Ollama at ${url}: connection timed out after 0.8 s\n`);
     assert.match(r.stderr, /firewall/);
     // A real process must end by itself too (nothing left keeping it alive); spawnOclaw fails after 15 s.
-    const dir = await tempDir();
+    const dir = await tempDir("scenario");
     try {
       const file = await writeConfig(dir, { models: { providers: { ollama: { baseUrl: url } } } });
       const child = await spawnOclaw(["health", "--config", file, "--timeout", "1", "--format", "nagios"], {
@@ -155,7 +137,7 @@ test("a different service on the port: CRITICAL, not Ollama", async () => {
 });
 
 test("v0.6.0 server: no model is known to support tools, CRITICAL", async () => {
-  await withFake({ version: "0.6.0" }, async (url) => {
+  await withFakeOllama({ version: "0.6.0" }, async ({ url }) => {
     const r = await health(url);
     assert.equal(r.code, 2);
     assert.match(
@@ -167,7 +149,7 @@ test("v0.6.0 server: no model is known to support tools, CRITICAL", async () => 
 });
 
 test("v0.7 server: healthy (streaming tool calls are doctor's concern)", async () => {
-  await withFake({ version: "0.7.1" }, async (url) => {
+  await withFakeOllama({ version: "0.7.1" }, async ({ url }) => {
     const r = await health(url);
     assert.equal(r.code, 0);
     assert.match(r.stdout, new RegExp(`^OK: ollama 0\\.7\\.1 at ${esc(url)}, ollama/qwen3:8b ready`));
@@ -176,13 +158,13 @@ test("v0.7 server: healthy (streaming tool calls are doctor's concern)", async (
 
 test("no tool-capable model installed and no primary set: CRITICAL with what to pull", async () => {
   const models = fixtureModels().filter((m) => m.name === "gemma:2b" || m.name === "nomic-embed-text:latest");
-  await withFake({ models }, async (url) => {
+  await withFakeOllama({ models }, async ({ url }) => {
     const r = await health(url, [], { model: null });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, `CRITICAL: ollama 0.12.3 at ${url}, none of 2 installed model(s) supports tools\n`);
     assert.match(r.stderr, /ollama pull qwen3:8b/);
   });
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const r = await health(url, [], { model: null });
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^OK: ollama 0\.12\.3 at .*, no primary set, ollama\/gpt-oss:20b ready \(\d+ ms\)\n$/);
@@ -190,7 +172,7 @@ test("no tool-capable model installed and no primary set: CRITICAL with what to 
 });
 
 test("primary missing but a fallback ready: WARNING (1) naming both", async () => {
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const r = await health(url, ["--format", "nagios"], { model: { primary: "ollama/llama3.3:70b", fallbacks: ["ollama/qwen3:8b"] } });
     assert.equal(r.code, 1);
     assert.match(
@@ -202,7 +184,7 @@ test("primary missing but a fallback ready: WARNING (1) naming both", async () =
 });
 
 test("nothing usable among the candidates: CRITICAL; --model replaces the selection", async () => {
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const none = await health(url, ["--model", "ollama/nope:1b", "-m", "gemma:2b"]);
     assert.equal(none.code, 2);
     assert.equal(none.stdout, `CRITICAL: ollama 0.12.3 at ${url}, no candidate model usable: ollama/nope:1b missing, ollama/gemma:2b has no tool support\n`);
@@ -213,7 +195,7 @@ test("nothing usable among the candidates: CRITICAL; --model replaces the select
 });
 
 test("a model loaded 100% on the CPU: WARNING with the fix", async () => {
-  await withFake({ ps: [{ name: "qwen3:8b", size_vram: 0 }] }, async (url) => {
+  await withFakeOllama({ ps: [{ name: "qwen3:8b", size_vram: 0 }] }, async ({ url }) => {
     const r = await health(url);
     assert.equal(r.code, 1);
     assert.match(r.stdout, new RegExp(`^WARNING: ollama 0\\.12\\.3 at ${esc(url)}, ollama/qwen3:8b ready but loaded 100% CPU \\(\\d+ ms\\)\\n$`));
@@ -223,7 +205,7 @@ test("a model loaded 100% on the CPU: WARNING with the fix", async () => {
 
 test("--probe: latency is the first token; over --warn is WARNING, over --crit CRITICAL", async () => {
   // The fake holds the chat's status line back 300 ms, like a model still loading.
-  await withFake({ headerDelayMs: 300 }, async (url) => {
+  await withFakeOllama({ headerDelayMs: 300 }, async ({ url }) => {
     const ok = await health(url, ["--probe", "--warn", "5000", "--crit", "10000"]);
     assert.equal(ok.code, 0);
     assert.match(ok.stdout, /^OK: .*, ollama\/qwen3:8b ready \(first token \d+ ms\)\n$/);
@@ -237,7 +219,7 @@ test("--probe: latency is the first token; over --warn is WARNING, over --crit C
 });
 
 test("a probe that fails is CRITICAL", async () => {
-  await withFake({ replies: { "qwen3:8b": { error: { status: 500, message: "model requires more system memory (9.1 GiB) than is available (3.2 GiB)" } } } }, async (url) => {
+  await withFakeOllama({ replies: { "qwen3:8b": { error: { status: 500, message: "model requires more system memory (9.1 GiB) than is available (3.2 GiB)" } } } }, async ({ url }) => {
     const r = await health(url, ["--probe"]);
     assert.equal(r.code, 2);
     assert.match(r.stdout, /^CRITICAL: .*, ollama\/qwen3:8b ready, probe failed: .*model requires more system memory/);
@@ -245,7 +227,7 @@ test("a probe that fails is CRITICAL", async () => {
 });
 
 test("bad config or bad flags: UNKNOWN (3), in the format asked for", async () => {
-  const dir = await tempDir();
+  const dir = await tempDir("scenario");
   try {
     const file = await writeConfig(dir, `{ models: { providers: { ollama: { baseURL: "http://x" } } } }`);
     const bad = await runInProcess(["health", "--config", file, "--format", "nagios"], { env: {}, homeDir: dir });
@@ -286,7 +268,7 @@ interface Family {
 }
 
 test("--format prometheus is valid text exposition with HELP and TYPE for every metric", async () => {
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const r = await health(url, ["--format", "prometheus"], { model: { primary: "ollama/qwen3:8b", fallbacks: ["ollama/nope:1b"] } });
     assert.equal(r.code, 1);
     const families = parsePrometheus(r.stdout) as Family[];
@@ -330,8 +312,8 @@ test("--format prometheus is valid text exposition with HELP and TYPE for every 
 });
 
 test("--output writes the file atomically: complete content, no temp file left, replaced by rename", async () => {
-  await withFake({}, async (url) => {
-    const dir = await tempDir();
+  await withFakeOllama({}, async ({ url }) => {
+    const dir = await tempDir("scenario");
     try {
       const target = path.join(dir, "oclaw.prom");
       const first = await health(url, ["--format", "prometheus", "--output", target]);
@@ -363,7 +345,7 @@ test("--output writes the file atomically: complete content, no temp file left, 
 
 test("primary's server down, a fallback ready on another provider: WARNING with the down server's fix", async () => {
   const port = await closedPort();
-  await withFake({}, async (url) => {
+  await withFakeOllama({}, async ({ url }) => {
     const config = {
       models: {
         providers: {
@@ -387,8 +369,7 @@ test("primary's server down, a fallback ready on another provider: WARNING with 
 });
 
 test("--probe sends what chat would: an explicit contextWindow as num_ctx (no reload), a defaulted one not", async () => {
-  const server = await startFakeOllama();
-  try {
+  await withFakeOllama({}, async (server) => {
     const models = [{ id: "qwen3:8b", contextWindow: 32768 }, { id: "llama3.2:3b" }];
     for (const [ref, numCtx] of [["ollama/qwen3:8b", 32768], ["ollama/llama3.2:3b", undefined]] as const) {
       const r = await health(server.url, ["--probe"], { model: ref, provider: { models } });
@@ -398,7 +379,5 @@ test("--probe sends what chat would: an explicit contextWindow as num_ctx (no re
       assert.equal(options.num_ctx, numCtx, ref);
       assert.equal(options.num_predict, 16);
     }
-  } finally {
-    await server.close();
-  }
+  });
 });

@@ -1,49 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import http from "node:http";
 import net from "node:net";
 import { OclawError } from "../lib/errors.ts";
-import { deadline, httpContext, isTransientDns, request, withIdleTimeout } from "../lib/http.ts";
-import { memoryIo } from "../lib/io.ts";
-import { createLogger } from "../lib/log.ts";
-
-function ctx(options: Parameters<typeof memoryIo>[0] = {}) {
-  const io = memoryIo(options);
-  return httpContext(io, createLogger(io.stderr, false));
-}
-
-/** A loopback server answering every request with `handler`. */
-async function serve(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<OclawError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OclawError, `expected OclawError, got ${error}`);
-    return error;
-  }
-  assert.fail("expected a rejection");
-}
+import { deadline, isTransientDns, request, withIdleTimeout } from "../lib/http.ts";
+import { expectOclawError } from "./support/expect-oclaw-error.ts";
+import { quietHttp } from "./support/http-context.ts";
+import { closedPort, serve } from "./support/loopback.ts";
 
 test("a refused loopback port is E_UNREACHABLE with the 'ollama serve' hint", async () => {
   const port = await closedPort();
-  const error = await rejection(request(ctx(), `http://127.0.0.1:${port}/api/tags`));
+  const error = await expectOclawError(request(quietHttp(), `http://127.0.0.1:${port}/api/tags`));
   assert.equal(error.code, "E_UNREACHABLE");
   assert.equal(error.message, `Cannot reach Ollama at http://127.0.0.1:${port}: connection refused`);
   assert.match(error.hint ?? "", /ollama serve/);
@@ -52,8 +18,8 @@ test("a refused loopback port is E_UNREACHABLE with the 'ollama serve' hint", as
 test("a refused non-loopback host gets the OLLAMA_HOST=0.0.0.0 hint (resolved name, loopback address)", async () => {
   const port = await closedPort();
   // The name stands for a remote host; the injected resolver maps it to loopback, so no traffic leaves.
-  const error = await rejection(
-    request(ctx({ lookup: () => Promise.resolve(["127.0.0.1"]) }), `http://gpu-box.example:${port}/`),
+  const error = await expectOclawError(
+    request(quietHttp({ lookup: () => Promise.resolve(["127.0.0.1"]) }), `http://gpu-box.example:${port}/`),
   );
   assert.equal(error.code, "E_UNREACHABLE");
   assert.match(error.hint ?? "", /OLLAMA_HOST=0\.0\.0\.0/);
@@ -61,11 +27,11 @@ test("a refused non-loopback host gets the OLLAMA_HOST=0.0.0.0 hint (resolved na
 
 test("DNS failures are E_DNS; EAI_AGAIN is transient, ENOTFOUND is not", async () => {
   const fail = (code: string) => () => Promise.reject(Object.assign(new Error(`getaddrinfo ${code}`), { code }));
-  const again = await rejection(request(ctx({ lookup: fail("EAI_AGAIN") }), "http://ollama.internal:11434/"));
+  const again = await expectOclawError(request(quietHttp({ lookup: fail("EAI_AGAIN") }), "http://ollama.internal:11434/"));
   assert.equal(again.code, "E_DNS");
   assert.equal(isTransientDns(again), true);
   assert.match(again.message, /DNS lookup of ollama\.internal failed \(EAI_AGAIN\)/);
-  const notFound = await rejection(request(ctx({ lookup: fail("ENOTFOUND") }), "http://ollama.internal:11434/"));
+  const notFound = await expectOclawError(request(quietHttp({ lookup: fail("ENOTFOUND") }), "http://ollama.internal:11434/"));
   assert.equal(notFound.code, "E_DNS");
   assert.equal(isTransientDns(notFound), false);
 });
@@ -73,7 +39,7 @@ test("DNS failures are E_DNS; EAI_AGAIN is transient, ENOTFOUND is not", async (
 test("a failed connect check is not cached: the next request tries again", async () => {
   let calls = 0;
   const server = await serve((_req, res) => res.end("{}"));
-  const c = ctx({
+  const c = quietHttp({
     // The name stands for a host whose resolver recovers; both the resolver and fetch map it to loopback.
     fetch: (input, init) => fetch(String(input).replace("ollama.test", "127.0.0.1"), init),
     lookup: () => {
@@ -84,7 +50,7 @@ test("a failed connect check is not cached: the next request tries again", async
     },
   });
   const url = server.url.replace("127.0.0.1", "ollama.test");
-  await rejection(request(c, url));
+  await expectOclawError(request(c, url));
   const ok = await request(c, url);
   assert.equal(ok.status, 200);
   assert.equal(calls, 2);
@@ -104,7 +70,7 @@ test("Ollama's error bodies become the matching codes and messages", async () =>
       res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
       res.end(body);
     });
-    const error = await rejection(request(ctx(), `${server.url}/api/chat`, { json: {} }));
+    const error = await expectOclawError(request(quietHttp(), `${server.url}/api/chat`, { json: {} }));
     assert.equal(error.code, code, body);
     assert.equal(error.status, status);
     assert.match(error.message, message);
@@ -117,7 +83,7 @@ test("a 403 with no body is explained as Ollama's Host check", async () => {
     res.writeHead(403);
     res.end();
   });
-  const error = await rejection(request(ctx(), `${server.url}/api/tags`));
+  const error = await expectOclawError(request(quietHttp(), `${server.url}/api/tags`));
   assert.equal(error.code, "E_HTTP");
   assert.match(error.hint ?? "", /Host/);
   await server.close();
@@ -125,9 +91,9 @@ test("a 403 with no body is explained as Ollama's Host check", async () => {
 
 test("a headers timeout fails with E_TIMEOUT; without one a slow server is waited for", async () => {
   const server = await serve((_req, res) => setTimeout(() => res.end("ok"), 300));
-  const error = await rejection(request(ctx(), server.url, { headersTimeoutMs: 50 }));
+  const error = await expectOclawError(request(quietHttp(), server.url, { headersTimeoutMs: 50 }));
   assert.equal(error.code, "E_TIMEOUT");
-  const slow = await request(ctx(), server.url);
+  const slow = await request(quietHttp(), server.url);
   assert.equal(await slow.text(), "ok");
   await server.close();
 });
@@ -135,7 +101,7 @@ test("a headers timeout fails with E_TIMEOUT; without one a slow server is waite
 test("the caller's abort reason is thrown as is", async () => {
   const server = await serve((_req, res) => setTimeout(() => res.end("late"), 2000));
   const signal = deadline(50, () => new OclawError("E_RUN_TIMEOUT", "Gave up after 0.05 s"));
-  const error = await rejection(request(ctx(), server.url, { signal }));
+  const error = await expectOclawError(request(quietHttp(), server.url, { signal }));
   assert.equal(error.code, "E_RUN_TIMEOUT");
   await server.close();
 });
@@ -146,11 +112,11 @@ test("withIdleTimeout fails a stalled body with E_TIMEOUT and passes a steady on
     res.write("first\n");
     // then nothing: a stall
   });
-  const response = await request(ctx(), server.url);
+  const response = await request(quietHttp(), server.url);
   const reader = withIdleTimeout(response.body!, 100, () => "reading").getReader();
   const first = await reader.read();
   assert.equal(new TextDecoder().decode(first.value), "first\n");
-  const error = await rejection(reader.read());
+  const error = await expectOclawError(reader.read());
   assert.equal(error.code, "E_TIMEOUT");
   await server.close();
 });
@@ -161,7 +127,7 @@ test("a connection that breaks mid-body is E_STREAM", async () => {
     res.write("partial");
     setTimeout(() => res.socket?.destroy(), 30);
   });
-  const response = await request(ctx(), server.url);
+  const response = await request(quietHttp(), server.url);
   const reader = withIdleTimeout(response.body!, 5000, () => "reading").getReader();
   let error: OclawError | undefined;
   try {
@@ -177,7 +143,7 @@ test("a server that accepts the connection and drops the request is E_STREAM, no
   const server = net.createServer((socket) => socket.once("data", () => socket.destroy()));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as net.AddressInfo;
-  const error = await rejection(request(ctx(), `http://127.0.0.1:${port}/api/chat`, { json: {} }));
+  const error = await expectOclawError(request(quietHttp(), `http://127.0.0.1:${port}/api/chat`, { json: {} }));
   assert.equal(error.code, "E_STREAM");
   assert.equal(error.message, `Ollama at http://127.0.0.1:${port} closed the connection before answering`);
   await new Promise((resolve) => server.close(resolve));

@@ -1,15 +1,18 @@
 // `oclaw models show`, `models discover [--write]` and `models pull` against the fake Ollama.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import JSON5 from "json5";
 import { run } from "../lib/cli/run.ts";
 import { capturedStream, memoryIo } from "../lib/io.ts";
 import { processorOf } from "../lib/commands/models/show.ts";
 import { runInProcess } from "./support/cli.ts";
-import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./support/fake-ollama.ts";
+import type { FakeOllama, FakeOllamaOptions } from "./support/fake-ollama.ts";
+import { jsonLines } from "./support/json-lines.ts";
+import { closedPort } from "./support/loopback.ts";
+import { withTempDir } from "./support/temp-dir.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 interface Box {
   dir: string;
@@ -23,16 +26,12 @@ async function withBox(
   body: (box: Box, server: FakeOllama) => Promise<void>,
   options: Partial<FakeOllamaOptions> = {},
 ): Promise<void> {
-  const server = await startFakeOllama(options);
-  const dir = await mkdtemp(path.join(os.tmpdir(), "oclaw-models-cmd-"));
-  const config = path.join(dir, "openclaw.json");
-  if (configText !== undefined) await writeFile(config, configText);
-  try {
-    await body({ dir, config, env: { XDG_CACHE_HOME: path.join(dir, "cache"), OPENCLAW_CONFIG_PATH: config, ...env(server) } }, server);
-  } finally {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+  await withFakeOllama(options, (server) =>
+    withTempDir("models-cmd", async (dir) => {
+      const config = path.join(dir, "openclaw.json");
+      if (configText !== undefined) await writeFile(config, configText);
+      await body({ dir, config, env: { XDG_CACHE_HOME: path.join(dir, "cache"), OPENCLAW_CONFIG_PATH: config, ...env(server) } }, server);
+    }));
 }
 
 const enabled = (server: FakeOllama) => ({ OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url });
@@ -56,6 +55,7 @@ test("show: capabilities, architecture, context, parameters, and where the loade
     assert.match(r.stdout, /^Trained context: +40960$/m);
     assert.match(r.stdout, /^Context window: +40960$/m);
     assert.match(r.stdout, /^Loaded: +yes, 100% CPU, context 4096/m);
+    // deno-lint-ignore no-regex-spaces -- the two spaces are the block's indent
     assert.match(r.stdout, /^Parameters:\n(  .*\n)*  temperature +0\.6$/m);
 
     const json = await cli(box, ["models", "show", "ollama/qwen3:8b", "--json"]);
@@ -90,9 +90,8 @@ test("show: a model the server does not have is exit 5 with the server's message
 });
 
 test("show: a configured model whose server is down prints what config knows, the error, exit 4", async () => {
-  const dead = await startFakeOllama();
-  await dead.close();
-  await withBox(`{ models: { providers: { ollama: { baseUrl: "${dead.url}", models: [{ id: "qwen3:8b", contextWindow: 16384 }] } } } }`, () => ({}), async (box) => {
+  const dead = `http://127.0.0.1:${await closedPort()}`;
+  await withBox(`{ models: { providers: { ollama: { baseUrl: "${dead}", models: [{ id: "qwen3:8b", contextWindow: 16384 }] } } } }`, () => ({}), async (box) => {
     const r = await cli(box, ["models", "show", "qwen3:8b"]);
     assert.equal(r.code, 4);
     assert.match(r.stdout, /^Source: +configured$/m);
@@ -186,7 +185,7 @@ test("pull --json: one progress event per line, percent where known, then done; 
   await withBox("{}", enabled, async (box, server) => {
     const r = await cli(box, ["models", "pull", "ollama/llama3.2:3b", "--json"]);
     assert.equal(r.code, 0, r.stderr);
-    const events = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = jsonLines(r.stdout);
     assert.deepEqual(events[0], { type: "progress", status: "pulling manifest" });
     assert.deepEqual(events.at(-1), { type: "done", model: "llama3.2:3b" });
     assert.deepEqual(events.at(-2), { type: "progress", status: "success" });
@@ -208,6 +207,7 @@ test("pull off a terminal: each step once, percentage lines at most once a secon
     assert.deepEqual(percentLines(still.stderr), ["pulling a80c4f17acd5: 24% (505 MB/2.0 GB)"]);
     assert.match(still.stderr, /^pulling manifest\n/);
     assert.match(still.stderr, /verifying sha256 digest\nwriting manifest\nsuccess\n$/);
+    // deno-lint-ignore no-control-regex -- the progress line is drawn with CR and ESC[K
     assert.doesNotMatch(still.stderr, /\r|\x1b/);
 
     let t = 0;
@@ -222,6 +222,7 @@ test("pull on a terminal draws a bar on stderr, redrawn in place", async () => {
     const code = await run(["models", "pull", "llama3.2:3b"], io);
     assert.equal(code, 0);
     const err = io.stderr.text();
+    // deno-lint-ignore no-control-regex -- the progress line is drawn with CR and ESC[K
     assert.match(err, /\r\x1b\[Kpulling a80c4f17acd5 +100% █+ 2\.0 GB\/2\.0 GB/);
     assert.ok(err.endsWith("success\n"));
   });

@@ -1,11 +1,13 @@
 // `oclaw models list` as users run it: the binary/source as a process, and in-process for the rest.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runInProcess, spawnOclaw } from "./support/cli.ts";
-import { type FakeOllama, startFakeOllama } from "./support/fake-ollama.ts";
+import { startFakeOllama } from "./support/fake-ollama.ts";
+import { closedPort } from "./support/loopback.ts";
+import { tempDir } from "./support/temp-dir.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 interface Sandbox {
   dir: string;
@@ -16,7 +18,7 @@ interface Sandbox {
 
 /** A temp home with a config file and a cache directory; the ollama provider enabled at `server`. */
 async function sandbox(configText: string, env: Record<string, string> = {}): Promise<Sandbox> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "oclaw-models-"));
+  const dir = await tempDir("models");
   const config = path.join(dir, "openclaw.json");
   await writeFile(config, configText);
   return {
@@ -36,23 +38,8 @@ function inProcess(box: Sandbox, args: string[], extra: { stdoutIsTTY?: boolean 
   return runInProcess(args, { env: box.env, homeDir: box.dir, ...extra });
 }
 
-async function refusedPort(): Promise<number> {
-  const server = await startFakeOllama();
-  await server.close();
-  return server.port;
-}
-
-async function withServer(run: (server: FakeOllama) => Promise<void>, options = {}): Promise<void> {
-  const server = await startFakeOllama(options);
-  try {
-    await run(server);
-  } finally {
-    await server.close();
-  }
-}
-
 test("e2e: the table lists tool models with columns, tags and sources; OLLAMA_HOST=0.0.0.0:<port> reaches 127.0.0.1", async () => {
-  await withServer(async (server) => {
+  await withFakeOllama({}, async (server) => {
     const box = await sandbox(SELECTION, { OLLAMA_API_KEY: "ollama-local", OLLAMA_HOST: `0.0.0.0:${server.port}` });
     try {
       const r = await spawnOclaw(["models", "list"], { env: box.env });
@@ -60,6 +47,7 @@ test("e2e: the table lists tool models with columns, tags and sources; OLLAMA_HO
       assert.equal(r.code, 0);
       const lines = r.stdout.trimEnd().split("\n");
       assert.match(lines[0]!, /^MODEL\s+INPUT\s+CTX\s+MAX OUT\s+REASONING\s+SOURCE\s+TAGS$/);
+      // deno-lint-ignore no-control-regex -- ESC is what a colour code starts with
       assert.doesNotMatch(r.stdout, /\x1b\[/, "no colour when stdout is not a terminal");
       const row = (ref: string) => lines.find((l) => l.startsWith(`${ref} `))?.split(/\s{2,}/);
       assert.deepEqual(row("ollama/qwen3:8b"), ["ollama/qwen3:8b", "text", "40960", "409600", "yes", "discovered", "default"]);
@@ -76,7 +64,7 @@ test("e2e: the table lists tool models with columns, tags and sources; OLLAMA_HO
 });
 
 test("e2e: --json has exactly the documented shape", async () => {
-  await withServer(async (server) => {
+  await withFakeOllama({}, async (server) => {
     const box = await sandbox(SELECTION, { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url });
     try {
       const r = await spawnOclaw(["models", "list", "--json"], { env: box.env });
@@ -109,7 +97,7 @@ test("e2e: --json has exactly the documented shape", async () => {
 });
 
 test("e2e: --plain prints refs one per line; --all adds the models without tools", async () => {
-  await withServer(async (server) => {
+  await withFakeOllama({}, async (server) => {
     const box = await sandbox("{}", { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url });
     try {
       const r = await spawnOclaw(["models", "list", "--plain"], { env: box.env });
@@ -131,8 +119,8 @@ test("e2e: --plain prints refs one per line; --all adds the models without tools
 });
 
 test("e2e: unreachable server → configured models still printed, the error on stderr, exit 4", async () => {
-  const port = await refusedPort();
-  await withServer(async (other) => {
+  const port = await closedPort();
+  await withFakeOllama({}, async (other) => {
     const box = await sandbox(`{
       models: { providers: {
         ollama: { baseUrl: "http://127.0.0.1:${port}" },
@@ -166,7 +154,7 @@ test("e2e: unreachable server → configured models still printed, the error on 
 });
 
 test("explicit models: listed as configured, zero requests to the server", async () => {
-  await withServer(async (server) => {
+  await withFakeOllama({}, async (server) => {
     const box = await sandbox(`{
       models: { providers: { ollama: { baseUrl: "${server.url}", models: [{ id: "gemma:2b", contextWindow: 4096 }] } } },
     }`);
@@ -186,8 +174,8 @@ test("explicit models: listed as configured, zero requests to the server", async
 
 test("a provider entry with only baseUrl discovers at that URL (also under another id with api ollama)", async () => {
   const decoy = await startFakeOllama({ models: [] });
-  await withServer(async (server) => {
-    await withServer(async (second) => {
+  await withFakeOllama({}, async (server) => {
+    await withFakeOllama({}, async (second) => {
       const box = await sandbox(
         `{ models: { providers: { ollama: { baseUrl: "${server.url}/" }, gpu: { baseUrl: "${second.url}/v1", api: "ollama" } } } }`,
         // OLLAMA_HOST must lose to the configured baseUrl.
@@ -210,7 +198,7 @@ test("a provider entry with only baseUrl discovers at that URL (also under anoth
 });
 
 test("a repeated list costs one /api/tags request; --refresh asks /api/show again", async () => {
-  await withServer(async (server) => {
+  await withFakeOllama({}, async (server) => {
     const box = await sandbox("{}", { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url });
     try {
       await inProcess(box, ["models", "list"]);
@@ -229,7 +217,7 @@ test("a repeated list costs one /api/tags request; --refresh asks /api/show agai
 });
 
 test("a v0.6.0 server: nothing tool-capable by default; --all shows every model tagged no-tools", async () => {
-  await withServer(async (server) => {
+  await withFakeOllama({ version: "0.6.0" }, async (server) => {
     const box = await sandbox("{}", { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url });
     try {
       const r = await inProcess(box, ["models", "list"]);
@@ -243,16 +231,17 @@ test("a v0.6.0 server: nothing tool-capable by default; --all shows every model 
     } finally {
       await box.cleanup();
     }
-  }, { version: "0.6.0" });
+  });
 });
 
 test("colour only on a terminal: a bold header on a TTY, none with --no-color", async () => {
-  await withServer(async (server) => {
+  await withFakeOllama({}, async (server) => {
     const box = await sandbox("{}", { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url });
     try {
       const tty = await inProcess(box, ["models", "list"], { stdoutIsTTY: true });
       assert.ok(tty.stdout.startsWith("\x1b[1mMODEL"));
       const plain = await inProcess(box, ["models", "list", "--no-color"], { stdoutIsTTY: true });
+      // deno-lint-ignore no-control-regex -- ESC is what a colour code starts with
       assert.doesNotMatch(plain.stdout, /\x1b\[/);
     } finally {
       await box.cleanup();
@@ -261,7 +250,7 @@ test("colour only on a terminal: a bold header on a TTY, none with --no-color", 
 });
 
 test("--provider: only that provider; an unknown id is a config error (exit 3) with a hint", async () => {
-  await withServer(async (server) => {
+  await withFakeOllama({}, async (server) => {
     const box = await sandbox(`{ models: { providers: { box: { baseUrl: "http://127.0.0.1:1/v1", models: [{ id: "m" }] } } } }`, {
       OLLAMA_API_KEY: "x",
       OLLAMA_HOST: server.url,

@@ -3,38 +3,10 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { OclawError } from "../lib/errors.ts";
 import { ndjsonValues, snippet } from "../lib/client/ndjson.ts";
+import { chunkedBody, cutAt } from "./support/byte-streams.ts";
+import { expectOclawError } from "./support/expect-oclaw-error.ts";
 
 const encoder = new TextEncoder();
-
-/** A body delivering `chunks` one by one; `cancelled` settles when the reader lets go early. */
-function body(chunks: Array<Uint8Array | string>): ReadableStream<Uint8Array> & { cancelled: Promise<void> } {
-  let i = 0;
-  let onCancel = () => {};
-  const cancelled = new Promise<void>((resolve) => (onCancel = resolve));
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const chunk = chunks[i++];
-      if (chunk === undefined) controller.close();
-      else controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
-    },
-    cancel() {
-      onCancel();
-    },
-  });
-  return Object.assign(stream, { cancelled });
-}
-
-/** Cuts bytes at the given offsets. */
-function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const parts: Uint8Array[] = [];
-  let start = 0;
-  for (const p of [...points, bytes.length]) {
-    parts.push(bytes.slice(start, p));
-    start = p;
-  }
-  return parts;
-}
 
 async function collect(stream: ReadableStream<Uint8Array>, maxLineLength?: number): Promise<unknown[]> {
   const out: unknown[] = [];
@@ -43,25 +15,15 @@ async function collect(stream: ReadableStream<Uint8Array>, maxLineLength?: numbe
   return out;
 }
 
-async function failure(promise: Promise<unknown>): Promise<OclawError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof OclawError, `expected OclawError, got ${error}`);
-    return error;
-  }
-  assert.fail("expected a failure");
-}
-
 test("lines split by \\n and \\r\\n, blank lines skipped, a last line without newline accepted", async () => {
-  const values = await collect(body(['{"a":1}\r\n\n  \r\n{"b":', '"x"}\n{"c":[1,2]}']));
+  const values = await collect(chunkedBody(['{"a":1}\r\n\n  \r\n{"b":', '"x"}\n{"c":[1,2]}']));
   assert.deepEqual(values, [{ a: 1 }, { b: "x" }, { c: [1, 2] }]);
 });
 
 test("a multibyte character split across chunks decodes whole (no U+FFFD)", async () => {
   const bytes = encoder.encode('{"t":"東京 👋🏽"}\n');
   // Cut inside 東 (3 bytes) and inside the emoji (4 bytes).
-  const values = await collect(body([bytes.slice(0, 8), bytes.slice(8, 13), bytes.slice(13, 16), bytes.slice(16)]));
+  const values = await collect(chunkedBody([bytes.slice(0, 8), bytes.slice(8, 13), bytes.slice(13, 16), bytes.slice(16)]));
   assert.deepEqual(values, [{ t: "東京 👋🏽" }]);
 });
 
@@ -71,7 +33,7 @@ test("any split of the bytes yields the same values (property)", async () => {
   const bytes = encoder.encode(text);
   await fc.assert(
     fc.asyncProperty(fc.array(fc.nat(), { maxLength: 40 }), async (cuts) => {
-      assert.deepEqual(await collect(body(split(bytes, cuts))), lines);
+      assert.deepEqual(await collect(chunkedBody(cutAt(bytes, cuts))), lines);
     }),
     { numRuns: 300 },
   );
@@ -79,7 +41,7 @@ test("any split of the bytes yields the same values (property)", async () => {
 
 test("a malformed line is E_STREAM quoting a short snippet of it", async () => {
   const junk = "<html><body>" + "x".repeat(200) + "</body></html>";
-  const error = await failure(collect(body(['{"ok":true}\n', junk + "\n", '{"never":"reached"}\n'])));
+  const error = await expectOclawError(collect(chunkedBody(['{"ok":true}\n', junk + "\n", '{"never":"reached"}\n'])));
   assert.equal(error.code, "E_STREAM");
   assert.match(error.message, /^The server sent a malformed line: <html><body>x+…$/);
   assert.ok(error.message.length < "The server sent a malformed line: ".length + 81);
@@ -87,18 +49,18 @@ test("a malformed line is E_STREAM quoting a short snippet of it", async () => {
 
 test("a line over the size cap is E_STREAM, whether it ends or not", async () => {
   const long = '{"a":"' + "y".repeat(100) + '"}';
-  const unterminated = await failure(collect(body([long.slice(0, 50), long.slice(50)]), 64));
+  const unterminated = await expectOclawError(collect(chunkedBody([long.slice(0, 50), long.slice(50)]), 64));
   assert.equal(unterminated.code, "E_STREAM");
   assert.match(unterminated.message, /longer than 64 characters/);
-  const terminated = await failure(collect(body(['{"ok":1}\n' + long + '\n{"ok":2}\n']), 64));
+  const terminated = await expectOclawError(collect(chunkedBody(['{"ok":1}\n' + long + '\n{"ok":2}\n']), 64));
   assert.equal(terminated.code, "E_STREAM");
   // The default cap is large: the same line passes.
-  assert.equal((await collect(body([long]))).length, 1);
+  assert.equal((await collect(chunkedBody([long]))).length, 1);
 });
 
 test("stopping early cancels the body (the connection is released)", async () => {
   // An endless body, like a model that keeps generating.
-  const source = body(Array.from({ length: 10_000 }, (_, n) => `{"n":${n + 1}}\n`));
+  const source = chunkedBody(Array.from({ length: 10_000 }, (_, n) => `{"n":${n + 1}}\n`));
   for await (const value of ndjsonValues(source)) {
     assert.deepEqual(value, { n: 1 });
     break;
@@ -121,7 +83,7 @@ test("an error of the body itself passes through unchanged", async () => {
       controller.error(reason);
     },
   });
-  const error = await failure(collect(stream));
+  const error = await expectOclawError(collect(stream));
   assert.equal(error, reason);
 });
 
@@ -129,7 +91,7 @@ test("random bytes either parse or fail with E_STREAM, never anything else (prop
   await fc.assert(
     fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 8 }), async (chunks) => {
       try {
-        await collect(body(chunks), 256);
+        await collect(chunkedBody(chunks), 256);
       } catch (error) {
         assert.ok(error instanceof OclawError && error.code === "E_STREAM", `unexpected ${error}`);
       }

@@ -4,26 +4,12 @@ import fc from "fast-check";
 import type { ChatEvent } from "../lib/client/events.ts";
 import { startClock, streamEvents } from "../lib/client/openai-events.ts";
 import { OclawError } from "../lib/errors.ts";
+import { chunkedBody, cutAt } from "./support/byte-streams.ts";
 
 const encoder = new TextEncoder();
 
-/** A body that delivers `bytes` cut at the given offsets, each piece its own chunk. */
-function body(bytes: Uint8Array, cuts: number[]): ReadableStream<Uint8Array> {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const pieces: Uint8Array[] = [];
-  let last = 0;
-  for (const p of [...points, bytes.length]) {
-    if (p > last) pieces.push(bytes.subarray(last, p));
-    last = Math.max(last, p);
-  }
-  return new ReadableStream({
-    pull(controller) {
-      const next = pieces.shift();
-      if (next === undefined) controller.close();
-      else controller.enqueue(next);
-    },
-  });
-}
+/** A body that delivers `bytes` cut at the given offsets, each non-empty piece its own chunk. */
+const body = (bytes: Uint8Array, cuts: number[]) => chunkedBody(cutAt(bytes, cuts).filter((piece) => piece.length > 0));
 
 async function read(stream: ReadableStream<Uint8Array>): Promise<{ events: ChatEvent[]; error?: unknown }> {
   const events: ChatEvent[] = [];

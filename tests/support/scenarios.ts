@@ -1,21 +1,14 @@
 /**
- * The network and config situations doctor and health are tested against, all on loopback: a closed port,
- * a black-holed port, another program on the port, host names resolved (or failing) in-process, a fetch
- * that sends a non-loopback Host header, and config files with a chosen mode.
+ * The network and config situations doctor and health are tested against, besides those in loopback.ts:
+ * another program on the port, host names resolved (or failing) in-process, a fetch that sends a
+ * non-loopback Host header, and config files with a chosen mode.
  */
 import { Buffer } from "node:buffer";
-import { spawn } from "node:child_process";
 import http from "node:http";
-import net from "node:net";
-import { chmod, mkdtemp, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { chmod, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Fetch, Lookup } from "../../lib/io.ts";
-
-/** A fresh temporary directory (a config's home and the show cache live there). */
-export function tempDir(): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), "oclaw-scenario-"));
-}
+import { serve } from "./loopback.ts";
 
 /** Writes `openclaw.json` into `dir` with `mode` (0600 unless told) and returns its path. */
 export async function writeConfig(dir: string, config: unknown, mode = 0o600): Promise<string> {
@@ -25,78 +18,9 @@ export async function writeConfig(dir: string, config: unknown, mode = 0o600): P
   return file;
 }
 
-/** A loopback port nothing listens on. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** True when a TCP connect to the port neither succeeds nor fails within `ms`. */
-export function connectHangs(port: number, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: "127.0.0.1", port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve(true);
-    }, ms);
-    const settle = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(false);
-    };
-    socket.once("connect", settle);
-    socket.once("error", settle);
-  });
-}
-
-/**
- * A loopback port that never completes a connection: a python listener with backlog 0 that never accepts,
- * its queue filled by its own connections, so further SYNs are dropped like a firewall would.
- */
-export async function blackHole(): Promise<{ port: number; stop: () => void }> {
-  const script = [
-    "import socket, sys",
-    "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)",
-    "port = s.getsockname()[1]",
-    "fill = []",
-    "for _ in range(4):",
-    "    c = socket.socket(); c.setblocking(False)",
-    "    try: c.connect(('127.0.0.1', port))",
-    "    except BlockingIOError: pass",
-    "    fill.append(c)",
-    "print(port, flush=True)",
-    "sys.stdin.read()",
-  ].join("\n");
-  const child = spawn("python3", ["-c", script], { stdio: ["pipe", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").once("data", (d: string) => resolve(Number(d.trim())));
-    child.once("error", reject);
-  });
-  return { port, stop: () => child.kill() };
-}
-
 /** nginx's own 404 page, as a default server block answers any unknown path. */
 export const NGINX_404 = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n" +
   "<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.24.0 (Ubuntu)</center>\r\n</body>\r\n</html>\r\n";
-
-/** A loopback HTTP server answering every request with `handler`. */
-export async function serve(handler: http.RequestListener): Promise<{ url: string; port: number; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** A web server that is not Ollama: nginx's welcome page at `/`, its 404 page everywhere else. */
 export function startNginxLike(): ReturnType<typeof serve> {

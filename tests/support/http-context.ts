@@ -1,0 +1,10 @@
+/** An HttpContext for calling lib code directly, without a command around it. */
+import { type HttpContext, httpContext } from "../../lib/http.ts";
+import { memoryIo, type MemoryIoOptions } from "../../lib/io.ts";
+import { createLogger } from "../../lib/log.ts";
+
+/** An HttpContext over a fresh memoryIo built from `options`, with a logger that is not verbose. */
+export function quietHttp(options: MemoryIoOptions = {}): HttpContext {
+  const io = memoryIo(options);
+  return httpContext(io, createLogger(io.stderr, false));
+}
