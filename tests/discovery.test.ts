@@ -1,48 +1,24 @@
 // Discovery against the fake Ollama over loopback: seed rules end to end, old servers, concurrency, cache.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { spawn } from "node:child_process";
 import { discoverModels, SHOW_CONCURRENCY } from "../lib/catalog/discovery.ts";
-import type { Provider } from "../lib/catalog/types.ts";
-import { httpContext } from "../lib/http.ts";
-import { type Fetch, memoryIo } from "../lib/io.ts";
-import { createLogger } from "../lib/log.ts";
+import type { Fetch } from "../lib/io.ts";
 import { OclawError } from "../lib/errors.ts";
 import { startFakeOllama, syntheticModels } from "./support/fake-ollama.ts";
-
-function provider(baseUrl: string, extra: Partial<Provider> = {}): Provider {
-  return {
-    id: "ollama",
-    api: "ollama",
-    baseUrl,
-    headers: {},
-    models: [],
-    discover: true,
-    enabledBy: "env",
-    baseUrlSource: "config",
-    ...extra,
-  };
-}
-
-function http(fetch?: Fetch) {
-  const io = memoryIo(fetch ? { fetch } : {});
-  return httpContext(io, createLogger(io.stderr, false));
-}
-
-async function tempDir(): Promise<string> {
-  return await mkdtemp(path.join(os.tmpdir(), "oclaw-discovery-"));
-}
+import { quietHttp } from "./support/http-context.ts";
+import { blackHole, closedPort } from "./support/loopback.ts";
+import { ollamaProvider } from "./support/providers.ts";
+import { tempDir, withTempDir } from "./support/temp-dir.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 const paths = (server: { requests: Array<{ method: string; path: string }> }) =>
   server.requests.map((r) => `${r.method} ${r.path}`);
 
 test("discovery on the fixture store applies every seed rule and asks /api/tags then /api/show per model", async () => {
-  const server = await startFakeOllama();
-  try {
-    const result = await discoverModels(provider(server.url), http());
+  await withFakeOllama({}, async (server) => {
+    const result = await discoverModels(ollamaProvider(server.url), quietHttp());
     assert.deepEqual(result.failures, []);
     const byId = new Map(result.models.map((m) => [m.entry.id, m]));
     const tools = result.models.filter((m) => m.tools).map((m) => m.entry.id).sort();
@@ -62,15 +38,12 @@ test("discovery on the fixture store applies every seed rule and asks /api/tags 
     assert.equal(seen.filter((p) => p === "POST /api/show").length, 7);
     const shown = server.requests.filter((r) => r.path === "/api/show").map((r) => (r.body as { model: string }).model);
     assert.deepEqual(shown.sort(), [...byId.keys()].sort());
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("a v0.6.0 server sends no capabilities: no model is tool-capable, and each says why", async () => {
-  const server = await startFakeOllama({ version: "0.6.0" });
-  try {
-    const result = await discoverModels(provider(server.url), http());
+  await withFakeOllama({ version: "0.6.0" }, async (server) => {
+    const result = await discoverModels(ollamaProvider(server.url), quietHttp());
     assert.equal(result.models.length, 7);
     for (const m of result.models) {
       assert.equal(m.tools, false, m.entry.id);
@@ -79,14 +52,12 @@ test("a v0.6.0 server sends no capabilities: no model is tool-capable, and each 
     }
     // Context windows still come from model_info.
     assert.equal(result.models.find((m) => m.entry.id === "gpt-oss:20b")?.entry.contextWindow, 131072);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("200 models at 50 ms per /api/show: at most 8 in flight cold, exactly one request when cached", async () => {
   const server = await startFakeOllama({ models: syntheticModels(200), showDelayMs: 50 });
-  const cacheDir = await tempDir();
+  const cacheDir = await tempDir("discovery");
   let inFlight = 0;
   let maxInFlight = 0;
   // Counts /api/show requests between sending and the answer's headers (the fake delays the headers).
@@ -100,7 +71,7 @@ test("200 models at 50 ms per /api/show: at most 8 in flight cold, exactly one r
     }
   };
   try {
-    const cold = await discoverModels(provider(server.url), http(counting), { cacheDir });
+    const cold = await discoverModels(ollamaProvider(server.url), quietHttp({ fetch: counting }), { cacheDir });
     assert.equal(cold.models.length, 200);
     assert.equal(cold.failures.length, 0);
     assert.equal(maxInFlight, SHOW_CONCURRENCY);
@@ -109,14 +80,14 @@ test("200 models at 50 ms per /api/show: at most 8 in flight cold, exactly one r
     assert.ok(cold.models.every((m) => !m.cached));
 
     server.requests.length = 0;
-    const warm = await discoverModels(provider(server.url), http(), { cacheDir });
+    const warm = await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
     assert.deepEqual(paths(server), ["GET /api/tags"]);
     assert.equal(warm.models.length, 200);
     assert.ok(warm.models.every((m) => m.cached));
     assert.deepEqual(warm.models.map((m) => m.entry), cold.models.map((m) => m.entry));
 
     server.requests.length = 0;
-    await discoverModels(provider(server.url), http(), { cacheDir, refresh: true });
+    await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir, refresh: true });
     assert.equal(server.requests.length, 201, "--refresh asks /api/show again");
   } finally {
     await server.close();
@@ -125,33 +96,28 @@ test("200 models at 50 ms per /api/show: at most 8 in flight cold, exactly one r
 });
 
 test("a model whose digest changed is asked again; the others come from the cache", async () => {
-  const server = await startFakeOllama();
-  const cacheDir = await tempDir();
-  try {
-    await discoverModels(provider(server.url), http(), { cacheDir });
+  await withFakeOllama({}, (server) => withTempDir("discovery", async (cacheDir) => {
+    await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
     const models = (await import("./support/fake-ollama.ts")).fixtureModels();
     const qwen = models.find((m) => m.name === "qwen3:8b")!;
     qwen.digest = "f".repeat(64);
     qwen.capabilities = ["completion"];
     server.set({ models });
     server.requests.length = 0;
-    const again = await discoverModels(provider(server.url), http(), { cacheDir });
+    const again = await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
     assert.deepEqual(paths(server), ["GET /api/tags", "POST /api/show"]);
     assert.equal((server.requests[1]!.body as { model: string }).model, "qwen3:8b");
     assert.equal(again.models.find((m) => m.entry.id === "qwen3:8b")?.tools, false);
-  } finally {
-    await server.close();
-    await rm(cacheDir, { recursive: true, force: true });
-  }
+  }));
 });
 
 test("the cache is per base URL: a second server with the same models is asked itself", async () => {
   const a = await startFakeOllama();
   const b = await startFakeOllama();
-  const cacheDir = await tempDir();
+  const cacheDir = await tempDir("discovery");
   try {
-    await discoverModels(provider(a.url), http(), { cacheDir });
-    await discoverModels(provider(b.url), http(), { cacheDir });
+    await discoverModels(ollamaProvider(a.url), quietHttp(), { cacheDir });
+    await discoverModels(ollamaProvider(b.url), quietHttp(), { cacheDir });
     assert.equal(b.requests.filter((r) => r.path === "/api/show").length, 7);
     assert.equal((await readdir(cacheDir)).filter((f) => f.endsWith(".json")).length, 2);
   } finally {
@@ -162,34 +128,29 @@ test("the cache is per base URL: a second server with the same models is asked i
 });
 
 test("a corrupt cache file is ignored and replaced, not fatal", async () => {
-  const server = await startFakeOllama();
-  const cacheDir = await tempDir();
-  try {
-    await discoverModels(provider(server.url), http(), { cacheDir });
+  await withFakeOllama({}, (server) => withTempDir("discovery", async (cacheDir) => {
+    await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
     const [file] = (await readdir(cacheDir)).filter((f) => f.endsWith(".json"));
     await writeFile(path.join(cacheDir, file!), '{"format":1,"baseUrl":"http://x","models":{"trunc');
     server.requests.length = 0;
-    const result = await discoverModels(provider(server.url), http(), { cacheDir });
+    const result = await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
     assert.equal(result.models.length, 7);
     assert.equal(server.requests.length, 8);
     const text = await readFile(path.join(cacheDir, file!), "utf8");
     assert.equal((JSON.parse(text) as { baseUrl: string }).baseUrl, server.url);
     server.requests.length = 0;
-    await discoverModels(provider(server.url), http(), { cacheDir });
+    await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
     assert.equal(server.requests.length, 1);
-  } finally {
-    await server.close();
-    await rm(cacheDir, { recursive: true, force: true });
-  }
+  }));
 });
 
 test("an unwritable cache directory costs requests, not the run", async () => {
   const server = await startFakeOllama();
-  const dir = await tempDir();
+  const dir = await tempDir("discovery");
   const blocker = path.join(dir, "file");
   await writeFile(blocker, "not a directory");
   try {
-    const result = await discoverModels(provider(server.url), http(), { cacheDir: path.join(blocker, "oclaw") });
+    const result = await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir: path.join(blocker, "oclaw") });
     assert.equal(result.models.length, 7);
   } finally {
     await server.close();
@@ -207,7 +168,7 @@ test("one failing /api/show is reported and skipped; the rest is listed", async 
     return await fetch(input, init);
   };
   try {
-    const result = await discoverModels(provider(server.url), http(failing));
+    const result = await discoverModels(ollamaProvider(server.url), quietHttp({ fetch: failing }));
     assert.equal(result.models.length, 6);
     assert.equal(result.failures.length, 1);
     assert.equal(result.failures[0]!.model, "gemma:2b");
@@ -219,23 +180,18 @@ test("one failing /api/show is reported and skipped; the rest is listed", async 
 });
 
 test("the provider's key and headers are sent with every discovery request", async () => {
-  const server = await startFakeOllama();
-  try {
-    await discoverModels(provider(server.url, { apiKey: "sk-test-1234", headers: { "x-team": "ops" } }), http());
+  await withFakeOllama({}, async (server) => {
+    await discoverModels(ollamaProvider(server.url, { apiKey: "sk-test-1234", headers: { "x-team": "ops" } }), quietHttp());
     for (const r of server.requests) {
       assert.equal(r.headers.authorization, "Bearer sk-test-1234", r.path);
       assert.equal(r.headers["x-team"], "ops", r.path);
     }
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("a refused port fails discovery at once with E_UNREACHABLE", async () => {
-  const server = await startFakeOllama();
-  const url = server.url;
-  await server.close();
-  await assert.rejects(discoverModels(provider(url), http()), (e: unknown) => {
+  const url = `http://127.0.0.1:${await closedPort()}`;
+  await assert.rejects(discoverModels(ollamaProvider(url), quietHttp()), (e: unknown) => {
     assert.ok(e instanceof OclawError);
     assert.equal(e.code, "E_UNREACHABLE");
     assert.match(e.message, /connection refused/);
@@ -243,34 +199,11 @@ test("a refused port fails discovery at once with E_UNREACHABLE", async () => {
   });
 });
 
-/** A loopback port that accepts no connection: a listener with a full backlog that never accepts. */
-async function blackHole(): Promise<{ port: number; stop: () => void }> {
-  const script = [
-    "import socket, sys, time",
-    "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)",
-    "port = s.getsockname()[1]",
-    "fill = []",
-    "for _ in range(4):",
-    "    c = socket.socket(); c.setblocking(False)",
-    "    try: c.connect(('127.0.0.1', port))",
-    "    except BlockingIOError: pass",
-    "    fill.append(c)",
-    "print(port, flush=True)",
-    "sys.stdin.read()",
-  ].join("\n");
-  const child = spawn("python3", ["-c", script], { stdio: ["pipe", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").once("data", (d: string) => resolve(Number(d.trim())));
-    child.once("error", reject);
-  });
-  return { port, stop: () => child.kill() };
-}
-
 test("a black-holed port fails within the connect timeout; a slow but alive server is waited for", async () => {
   const hole = await blackHole();
   try {
     await assert.rejects(
-      discoverModels(provider(`http://127.0.0.1:${hole.port}`), http(), { connectTimeoutMs: 300 }),
+      discoverModels(ollamaProvider(`http://127.0.0.1:${hole.port}`), quietHttp(), { connectTimeoutMs: 300 }),
       (e: unknown) => {
         assert.ok(e instanceof OclawError);
         assert.equal(e.code, "E_UNREACHABLE");
@@ -282,12 +215,9 @@ test("a black-holed port fails within the connect timeout; a slow but alive serv
     hole.stop();
   }
   // The connect timeout covers connecting only: answers slower than it still arrive.
-  const slow = await startFakeOllama({ showDelayMs: 600 });
-  try {
-    const result = await discoverModels(provider(slow.url), http(), { connectTimeoutMs: 300 });
+  await withFakeOllama({ showDelayMs: 600 }, async (slow) => {
+    const result = await discoverModels(ollamaProvider(slow.url), quietHttp(), { connectTimeoutMs: 300 });
     assert.equal(result.models.length, 7);
     assert.equal(result.failures.length, 0);
-  } finally {
-    await slow.close();
-  }
+  });
 });

@@ -13,6 +13,9 @@ import { httpContext } from "../lib/http.ts";
 import { type Lookup, memoryIo } from "../lib/io.ts";
 import { createLogger } from "../lib/log.ts";
 import { startFakeOllama } from "./support/fake-ollama.ts";
+import { closedPort } from "./support/loopback.ts";
+import { catalogModel } from "./support/models.ts";
+import { ollamaProvider } from "./support/providers.ts";
 
 /** Every request any test server received, in order: "<server name> <path>". */
 type Log = string[];
@@ -45,14 +48,6 @@ async function serve(
         server.close(() => resolve());
       }),
   };
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const json = (res: http.ServerResponse, status: number, value: unknown) => {
@@ -110,37 +105,13 @@ interface Target {
 }
 
 function provider(target: Target): Provider {
-  return {
-    id: target.ref.slice(0, target.ref.indexOf("/")),
-    api: target.api,
-    baseUrl: target.baseUrl,
-    headers: {},
-    models: [],
-    discover: false,
-    enabledBy: "config",
-    baseUrlSource: "config",
-  };
+  const id = target.ref.slice(0, target.ref.indexOf("/"));
+  return ollamaProvider(target.baseUrl, { id, api: target.api, discover: false, enabledBy: "config" });
 }
 
-function catalogModel(target: Target): CatalogModel {
+function targetModel(target: Target): CatalogModel {
   const slash = target.ref.indexOf("/");
-  const id = target.ref.slice(slash + 1);
-  return {
-    id,
-    name: id,
-    ref: target.ref,
-    provider: target.ref.slice(0, slash),
-    api: target.api,
-    reasoning: false,
-    input: ["text"],
-    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    contextWindow: 8192,
-    maxTokens: 81920,
-    params: {},
-    tools: true,
-    source: "configured",
-    tags: [],
-  };
+  return catalogModel(target.ref.slice(slash + 1), { ref: target.ref, provider: target.ref.slice(0, slash), api: target.api });
 }
 
 const CLIENTS: Record<Api, ChatClient> = { ollama: ollamaChat, "openai-completions": openAiClient };
@@ -177,7 +148,7 @@ async function runChain(targets: Target[], options: RunOptions = {}) {
       };
       const request = {
         provider: provider(target),
-        model: catalogModel(target),
+        model: targetModel(target),
         messages: [{ role: "user" as const, content: "hi" }],
         stream: true,
       };
@@ -548,7 +519,7 @@ test("a reader that stops after the first text (stdout closed) aborts the reques
         ollamaChat(
           {
             provider: provider(target),
-            model: catalogModel(target),
+            model: targetModel(target),
             messages: [{ role: "user", content: "hi" }],
             stream: true,
           },

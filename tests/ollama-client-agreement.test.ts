@@ -5,13 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Ollama } from "ollama";
-import type { CatalogModel } from "../lib/catalog/types.ts";
 import { ollamaChat } from "../lib/client/ollama.ts";
-import { httpContext } from "../lib/http.ts";
-import { memoryIo } from "../lib/io.ts";
-import { createLogger } from "../lib/log.ts";
-import { startFakeOllama } from "./support/fake-ollama.ts";
 import { RECORDED } from "./fixtures/ollama-chat-recorded.ts";
+import { quietHttp } from "./support/http-context.ts";
+import { catalogModel } from "./support/models.ts";
+import { ollamaProvider } from "./support/providers.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 interface Seen {
   text: string;
@@ -34,34 +33,9 @@ async function viaOllamaJs(url: string): Promise<Seen> {
 }
 
 async function viaOclaw(url: string): Promise<Seen> {
-  const io = memoryIo();
-  const http = httpContext(io, createLogger(io.stderr, false));
-  const model: CatalogModel = {
-    id: "qwen3:8b",
-    name: "qwen3:8b",
-    reasoning: true,
-    input: ["text"],
-    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    contextWindow: 40960,
-    maxTokens: 409600,
-    params: {},
-    ref: "ollama/qwen3:8b",
-    provider: "ollama",
-    api: "ollama",
-    tools: true,
-    source: "discovered",
-    tags: [],
-  };
-  const provider = {
-    id: "ollama",
-    api: "ollama" as const,
-    baseUrl: url,
-    headers: {},
-    models: [],
-    discover: true,
-    enabledBy: "env" as const,
-    baseUrlSource: "config" as const,
-  };
+  const http = quietHttp();
+  const model = catalogModel("qwen3:8b", { reasoning: true, contextWindow: 40960, maxTokens: 409600, source: "discovered" });
+  const provider = ollamaProvider(url);
   const seen: Seen = { text: "", thinking: "", calls: [] };
   const request = { provider, model, messages: [{ role: "user" as const, content: "Hi" }], stream: true };
   for await (const event of ollamaChat(request, { http, signal: new AbortController().signal, timeouts: {} })) {
@@ -75,20 +49,18 @@ async function viaOclaw(url: string): Promise<Seen> {
 for (const recorded of RECORDED) {
   test(`oclaw and the ollama library agree: ${recorded.name}`, async () => {
     for (const seed of [11, 12, 13]) {
-      const server = await startFakeOllama({
+      const options = {
         chunking: { random: seed, maxBytes: 9 },
         replies: { "*": { raw: { ndjson: recorded.ndjson.split("\n").filter(Boolean) } } },
-      });
-      try {
+      };
+      await withFakeOllama(options, async (server) => {
         const theirs = await viaOllamaJs(server.url);
         const ours = await viaOclaw(server.url);
         assert.deepEqual(ours, theirs);
         // And both are what was recorded.
         assert.equal(ours.text, recorded.text);
         assert.deepEqual(ours.calls, recorded.toolCalls.map((c) => ({ name: c.name, arguments: c.arguments })));
-      } finally {
-        await server.close();
-      }
+      });
     }
   });
 }

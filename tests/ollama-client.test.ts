@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { CatalogModel, Provider } from "../lib/catalog/types.ts";
+import type { CatalogModel } from "../lib/catalog/types.ts";
 import type { ChatEvent } from "../lib/client/events.ts";
 import { ndjsonValues } from "../lib/client/ndjson.ts";
 import { ollamaChat, ollamaEvents } from "../lib/client/ollama.ts";
@@ -10,45 +10,20 @@ import { OclawError } from "../lib/errors.ts";
 import { httpContext } from "../lib/http.ts";
 import { memoryIo } from "../lib/io.ts";
 import { createLogger } from "../lib/log.ts";
-import { type FakeOllama, type Reply, startFakeOllama } from "./support/fake-ollama.ts";
+import type { Reply } from "./support/fake-ollama.ts";
 import { RECORDED } from "./fixtures/ollama-chat-recorded.ts";
-
-function provider(url: string, extra: Partial<Provider> = {}): Provider {
-  return {
-    id: "ollama",
-    api: "ollama",
-    baseUrl: url,
-    headers: {},
-    models: [],
-    discover: true,
-    enabledBy: "env",
-    baseUrlSource: "config",
-    ...extra,
-  };
-}
+import { chunkedBody, cutAt } from "./support/byte-streams.ts";
+import { catalogModel } from "./support/models.ts";
+import { ollamaProvider } from "./support/providers.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 function model(id: string, params: Record<string, unknown> = {}): CatalogModel {
-  return {
-    id,
-    name: id,
-    reasoning: false,
-    input: ["text"],
-    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    contextWindow: 40960,
-    maxTokens: 409600,
-    params,
-    ref: `ollama/${id}`,
-    provider: "ollama",
-    api: "ollama",
-    tools: true,
-    source: "discovered",
-    tags: [],
-  };
+  return catalogModel(id, { params, contextWindow: 40960, maxTokens: 409600, source: "discovered" });
 }
 
 function chatRequest(url: string, id: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return {
-    provider: provider(url),
+    provider: ollamaProvider(url),
     model: model(id),
     messages: [{ role: "user", content: "Hi" }],
     stream: true,
@@ -79,15 +54,6 @@ async function chat(
   return { events, log: io.stderr.text() };
 }
 
-async function withServer(options: Parameters<typeof startFakeOllama>[0], body: (s: FakeOllama) => Promise<void>) {
-  const server = await startFakeOllama(options);
-  try {
-    await body(server);
-  } finally {
-    await server.close();
-  }
-}
-
 const kinds = (events: ChatEvent[]) => events.map((e) => e.type);
 const textOf = (events: ChatEvent[], type: "text" | "thinking" = "text") =>
   events.map((e) => (e.type === type ? e.text : "")).join("");
@@ -100,7 +66,7 @@ const doneOf = (events: ChatEvent[]) => {
 };
 
 test("the request: model id without prefix, messages, tools, think, format, options from params, keep_alive", async () => {
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     const tools = [{ type: "function" as const, function: { name: "get_weather", parameters: { type: "object" } } }];
     const request = chatRequest(server.url, "qwen3:8b", {
       model: model("qwen3:8b", { num_ctx: 16384, temperature: 0.2, keep_alive: "10m", streaming: true, think: "low", seed: 7 }),
@@ -127,9 +93,9 @@ test("the request: model id without prefix, messages, tools, think, format, opti
 });
 
 test("Authorization is sent only with an apiKey; provider headers always", async () => {
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     const request = chatRequest(server.url, "qwen3:8b", {
-      provider: provider(server.url, { apiKey: "sk-local-123", headers: { "x-team": "ops" } }),
+      provider: ollamaProvider(server.url, { apiKey: "sk-local-123", headers: { "x-team": "ops" } }),
     });
     await chat(request);
     const sent = server.requests.find((r) => r.path === "/api/chat");
@@ -140,7 +106,7 @@ test("Authorization is sent only with an apiKey; provider headers always", async
 
 test("recorded streams give their text, thinking and tool calls; ids are made up when the server sends none", async () => {
   for (const recorded of RECORDED) {
-    await withServer({ replies: { "*": { raw: { ndjson: recorded.ndjson.split("\n").filter(Boolean) } } } }, async (server) => {
+    await withFakeOllama({ replies: { "*": { raw: { ndjson: recorded.ndjson.split("\n").filter(Boolean) } } } }, async (server) => {
       const run = await chat(chatRequest(server.url, "qwen3:8b"));
       assert.equal(run.error, undefined, recorded.name);
       assert.equal(textOf(run.events), recorded.text, recorded.name);
@@ -167,7 +133,7 @@ test("a tool call on the done line is kept, stop reason tool_calls; usage and ti
       eval_duration: 115959084,
     },
   };
-  await withServer({ replies: { "qwen3:8b": reply } }, async (server) => {
+  await withFakeOllama({ replies: { "qwen3:8b": reply } }, async (server) => {
     const run = await chat(chatRequest(server.url, "qwen3:8b"));
     assert.equal(run.error, undefined);
     assert.deepEqual(callsOf(run.events), [{ id: "call_ab12cd34", name: "get_weather", arguments: { city: "Tokyo" } }]);
@@ -184,7 +150,7 @@ test("a tool call on the done line is kept, stop reason tool_calls; usage and ti
 });
 
 test("done_reason length is the stop reason length", async () => {
-  await withServer({ replies: { "*": { content: "Once upon a time", doneReason: "length" } } }, async (server) => {
+  await withFakeOllama({ replies: { "*": { content: "Once upon a time", doneReason: "length" } } }, async (server) => {
     const run = await chat(chatRequest(server.url, "qwen3:8b"));
     assert.equal(textOf(run.events), "Once upon a time");
     assert.equal(doneOf(run.events).stopReason, "length");
@@ -193,7 +159,7 @@ test("done_reason length is the stop reason length", async () => {
 
 test("a mid-stream error line is E_STREAM carrying the server's message, after the text before it", async () => {
   const reply: Reply = { content: "one two three four", midStreamError: { afterChunks: 2 } };
-  await withServer({ replies: { "*": reply } }, async (server) => {
+  await withFakeOllama({ replies: { "*": reply } }, async (server) => {
     const run = await chat(chatRequest(server.url, "qwen3:8b"));
     assert.equal(textOf(run.events), "one two");
     assert.equal(run.error?.code, "E_STREAM");
@@ -208,7 +174,7 @@ test("a stream that ends (or breaks) before done:true is E_STREAM", async () => 
   for (const mode of ["end", "destroy"] as const) {
     // Token gaps as a real generation has them: the drop happens after the reply began.
     const options = { tokenDelayMs: 30, replies: { "*": { content: "one two three", truncate: { afterChunks: 2, mode } } } };
-    await withServer(options, async (server) => {
+    await withFakeOllama(options, async (server) => {
       const run = await chat(chatRequest(server.url, "qwen3:8b"));
       // A dropped connection may lose the bytes still in flight; a clean end delivers everything.
       if (mode === "end") assert.equal(textOf(run.events), "one two");
@@ -221,7 +187,7 @@ test("a stream that ends (or breaks) before done:true is E_STREAM", async () => 
 });
 
 test("a model that cannot think is asked once more without think, said with -v", async () => {
-  await withServer({ replies: { "*": { content: "Hello" } } }, async (server) => {
+  await withFakeOllama({ replies: { "*": { content: "Hello" } } }, async (server) => {
     const run = await chat(chatRequest(server.url, "llama3.2:3b", { think: "high" }), { verbose: true });
     assert.equal(run.error, undefined);
     assert.equal(textOf(run.events), "Hello");
@@ -234,7 +200,7 @@ test("a model that cannot think is asked once more without think, said with -v",
 });
 
 test("a slow first byte is not an idle stall: 600 ms before headers with a 200 ms idle timeout succeeds", async () => {
-  await withServer({ headerDelayMs: 600, replies: { "*": { content: "late but fine" } } }, async (server) => {
+  await withFakeOllama({ headerDelayMs: 600, replies: { "*": { content: "late but fine" } } }, async (server) => {
     const run = await chat(chatRequest(server.url, "qwen3:8b"), { timeouts: { idleMs: 200 } });
     assert.equal(run.error, undefined);
     assert.equal(textOf(run.events), "late but fine");
@@ -242,7 +208,7 @@ test("a slow first byte is not an idle stall: 600 ms before headers with a 200 m
 });
 
 test("a stall mid-stream fails with E_TIMEOUT after the idle timeout, and the connection is dropped", async () => {
-  await withServer({ stallAfterChunks: 2, replies: { "*": { content: "one two three four" } } }, async (server) => {
+  await withFakeOllama({ stallAfterChunks: 2, replies: { "*": { content: "one two three four" } } }, async (server) => {
     const run = await chat(chatRequest(server.url, "qwen3:8b"), { timeouts: { idleMs: 300 } });
     assert.equal(textOf(run.events), "one two");
     assert.equal(run.error?.code, "E_TIMEOUT");
@@ -252,7 +218,7 @@ test("a stall mid-stream fails with E_TIMEOUT after the idle timeout, and the co
 });
 
 test("an abort mid-stream stops with the signal's reason and the server sees the disconnect", async () => {
-  await withServer({ tokenDelayMs: 50, replies: { "*": { content: Array.from({ length: 200 }, (_, i) => `t${i} `) } } }, async (server) => {
+  await withFakeOllama({ tokenDelayMs: 50, replies: { "*": { content: Array.from({ length: 200 }, (_, i) => `t${i} `) } } }, async (server) => {
     const controller = new AbortController();
     const reason = new OclawError("E_ABORTED", "Interrupted");
     const io = memoryIo();
@@ -273,7 +239,7 @@ test("an abort mid-stream stops with the signal's reason and the server sees the
 
 test("stream:false gets the one merged answer with the same events", async () => {
   const reply: Reply = { thinking: "Hmm", content: "All at once", toolCalls: [{ name: "f", arguments: { a: 1 } }] };
-  await withServer({ replies: { "*": reply } }, async (server) => {
+  await withFakeOllama({ replies: { "*": reply } }, async (server) => {
     const run = await chat(chatRequest(server.url, "qwen3:8b", { stream: false, think: true }));
     assert.equal(run.error, undefined);
     assert.equal((server.requests.find((r) => r.path === "/api/chat")?.body as { stream: boolean }).stream, false);
@@ -284,7 +250,7 @@ test("stream:false gets the one merged answer with the same events", async () =>
 });
 
 test("an unknown model is E_MODEL_NOT_FOUND with the server's message", async () => {
-  await withServer({}, async (server) => {
+  await withFakeOllama({}, async (server) => {
     const run = await chat(chatRequest(server.url, "llama9"));
     assert.equal(run.error?.code, "E_MODEL_NOT_FOUND");
     assert.match(run.error?.message ?? "", /model 'llama9' not found/);
@@ -295,22 +261,11 @@ test("an unknown model is E_MODEL_NOT_FOUND with the server's message", async ()
 
 const encoder = new TextEncoder();
 
-function streamOf(parts: Uint8Array[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream({
-    pull(controller) {
-      const part = parts[i++];
-      if (part === undefined) controller.close();
-      else controller.enqueue(part);
-    },
-  });
-}
-
 async function eventsOf(parts: Uint8Array[]): Promise<ChatEvent[]> {
   const events: ChatEvent[] = [];
   let t = 0;
   // A fake clock, so timings are the same however the bytes were split.
-  for await (const e of ollamaEvents(ndjsonValues(streamOf(parts)), "Ollama", () => t++, 0)) events.push(e);
+  for await (const e of ollamaEvents(ndjsonValues(chunkedBody(parts)), "Ollama", () => t++, 0)) events.push(e);
   return events;
 }
 
@@ -321,8 +276,7 @@ test("any split of a recorded stream into chunks (inside multibyte characters to
     assert.equal(textOf(expected), recorded.text);
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 60 }), async (cuts) => {
-        const points = [0, ...cuts.sort((a, b) => a - b), bytes.length];
-        const parts = points.slice(1).map((end, i) => bytes.slice(points[i], end));
+        const parts = cutAt(bytes, cuts);
         // The clock ticks once per event-producing step, so compare everything but timings.
         const strip = (events: ChatEvent[]) => events.map((e) => (e.type === "done" ? { ...e, timings: {} } : e));
         assert.deepEqual(strip(await eventsOf(parts)), strip(expected));
@@ -335,7 +289,7 @@ test("any split of a recorded stream into chunks (inside multibyte characters to
 test("the same holds over real HTTP with random write sizes", async () => {
   const recorded = RECORDED[0]!;
   for (const seed of [1, 2, 3, 4, 5]) {
-    await withServer({
+    await withFakeOllama({
       chunking: { random: seed, maxBytes: 7 },
       replies: { "*": { raw: { ndjson: recorded.ndjson.split("\n").filter(Boolean) } } },
     }, async (server) => {

@@ -6,10 +6,11 @@ import type { ChatEvent } from "../lib/client/events.ts";
 import { openAiClient } from "../lib/client/openai.ts";
 import type { ChatRequest, ToolDefinition } from "../lib/client/request.ts";
 import { OclawError } from "../lib/errors.ts";
-import { httpContext } from "../lib/http.ts";
-import { memoryIo } from "../lib/io.ts";
-import { createLogger } from "../lib/log.ts";
-import { type FakeOllama, type FakeOllamaOptions, startFakeOllama } from "./support/fake-ollama.ts";
+import type { FakeOllama } from "./support/fake-ollama.ts";
+import { quietHttp } from "./support/http-context.ts";
+import { catalogModel } from "./support/models.ts";
+import { ollamaProvider } from "./support/providers.ts";
+import { withFakeOllama } from "./support/with-fake-ollama.ts";
 
 const TOOLS: ToolDefinition[] = [{
   type: "function",
@@ -20,37 +21,13 @@ const TOOLS: ToolDefinition[] = [{
   },
 }];
 
+/** The ollama provider, configured to speak Ollama's OpenAI-compatible API at `baseUrl`. */
 function provider(baseUrl: string, extra: Partial<Provider> = {}): Provider {
-  return {
-    id: "ollama",
-    api: "openai-completions",
-    baseUrl,
-    headers: {},
-    models: [],
-    discover: false,
-    enabledBy: "config",
-    baseUrlSource: "config",
-    ...extra,
-  };
+  return ollamaProvider(baseUrl, { api: "openai-completions", discover: false, enabledBy: "config", ...extra });
 }
 
 function model(id: string, params: Record<string, unknown> = {}): CatalogModel {
-  return {
-    id,
-    name: id,
-    ref: `ollama/${id}`,
-    provider: "ollama",
-    api: "openai-completions",
-    reasoning: true,
-    input: ["text"],
-    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    contextWindow: 8192,
-    maxTokens: 81920,
-    params,
-    tools: true,
-    source: "configured",
-    tags: [],
-  };
+  return catalogModel(id, { params, api: "openai-completions", reasoning: true });
 }
 
 interface Outcome {
@@ -64,7 +41,6 @@ async function chat(
   overrides: Partial<ChatRequest> & { modelId?: string; params?: Record<string, unknown>; idleMs?: number } =
     {},
 ): Promise<Outcome> {
-  const io = memoryIo();
   const { modelId = "qwen3:8b", params = {}, idleMs, ...rest } = overrides;
   const request: ChatRequest = {
     provider: provider(`${server.url}/v1`),
@@ -77,7 +53,7 @@ async function chat(
   let error: OclawError | undefined;
   try {
     const context = {
-      http: httpContext(io, createLogger(io.stderr, false)),
+      http: quietHttp(),
       signal: new AbortController().signal,
       timeouts: idleMs === undefined ? {} : { idleMs },
     };
@@ -87,15 +63,6 @@ async function chat(
     error = e;
   }
   return { events, error };
-}
-
-async function withServer(options: Partial<FakeOllamaOptions>, body: (server: FakeOllama) => Promise<void>) {
-  const server = await startFakeOllama(options);
-  try {
-    await body(server);
-  } finally {
-    await server.close();
-  }
 }
 
 /** The events without timings, which vary run to run. */
@@ -115,7 +82,7 @@ const LAYOUTS = [["legacy", "0.13.0"], ["current", "0.33.0"]] as const;
 
 for (const [layout, version] of LAYOUTS) {
   test(`/v1 ${layout} layout (${version}): reasoning, text tokens, finish_reason and usage`, async () => {
-    await withServer({
+    await withFakeOllama({
       version,
       replies: {
         "qwen3:8b": {
@@ -153,7 +120,7 @@ for (const [layout, version] of LAYOUTS) {
         { name: "get_weather", arguments: { city: "Ōsaka", units: { temp: "C" } } },
       ],
     };
-    await withServer({ version, replies: { "qwen3:8b": reply } }, async (server) => {
+    await withFakeOllama({ version, replies: { "qwen3:8b": reply } }, async (server) => {
       const { events, error } = await chat(server, { tools: TOOLS });
       assert.equal(error, undefined);
       const calls = events.filter((e) => e.type === "tool_call");
@@ -177,7 +144,7 @@ for (const [layout, version] of LAYOUTS) {
       ],
       fragmentToolCalls: true,
     };
-    await withServer({ version, replies: { "qwen3:8b": reply } }, async (server) => {
+    await withFakeOllama({ version, replies: { "qwen3:8b": reply } }, async (server) => {
       const { events, error } = await chat(server, { tools: TOOLS });
       assert.equal(error, undefined);
       const calls = events.filter((e) => e.type === "tool_call");
@@ -216,8 +183,7 @@ async function assertSameAsSdk(server: FakeOllama, events: ChatEvent[]): Promise
 }
 
 test("the request: Bearer key, provider headers, stream with usage, OpenAI message shapes, think, format, params", async () => {
-  await withServer({}, async (server) => {
-    const io = memoryIo();
+  await withFakeOllama({}, async (server) => {
     const request: ChatRequest = {
       provider: provider(`${server.url}/v1`, { apiKey: "sk-secret", headers: { "x-team": "ops" } }),
       model: model("qwen3:8b", {
@@ -243,7 +209,7 @@ test("the request: Bearer key, provider headers, stream with usage, OpenAI messa
       stream: true,
     };
     const context = {
-      http: httpContext(io, createLogger(io.stderr, false)),
+      http: quietHttp(),
       signal: new AbortController().signal,
       timeouts: {},
     };
@@ -295,7 +261,7 @@ test("the request: Bearer key, provider headers, stream with usage, OpenAI messa
 });
 
 test("think off is reasoning_effort none, --format json is a json_object, no key means no Authorization", async () => {
-  await withServer({ replies: { "qwen3:8b": { content: '{"a":1}' } } }, async (server) => {
+  await withFakeOllama({ replies: { "qwen3:8b": { content: '{"a":1}' } } }, async (server) => {
     const { error } = await chat(server, { think: false, format: "json" });
     assert.equal(error, undefined);
     const sent = server.requests[0]!;
@@ -313,7 +279,7 @@ test("params.streaming false: one non-streamed request, the same events at the e
     toolCalls: [{ name: "get_weather", arguments: { city: "Tokyo" } }],
     metrics: { prompt_eval_count: 30, eval_count: 12 },
   };
-  await withServer({ version: "0.13.0", replies: { "qwen3:8b": reply } }, async (server) => {
+  await withFakeOllama({ version: "0.13.0", replies: { "qwen3:8b": reply } }, async (server) => {
     const { events, error } = await chat(server, { tools: TOOLS, params: { streaming: false } });
     assert.equal(error, undefined);
     const body = server.requests[0]!.body as Record<string, unknown>;
@@ -335,7 +301,7 @@ test("params.streaming false: one non-streamed request, the same events at the e
 });
 
 test("a stream cut before [DONE] is E_STREAM, after the text that did arrive", async () => {
-  await withServer(
+  await withFakeOllama(
     { replies: { "qwen3:8b": { content: "one two three", truncate: { afterChunks: 2 } } } },
     async (server) => {
       const { events, error } = await chat(server);
@@ -347,7 +313,7 @@ test("a stream cut before [DONE] is E_STREAM, after the text that did arrive", a
 });
 
 test("Ollama's mid-stream failure (an empty chunk, no [DONE]) is E_STREAM", async () => {
-  await withServer(
+  await withFakeOllama(
     { replies: { "qwen3:8b": { content: "one two", midStreamError: { afterChunks: 1 } } } },
     async (server) => {
       const { events, error } = await chat(server);
@@ -362,7 +328,7 @@ test("an SSE error event mid-stream is E_STREAM with the server's message", asyn
     content: "one two",
     midStreamError: { afterChunks: 1, message: "CUDA out of memory", sseErrorEvent: true },
   };
-  await withServer({ replies: { "qwen3:8b": reply } }, async (server) => {
+  await withFakeOllama({ replies: { "qwen3:8b": reply } }, async (server) => {
     const { error } = await chat(server);
     assert.equal(error?.code, "E_STREAM");
     assert.match(error?.message ?? "", /failed mid-stream: CUDA out of memory/);
@@ -374,7 +340,7 @@ test("a bare JSON error line in the SSE stream is E_STREAM with its message", as
     `data: {"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}\n\n`,
     `{"error":{"message":"an error was encountered while running the model","type":"api_error"}}\n`,
   ];
-  await withServer({ replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
+  await withFakeOllama({ replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
     const { events, error } = await chat(server);
     assert.deepEqual(events, [{ type: "text", text: "Hi" }]);
     assert.equal(error?.code, "E_STREAM");
@@ -402,7 +368,7 @@ test("tool call arguments that are not JSON: E_STREAM with the raw text in the m
     chunk({}, "tool_calls"),
     "data: [DONE]\n\n",
   ];
-  await withServer({ replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
+  await withFakeOllama({ replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
     const { events, error } = await chat(server, { tools: TOOLS });
     assert.deepEqual(events, []);
     assert.equal(error?.code, "E_STREAM");
@@ -421,7 +387,7 @@ test("reasoning_content (vLLM, llama.cpp) is thinking; CRLF, comments and split 
     `lo"}}]}\r\n\r\ndata: {"choices":[{"index":0,"delta":{},"finish_reason":"length"}]}\r\n\r\n`,
     "data: [DONE]\r\n\r\n",
   ];
-  await withServer({ replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
+  await withFakeOllama({ replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
     const { events, error } = await chat(server);
     assert.equal(error, undefined);
     assert.deepEqual(shape(events), [
@@ -433,7 +399,7 @@ test("reasoning_content (vLLM, llama.cpp) is thinking; CRLF, comments and split 
 });
 
 test("multibyte characters split across network writes arrive whole", async () => {
-  await withServer({
+  await withFakeOllama({
     version: "0.33.0",
     chunking: { bytes: 1, gapMs: 0 },
     replies: { "qwen3:8b": { content: "東京は晴れ 🌤️ ü", thinking: "考え中" } },
@@ -446,7 +412,7 @@ test("multibyte characters split across network writes arrive whole", async () =
 });
 
 test("error bodies: a missing model is E_MODEL_NOT_FOUND with the server's message; tools refused is E_NO_TOOLS", async () => {
-  await withServer({ version: "0.13.0" }, async (server) => {
+  await withFakeOllama({ version: "0.13.0" }, async (server) => {
     const missing = await chat(server, { modelId: "llama9" });
     assert.equal(missing.error?.code, "E_MODEL_NOT_FOUND");
     assert.equal(missing.error?.message, `Ollama at ${server.url}: model 'llama9' not found`);
@@ -466,7 +432,7 @@ test("a server that stalls before the first token fails with E_TIMEOUT after the
     `data: {"choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}]}\n\n`,
     "data: [DONE]\n\n",
   ];
-  await withServer({ stallAfterChunks: 1, replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
+  await withFakeOllama({ stallAfterChunks: 1, replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
     const { events, error } = await chat(server, { idleMs: 100 });
     assert.deepEqual(events, []);
     assert.equal(error?.code, "E_TIMEOUT");
@@ -475,7 +441,7 @@ test("a server that stalls before the first token fails with E_TIMEOUT after the
 });
 
 test("think on a model that cannot think: retried once without reasoning_effort", async () => {
-  await withServer({ version: "0.13.0", replies: { "llama3.2:3b": { content: "Hi" } } }, async (server) => {
+  await withFakeOllama({ version: "0.13.0", replies: { "llama3.2:3b": { content: "Hi" } } }, async (server) => {
     const { events, error } = await chat(server, { modelId: "llama3.2:3b", think: "high" });
     assert.equal(error, undefined);
     assert.equal(join(events, "text"), "Hi");
@@ -503,7 +469,7 @@ test("whole calls that all say index 0 and no id (older servers) stay separate c
     `data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n`,
     "data: [DONE]\n\n",
   ];
-  await withServer({ replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
+  await withFakeOllama({ replies: { "qwen3:8b": { raw: { sse } } } }, async (server) => {
     const { events, error } = await chat(server, { tools: TOOLS });
     assert.equal(error, undefined);
     const calls = events.flatMap((e) => (e.type === "tool_call" ? [e] : []));
