@@ -9,7 +9,7 @@ test("redact hides bearer tokens and key=value secrets, and leaves maxTokens alo
   assert.equal(redact("password=hunter22 next"), "password=*** next");
 });
 
-test("the -v logger redacts secrets learned after it was made, and writes nothing when not verbose", async () => {
+test("the -v logger redacts secrets learned after it was made, and writes nothing when not verbose", () => {
   const stderr = capturedStream();
   const log = createLogger(stderr, true);
   log.debug("GET http://u:sekrit-value@gpu:11434/api/tags");
