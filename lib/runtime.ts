@@ -7,10 +7,54 @@ import os from "node:os";
 import type { Writable } from "node:stream";
 import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
 
+/** Flushes of every stream's queued text, awaited before the process exits. */
+const pendingOutput = new Set<() => Promise<void>>();
+
+/** Most text queued in one turn of the event loop before `write` makes its caller wait (backpressure). */
+const QUEUE_LIMIT = 64 * 1024;
+
 function outStream(stream: Writable & { isTTY?: boolean; columns?: number }): OutStream {
   const closed = new AbortController();
   // EPIPE (the reader went away) is not an error for oclaw: it means "stop", and exit quietly.
   stream.on("error", () => closed.abort());
+  // The first text of a turn of the event loop goes out at once; text written later in the same turn (the
+  // other tokens of one network read) is queued and goes out as one write when the turn ends. A write per
+  // token costs a syscall and a callback each, more than parsing the token on a fast stream.
+  let queue: string[] = [];
+  let queued = 0;
+  let inTurn = false;
+  let last: Promise<void> = Promise.resolve();
+  const send = (text: string) => {
+    last = new Promise<void>((resolve) => {
+      try {
+        stream.write(text, (error) => {
+          if (error) closed.abort();
+          resolve();
+        });
+      } catch {
+        closed.abort();
+        resolve();
+      }
+    });
+  };
+  const flushQueue = () => {
+    if (queue.length === 0 || closed.signal.aborted) return;
+    const text = queue.join("");
+    queue = [];
+    queued = 0;
+    send(text);
+  };
+  const endTurn = () => {
+    inTurn = false;
+    if (queue.length === 0) return;
+    flushQueue();
+    inTurn = true;
+    setImmediate(endTurn);
+  };
+  pendingOutput.add(() => {
+    flushQueue();
+    return last;
+  });
   return {
     isTTY: stream.isTTY === true,
     get columns() {
@@ -19,17 +63,18 @@ function outStream(stream: Writable & { isTTY?: boolean; columns?: number }): Ou
     closed: closed.signal,
     write(text: string): Promise<void> {
       if (closed.signal.aborted || text === "") return Promise.resolve();
-      return new Promise((resolve) => {
-        try {
-          stream.write(text, (error) => {
-            if (error) closed.abort();
-            resolve();
-          });
-        } catch {
-          closed.abort();
-          resolve();
-        }
-      });
+      if (!inTurn) {
+        send(text);
+        inTurn = true;
+        setImmediate(endTurn);
+        // A reader slower than the model (`| less`): wait until the pipe took this text.
+        return stream.writableNeedDrain ? last : Promise.resolve();
+      }
+      queue.push(text);
+      queued += text.length;
+      if (queued < QUEUE_LIMIT) return Promise.resolve();
+      flushQueue();
+      return last;
     },
   };
 }
@@ -89,6 +134,7 @@ export function platformDescription(): string {
 
 /** Sets the process exit code and flushes stdout/stderr before the process ends. */
 export async function exitWith(code: number): Promise<never> {
+  await Promise.all([...pendingOutput].map((pending) => pending()));
   await Promise.all([
     new Promise<void>((resolve) => process.stdout.write("", () => resolve())),
     new Promise<void>((resolve) => process.stderr.write("", () => resolve())),

@@ -27,7 +27,8 @@ if (!process.argv.includes("--host")) {
 }
 const define = `OCLAW_COMMIT=${JSON.stringify(commit())}`;
 for (const [outfile, target] of targets) {
-  const args = ["build", "--compile", "--minify", "--sourcemap=none", "--define", define, "main.ts", "--outfile", outfile];
+  // Bytecode: the binary starts without parsing and compiling the bundle (--version 75 → 39 ms here).
+  const args = ["build", "--compile", "--minify", "--bytecode", "--format=esm", "--sourcemap=none", "--define", define, "main.ts", "--outfile", outfile];
   if (target) args.push(`--target=${target}`);
   execFileSync(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
 }

@@ -64,6 +64,21 @@ async function post(request: ChatRequest, context: ChatContext, url: URL, body: 
   return response;
 }
 
+let warm = false;
+
+/**
+ * Runs a two-event reply through the stream path once, while the request is out: the first use of the
+ * runtime's stream code and the schemas costs milliseconds that would otherwise land on the first token.
+ */
+async function warmUp(): Promise<void> {
+  if (warm) return;
+  warm = true;
+  const reply = 'data: {"choices":[{"index":0,"delta":{"content":"."},"finish_reason":null}]}\n\n' +
+    'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
+  const body = withIdleTimeout(new Response(reply).body!, 60_000, () => "warm-up");
+  for await (const _ of streamEvents(body, () => "warm-up", startClock(() => 0))) void _;
+}
+
 /**
  * The OpenAI-compatible {@link ChatClient}. Streams unless the request or the model's `params.streaming`
  * says no; a non-streamed answer yields the same events at the end.
@@ -80,7 +95,10 @@ export const openAiClient: ChatClient = async function* (request, context) {
   const body = openAiBody(request, stream);
   let response: Response;
   try {
-    response = await post(request, context, url, body);
+    const answer = post(request, context, url, body);
+    answer.catch(() => {});
+    await warmUp();
+    response = await answer;
   } catch (error) {
     // As the native client does: a model that cannot think answers without reasoning rather than fail.
     if (!(error instanceof OclawError && error.code === "E_NO_THINKING" && "reasoning_effort" in body)) {

@@ -38,41 +38,51 @@ export async function* sseMessages(
   body: ReadableStream<Uint8Array>,
   describe: () => string,
 ): AsyncGenerator<SseMessage, void, undefined> {
-  let parser: ReturnType<typeof createParser> | undefined;
-  // After a problem the parser is done (a buffer overflow terminates it); the caller throws on the problem.
+  // A read loop feeding the parser, not pipeThrough(TextDecoderStream, a TransformStream): two stream hops
+  // per event cost more than parsing the event. The events of one read are yielded in order, a problem
+  // after the events before it.
+  let items: Item[] = [];
   let failed = false;
-  const items = body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(
-      new TransformStream<string, Item>({
-        start(controller) {
-          parser = createParser({
-            onEvent: (message) => controller.enqueue({ message }),
-            onError: (error) => {
-              failed = true;
-              controller.enqueue({ problem: parseProblem(error, describe) });
-            },
-            maxBufferSize: MAX_SSE_EVENT_CHARS,
-          });
-        },
-        transform(text) {
-          if (!failed) parser!.feed(text);
-        },
-        flush() {
-          // A last event without its blank line (`data: [DONE]` at the very end) still counts.
-          if (!failed) parser!.feed("\n\n");
-        },
-      }),
-    );
+  const parser = createParser({
+    onEvent: (message) => items.push({ message }),
+    onError: (error) => {
+      failed = true;
+      items.push({ problem: parseProblem(error, describe) });
+    },
+    maxBufferSize: MAX_SSE_EVENT_CHARS,
+  });
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let finished = false;
   try {
-    for await (const item of items) {
-      if ("problem" in item) throw item.problem;
-      yield item.message;
+    while (true) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        if (error instanceof OclawError) throw error;
+        throw new OclawError("E_STREAM", `${describe()}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+      if (!failed) {
+        // A last event without its blank line (`data: [DONE]` at the very end) still counts.
+        parser.feed(next.done ? decoder.decode() + "\n\n" : decoder.decode(next.value, { stream: true }));
+      }
+      const batch = items;
+      items = [];
+      for (const item of batch) {
+        if ("problem" in item) throw item.problem;
+        yield item.message;
+      }
+      if (next.done) {
+        finished = true;
+        return;
+      }
     }
-  } catch (error) {
-    if (error instanceof OclawError) throw error;
-    throw new OclawError("E_STREAM", `${describe()}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+  } finally {
+    // An early stop (consumer break, error, abort) must release the connection.
+    if (!finished) await reader.cancel().catch(() => {});
+    reader.releaseLock();
   }
 }
