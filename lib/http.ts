@@ -323,7 +323,7 @@ export function withIdleTimeout(
         if (idleMs === undefined) return;
         timer = setTimeout(() => {
           reject(new OclawError("E_TIMEOUT", `${describe()}: no data for ${idleMs / 1000} s`, {
-            hint: "The server stalled; raise the idle timeout or check the server's load",
+            hint: "The server stalled; check its load, or allow longer silences with --idle-timeout SECONDS",
           }));
         }, idleMs);
       });

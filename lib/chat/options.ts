@@ -7,6 +7,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { Think, ToolDefinition } from "../client/request.ts";
 import { usageError } from "../errors.ts";
+import { fsReason } from "../fs-errors.ts";
 import type { Io } from "../io.ts";
 
 /** Time to the first byte of a reply: cold loads on CPU take minutes (Ollama's own load limit is 5 min). */
@@ -95,7 +96,10 @@ async function readJsonFile(io: Io, file: string, flag: string): Promise<unknown
     text = await readFile(full, "utf8");
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw usageError(`Cannot read ${flag} file ${file}${typeof code === "string" ? ` (${code})` : ""}`);
+    throw usageError(
+      `Cannot read ${flag} file ${file}: ${fsReason(error)}`,
+      flag === "--format" ? "--format takes json, or a file holding a JSON schema" : undefined,
+    );
   }
   try {
     return JSON.parse(text);

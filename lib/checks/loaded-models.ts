@@ -134,7 +134,8 @@ export function contextCheck(
   if (short.length > 0) {
     return check("context", "warn", `${short.join("; ")}: longer prompts are cut without an error`, {
       provider,
-      fix: fixes.join("; "),
+      // One sentence: the fixes after the first continue it in lower case.
+      fix: fixes.map((f, i) => (i === 0 ? f : f[0]!.toLowerCase() + f.slice(1))).join("; "),
     });
   }
   if (compared === 0) return undefined;

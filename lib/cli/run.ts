@@ -49,6 +49,13 @@ function findCommand(argv: string[]): { path: Command[]; rest: string[] } {
   return { path, rest };
 }
 
+/** node:util parseArgs' message, cut to one line (it explains `--opt=-value` in three). */
+function parseArgsMessage(message: string): string {
+  const ambiguous = /^Option '(--[^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous) return `Option '${ambiguous[1]}' is followed by a word starting with '-'; write it as ${ambiguous[1]}=VALUE`;
+  return message.replace(/\. To specify a positional argument.*$/s, "").split("\n")[0]!.replace(/\.$/, "");
+}
+
 /** Rewrites bare `--name` into `--name=<default>` for options whose value is optional. */
 function applyOptionalValues(args: string[], optional: Record<string, string> | undefined): string[] {
   if (optional === undefined) return args;
@@ -84,7 +91,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     } catch (error) {
       throw usageError(
-        (error as Error).message.replace(/\. To specify a positional argument.*$/s, ""),
+        parseArgsMessage((error as Error).message),
         `Run 'oclaw ${commandName ? commandName + " " : ""}--help' for usage`,
       );
     }

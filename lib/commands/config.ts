@@ -23,6 +23,8 @@ function positionals(ctx: CommandContext, names: string[], usage: string): strin
   if (ctx.positionals.length !== names.length) {
     const what = ctx.positionals.length < names.length
       ? `Missing ${names.slice(ctx.positionals.length).join(" and ")}`
+      : names.length === 0
+      ? `Unexpected argument '${ctx.positionals[0]}'`
       : `Too many arguments (expected ${names.join(" ")})`;
     throw usageError(what, `Usage: oclaw config ${usage}${names.includes("VALUE") ? " (quote a VALUE with spaces)" : ""}`);
   }

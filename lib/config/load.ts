@@ -86,7 +86,7 @@ export function problemError(problems: LoadProblem[], file: string): OclawError 
   const what = first.code === "E_CONFIG_ENV"
     ? `${first.message.replace(/^e/, "E")} (used at ${formatKeyPath(first.path)} in ${file})`
     : `Invalid config ${file}: ${formatKeyPath(first.path)}: ${first.message}`;
-  const hint = [first.hint && first.hint[0]!.toUpperCase() + first.hint.slice(1), more && "Run 'oclaw config validate' for the full list"]
-    .filter(Boolean).join("; ");
-  return new OclawError(first.code, what + more, { hint: hint === "" ? undefined : hint });
+  const joined = [first.hint, more && "run 'oclaw config validate' for the full list"].filter(Boolean).join("; ");
+  const hint = joined === "" ? undefined : joined[0]!.toUpperCase() + joined.slice(1);
+  return new OclawError(first.code, what + more, { hint });
 }

@@ -85,7 +85,7 @@ export async function applyConfigEdit(
       const where = formatKeyPath(first.path) === formatKeyPath(edit.path) ? "" : ` (${formatKeyPath(first.path)})`;
       const hint = first.hint ? `${first.hint[0]!.toUpperCase()}${first.hint.slice(1)} ` : "";
       throw new OclawError(first.code, `Refusing to ${verb} ${formatKeyPath(edit.path)}${where}: ${first.message}`, {
-        hint: `${hint}(${file} was not changed)`,
+        hint: hint === "" ? `${file} was not changed` : `${hint}(${file} was not changed)`,
       });
     }
     return after;
