@@ -10,7 +10,7 @@ export function formatHealthText(report: HealthReport): string {
   return `${WORD[report.state]}: ${report.summary}\n`;
 }
 
-/** The number of models seen on the servers that answered, when any answered with a count. */
+/** The number of models installed on the servers that answered, when any answered with a count. */
 function modelCount(report: HealthReport): number | undefined {
   const counts = report.servers.filter((s) => s.up && s.modelCount !== undefined).map((s) => s.modelCount!);
   return counts.length === 0 ? undefined : counts.reduce((a, b) => a + b, 0);
@@ -34,5 +34,7 @@ export function formatHealthNagios(report: HealthReport): string {
 
 /** `{"status":"ok|warning|critical|unknown","checks":[{"name","status","message","ms"}]}` */
 export function formatHealthJson(report: HealthReport): string {
-  return JSON.stringify({ status: report.state, checks: report.checks }) + "\n";
+  // Every check carries the same keys; `ms` is null for a check that was not timed (config, say).
+  const checks = report.checks.map(({ name, status, message, ms }) => ({ name, status, message, ms: ms ?? null }));
+  return JSON.stringify({ status: report.state, checks }) + "\n";
 }

@@ -60,8 +60,10 @@ export function unknownReport(error: unknown, base: Pick<HealthReport, "warnMs" 
 export async function runHealth(io: Io, log: Logger, options: HealthOptions): Promise<HealthReport> {
   const base = { warnMs: options.warnMs, critMs: options.critMs, timestamp: io.wallClock() / 1000 };
   const seconds = options.timeoutMs / 1000;
+  // The servers being asked, once the config named them, so a timeout says who did not answer.
+  const asking: string[] = [];
   const gaveUp = () =>
-    new OclawError("E_TIMEOUT", `No answer within the ${seconds} s health timeout`, {
+    new OclawError("E_TIMEOUT", `No answer${asking.length > 0 ? ` from ${asking.join(", ")}` : ""} within the ${seconds} s health timeout`, {
       hint: "The server is overloaded or a firewall drops the traffic; run 'oclaw doctor' for details",
     });
   const limit = deadline(options.timeoutMs, gaveUp);
@@ -83,7 +85,7 @@ export async function runHealth(io: Io, log: Logger, options: HealthOptions): Pr
     }, options.timeoutMs + 200);
   });
   try {
-    return await Promise.race([evaluate(io, log, options, base, signal), backstop]);
+    return await Promise.race([evaluate(io, log, options, base, signal, asking), backstop]);
   } finally {
     clearTimeout(timer);
   }
@@ -95,6 +97,7 @@ async function evaluate(
   options: HealthOptions,
   base: Pick<HealthReport, "warnMs" | "critMs" | "timestamp">,
   signal: AbortSignal,
+  asking: string[],
 ): Promise<HealthReport> {
   const started = io.now();
   let config: ResolvedConfig;
@@ -124,6 +127,7 @@ async function evaluate(
   const involved = candidates.length > 0
     ? [...new Set(candidates.flatMap((c) => (c.provider ? [c.provider] : [])))]
     : config.providers;
+  asking.push(...involved.map((provider) => provider.baseUrl));
   const states = await Promise.all(involved.map((provider) => inspectServer(http, provider, limits)));
   const stateOf = (provider: Provider | undefined) => states.find((s) => s.provider === provider);
 
