@@ -299,7 +299,9 @@ export async function httpError(response: Response, url: URL, service = "Ollama"
     const snippet = body.trim().slice(0, 80).replace(/\s+/g, " ");
     return new OclawError("E_HTTP", `${at} answered ${status}${snippet ? `: ${snippet}` : ""}`, {
       ...base,
-      hint: status === 404 ? "That does not look like an Ollama API; check the base URL and port" : undefined,
+      hint: status === 404
+        ? `That does not look like ${service === "Ollama" ? "Ollama's API" : "the API it should be"}; check the base URL and port`
+        : undefined,
     });
   }
   return new OclawError("E_HTTP", `${at} answered ${status}: ${message}`, base);
