@@ -50,8 +50,9 @@ export function renderResults(info: RunInfo, machine: Machine, sections: Section
     "",
     "Everything runs on this one machine over loopback: the fake server is a separate Bun process that competes",
     "with the program measured for the same cores, as a model server on a small VPS would.",
-    `Load average (1 min) before / after the run: ${info.load[0].toFixed(2)} / ${info.load[1].toFixed(2)}` +
-      (Math.max(...info.load) > 0.7 ? " — the machine was busy with other work, so the spreads are wide." : "."),
+    `Load average (1 min) before / after the run: ${info.load[0].toFixed(2)} / ${info.load[1].toFixed(2)} (the run` +
+      " itself keeps about two processes busy)" +
+      (info.load[0] > 0.7 ? "; other work was running when it started, so the spreads are wide." : "."),
     "",
     "### Targets (issue 7)",
     "",
