@@ -96,6 +96,24 @@ test("no prompt at all is a usage error (exit 2) before any request", async () =
 
 const THINKER: Reply = { thinking: "The user greets me.", content: "Hello there!" };
 
+test("no --think: a reasoning model is asked to think, so Ollama before 0.12.4 keeps thoughts out of the reply", async () => {
+  // The fake's default version is 0.12.3, which (like Ollama 0.9.0-0.12.3) puts the thinking of a model
+  // not asked to think into the content as <think>...</think>.
+  await world({ replies: { "qwen3:8b": THINKER, "llama3.2:3b": { content: "Plain." } } }, async (w) => {
+    const r = await w.run(["chat", "-m", "qwen3:8b", "Hi"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "Hello there!\n");
+    assert.equal(r.stderr, "");
+    assert.equal(w.chatBodies()[0]?.think, true);
+    const shown = await w.run(["chat", "-m", "qwen3:8b", "--show-thinking", "Hi"]);
+    assert.equal(shown.stdout, "Hello there!\n");
+    assert.equal(shown.stderr, "The user greets me.\n");
+    const plain = await w.run(["chat", "-m", "llama3.2:3b", "Hi"]);
+    assert.equal(plain.stdout, "Plain.\n");
+    assert.equal("think" in (w.chatBodies()[2] ?? {}), false, "a model that cannot think is not asked to");
+  });
+});
+
 test("thinking is hidden by default, on stderr with --show-thinking, and events with --json", async () => {
   await world({ replies: { "qwen3:8b": THINKER } }, async (w) => {
     const hidden = await w.run(["chat", "-m", "qwen3:8b", "--think", "Hi"]);
@@ -120,6 +138,7 @@ test("thinking is hidden by default, on stderr with --show-thinking, and events 
     assert.deepEqual(events.filter((e) => e.type === "text").map((e) => e.text).join(""), "Hello there!");
     const done = events.at(-1)!;
     assert.deepEqual(Object.keys(done), ["type", "model", "stopReason", "usage", "timings"]);
+    assert.deepEqual(Object.keys(done.timings as object), ["totalMs", "loadMs", "firstTokenMs", "tokensPerSecond"]);
     assert.equal(done.model, "ollama/qwen3:8b");
     assert.equal(done.stopReason, "stop");
     assert.equal(json.stderr, "");

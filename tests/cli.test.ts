@@ -36,10 +36,11 @@ test("--help lists every command and the global flags, on stdout, exit 0", async
   }
 });
 
-test("no command prints help to stdout and exits 2", async () => {
+test("no command: help on stderr (it is talk, not the data asked for) and exit 2", async () => {
   const r = await runInProcess([]);
   assert.equal(r.code, 2);
-  assert.match(r.stdout, /Usage: oclaw <command>/);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /Usage: oclaw <command>/);
 });
 
 test("every command's --help names its usage once, with the right command words", async () => {

@@ -89,8 +89,35 @@ test("an unreadable OLLAMA_HOST is a config error naming it", () =>
     } catch (error) {
       assert.ok(error instanceof OclawError);
       assert.equal(error.code, "E_CONFIG_INVALID");
-      assert.match(error.message, /Invalid OLLAMA_HOST 'ftp:\/\/box'/);
+      assert.equal(error.message, "Invalid OLLAMA_HOST 'ftp://box': unsupported scheme 'ftp'");
     }
+  }));
+
+test("OLLAMA_HOST ending in /v1 is cleaned like baseUrl: /api/* under it, never /v1/v1 for /v1 providers", () =>
+  withTempHome(async (home) => {
+    const env = { OLLAMA_API_KEY: "x", OLLAMA_HOST: "http://127.0.0.1:11500/v1/" };
+    assert.equal((await resolveConfig(home.io(env))).providers[0]!.baseUrl, "http://127.0.0.1:11500");
+    await home.write(".openclaw/openclaw.json", `{ models: { providers: { ollama: { api: "openai-completions" } } } }`);
+    assert.equal((await resolveConfig(home.io(env))).providers[0]!.baseUrl, "http://127.0.0.1:11500/v1");
+  }));
+
+test("credentials in a base URL become a Basic Authorization header and a secret, never part of the URL", () =>
+  withTempHome(async (home) => {
+    await home.write(
+      ".openclaw/openclaw.json",
+      `{ models: { providers: {
+        ollama: { baseUrl: "http://admin:hunter2@127.0.0.1:11434" },
+        proxied: { baseUrl: "https://u:p%40ss@llm.example/v1", headers: { Authorization: "Bearer own" } },
+      } } }`,
+    );
+    const config = await resolveConfig(home.io({}));
+    const [ollama, proxied] = config.providers;
+    assert.equal(ollama!.baseUrl, "http://127.0.0.1:11434");
+    assert.equal(ollama!.headers.authorization, `Basic ${btoa("admin:hunter2")}`);
+    assert.ok(config.secrets.includes(btoa("admin:hunter2")));
+    assert.equal(proxied!.baseUrl, "https://llm.example/v1");
+    assert.deepEqual(proxied!.headers, { Authorization: "Bearer own" }, "an explicit Authorization header wins");
+    assert.ok(!JSON.stringify(config.providers).includes("hunter2"));
   }));
 
 test("OLLAMA_HOST normalisation: scheme added, 0.0.0.0 → 127.0.0.1, port 11434 unless given, https → 443", () => {

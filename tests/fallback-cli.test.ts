@@ -93,6 +93,10 @@ test("oclaw chat --json over a mixed chain: native host 1 → native host 2 → 
       ["ollama/a", "ollama-gpu/qwen3:8b", "E_MODEL_NOT_FOUND"],
       ["ollama-gpu/qwen3:8b", "vllm/qwen3:8b", "E_HTTP"],
     ]);
+    for (const f of fallbacks) {
+      assert.deepEqual(Object.keys(f), ["type", "from", "to", "error"]);
+      assert.deepEqual(Object.keys(f.error as object), ["code", "message"], "the contract's fallback error");
+    }
     const starts = events.filter((e) => e.type === "start");
     assert.deepEqual(starts.at(-1), {
       type: "start",

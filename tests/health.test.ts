@@ -66,6 +66,21 @@ test("all OK: exit 0 and one line in each format", async () => {
       ["latency", "ok"],
     ]);
     assert.equal(typeof report.checks.find((c) => c.name === "latency")!.ms, "number");
+    for (const check of report.checks) assert.deepEqual(Object.keys(check), ["name", "status", "message", "ms"]);
+  });
+});
+
+test("credentials in the base URL reach the server as Basic auth and appear in no output format", async () => {
+  await withFakeOllama({}, async (server) => {
+    const withCreds = server.url.replace("http://", "http://admin:hunter2@");
+    for (const format of ["text", "nagios", "json", "prometheus"]) {
+      const r = await health(withCreds, ["--format", format]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.ok(!(r.stdout + r.stderr).includes("hunter2"), `${format}: ${r.stdout}`);
+      assert.ok(r.stdout.includes(server.url), `${format} names the server without credentials`);
+    }
+    const sent = server.requests.find((q) => q.path === "/api/version");
+    assert.equal(sent?.headers.authorization, `Basic ${btoa("admin:hunter2")}`);
   });
 });
 
@@ -246,12 +261,17 @@ test("bad config or bad flags: UNKNOWN (3), in the format asked for", async () =
     const json = await runInProcess(["health", "--config", good, "--json", "--crit=-5"], { env: {}, homeDir: dir });
     assert.equal(json.code, 3);
     assert.equal(JSON.parse(json.stdout).status, "unknown");
-    // Flags the parser itself rejects are UNKNOWN too, not the usual usage exit 2.
-    for (const args of [["--bogus"], ["--crit", "-5"]]) {
+    // Flags the parser itself rejects are UNKNOWN too (not the usual usage exit 2), still with the status
+    // line monitoring reads on stdout, in the format asked for.
+    for (const args of [["--bogus"], ["--crit", "-5"], ["--model"]]) {
       const r = await runInProcess(["health", "--config", good, ...args], { env: {}, homeDir: dir });
       assert.equal(r.code, 3, args.join(" "));
-      assert.match(r.stderr, /^oclaw: /, args.join(" "));
+      assert.match(r.stdout, /^UNKNOWN: \S.*\n$/, args.join(" "));
+      assert.match(r.stderr, /^hint: Run 'oclaw health --help'/, args.join(" "));
     }
+    const nagios = await runInProcess(["health", "--config", good, "--format", "nagios", "--bogus"], { env: {}, homeDir: dir });
+    assert.equal(nagios.code, 3);
+    assert.equal(nagios.stdout, "OCLAW UNKNOWN - Unknown option '--bogus'\n");
     const none = await runInProcess(["health", "--config", await writeConfig(dir, {})], { env: {}, homeDir: dir });
     assert.equal(none.code, 3);
     assert.match(none.stdout, /^UNKNOWN: Provider 'ollama' is not configured\n$/);

@@ -268,12 +268,14 @@ test("--provider: only that provider; an unknown id is a config error (exit 3) w
   });
 });
 
-test("no enabled provider: an empty table and a hint on how to enable Ollama, exit 0", async () => {
+test("no enabled provider: E_NO_PROVIDER with how to enable Ollama, exit 3 (as chat and health)", async () => {
   const box = await sandbox("{}");
   try {
     const r = await inProcess(box, ["models", "list"]);
-    assert.equal(r.code, 0);
-    assert.match(r.stderr, /OLLAMA_API_KEY/);
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^oclaw: No provider is enabled/);
+    assert.match(r.stderr, /hint: Set OLLAMA_API_KEY/);
   } finally {
     await box.cleanup();
   }
