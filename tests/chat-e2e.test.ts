@@ -288,7 +288,8 @@ test("a stall mid-stream fails with E_TIMEOUT after the idle timeout (exit 1), a
     const last = jsonLines(r.stdout).at(-1);
     assert.equal(last?.code, "E_TIMEOUT");
     assert.equal(last?.message, `Ollama at ${w.server.url}: no data for 1 s`);
-    assert.deepEqual(jsonLines(r.stdout).filter((e) => e.type === "text").map((e) => e.text), ["one", " two"]);
+    // The text that arrived before the stall, however the reads grouped it.
+    assert.equal(jsonLines(r.stdout).filter((e) => e.type === "text").map((e) => e.text).join(""), "one two");
     await w.server.waitForDisconnect();
   });
 });

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { OclawError } from "../lib/errors.ts";
-import { ndjsonValues, snippet } from "../lib/client/ndjson.ts";
+import { ndjsonBatches, ndjsonValues, snippet } from "../lib/client/ndjson.ts";
 import { chunkedBody, cutAt } from "./support/byte-streams.ts";
 import { expectOclawError } from "./support/expect-oclaw-error.ts";
 
@@ -103,4 +103,16 @@ test("random bytes either parse or fail with E_STREAM, never anything else (prop
 test("snippet flattens whitespace and keeps at most 80 characters", () => {
   assert.equal(snippet("a\n\tb  c"), "a b c");
   assert.equal(snippet("z".repeat(200)).length, 80);
+});
+
+test("batches: the lines one read completed come as one array; a bad line is thrown after the ones before it", async () => {
+  const batches: unknown[][] = [];
+  const error = await expectOclawError(async () => {
+    for await (const batch of ndjsonBatches(chunkedBody(['{"a":1}\n{"b":2}\n{"c"', ':3}\n{"d":4}\nnot json\n{"e":5}\n']))) {
+      batches.push(batch);
+    }
+  });
+  assert.deepEqual(batches, [[{ a: 1 }, { b: 2 }], [{ c: 3 }, { d: 4 }]]);
+  assert.equal(error.code, "E_STREAM");
+  assert.match(error.message, /malformed line: not json$/);
 });

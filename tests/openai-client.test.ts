@@ -96,11 +96,9 @@ for (const [layout, version] of LAYOUTS) {
       assert.equal(error, undefined);
       assert.equal(join(events, "thinking"), "Tokyo is in Japan.");
       assert.equal(join(events, "text"), "It is sunny — 24 °C.");
-      // Tokens stream one by one: reasoning first, then the text.
-      assert.deepEqual(events.slice(0, 2), [
-        { type: "thinking", text: "Tokyo" },
-        { type: "thinking", text: " is" },
-      ]);
+      // Reasoning first, then the text (tokens that arrived in one read are one event).
+      const kinds = events.map((e) => e.type).filter((t, i, all) => t !== all[i - 1]);
+      assert.deepEqual(kinds, ["thinking", "text", "done"]);
       assert.deepEqual(shape(events).at(-1), {
         type: "done",
         stopReason: "stop",

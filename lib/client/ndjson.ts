@@ -36,6 +36,18 @@ export async function* ndjsonValues(
   body: ReadableStream<Uint8Array>,
   options: NdjsonOptions = {},
 ): AsyncGenerator<unknown, void, undefined> {
+  for await (const batch of ndjsonBatches(body, options)) yield* batch;
+}
+
+/**
+ * Like {@link ndjsonValues}, but yields the values of the lines one network read completed together, as
+ * one array: a consumer may treat them as one moment (a fast stream delivers hundreds of lines a read).
+ * A problem is thrown after the values of the lines before it were yielded.
+ */
+export async function* ndjsonBatches(
+  body: ReadableStream<Uint8Array>,
+  options: NdjsonOptions = {},
+): AsyncGenerator<unknown[], void, undefined> {
   const source = options.source ?? "The server";
   const maxLength = options.maxLineLength ?? MAX_LINE_LENGTH;
   const tooLong = () =>
@@ -61,18 +73,26 @@ export async function* ndjsonValues(
     while (true) {
       const next = await reader.read();
       const text = pending + (next.done ? decoder.decode() : decoder.decode(next.value, { stream: true }));
+      const batch: unknown[] = [];
+      let problem: OclawError | undefined;
       let start = 0;
       let newline: number;
-      while ((newline = text.indexOf("\n", start)) !== -1) {
-        if (newline - start > maxLength) throw tooLong();
-        const line = text.slice(start, newline);
-        start = newline + 1;
-        if (line.trim() !== "") yield parse(line);
+      try {
+        while ((newline = text.indexOf("\n", start)) !== -1) {
+          if (newline - start > maxLength) throw tooLong();
+          const line = text.slice(start, newline);
+          start = newline + 1;
+          if (line.trim() !== "") batch.push(parse(line));
+        }
+        pending = text.slice(start);
+        if (pending.length > maxLength) throw tooLong();
+        if (next.done && pending.trim() !== "") batch.push(parse(pending));
+      } catch (error) {
+        problem = error as OclawError;
       }
-      pending = text.slice(start);
-      if (pending.length > maxLength) throw tooLong();
+      if (batch.length > 0) yield batch;
+      if (problem !== undefined) throw problem;
       if (next.done) {
-        if (pending.trim() !== "") yield parse(pending);
         finished = true;
         return;
       }

@@ -8,7 +8,8 @@ import { z } from "zod";
 import { OclawError } from "../errors.ts";
 import { request as httpRequest, withIdleTimeout } from "../http.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
-import { ndjsonValues, snippet } from "./ndjson.ts";
+import { EventBatch } from "./event-batch.ts";
+import { ndjsonBatches, snippet } from "./ndjson.ts";
 import type { ChatClient, ChatContext, ChatRequest, Message } from "./request.ts";
 
 /** `params` keys that are oclaw's (or the request's) own, not Ollama `options`. */
@@ -140,55 +141,71 @@ function plainLine(value: unknown): ChatLine | undefined {
 }
 
 /**
- * Turns parsed `/api/chat` lines into events. `now` and `startedAt` measure time to first token.
+ * Turns parsed `/api/chat` lines, a batch per network read, into events. Consecutive text (or thinking)
+ * of one batch becomes one event: those tokens arrived at the same moment, so nothing waits, and a fast
+ * stream costs a fraction per token. `now` and `startedAt` measure time to first token.
  * @throws OclawError E_STREAM for an `{"error"}` line, a line of the wrong shape, or an end before `done:true`
+ *   (after the events of the lines before it)
  */
 export async function* ollamaEvents(
-  lines: AsyncIterable<unknown>,
+  batches: AsyncIterable<unknown[]>,
   source: string,
   now: () => number = () => performance.now(),
   startedAt: number = now(),
 ): AsyncGenerator<ChatEvent, void, undefined> {
   let calls = 0;
   let firstTokenMs: number | undefined;
-  const first = () => {
-    firstTokenMs ??= now() - startedAt;
-  };
-  for await (const value of lines) {
-    if (value !== null && typeof value === "object" && "error" in value) {
-      const error = (value as { error: unknown }).error;
-      const message = typeof error === "string" ? error : JSON.stringify(error);
-      throw new OclawError("E_STREAM", `${source} failed mid-stream: ${message}`);
+  for await (const values of batches) {
+    const batch = new EventBatch();
+    const add = (event: ChatEvent) => {
+      firstTokenMs ??= now() - startedAt;
+      batch.add(event);
+    };
+    let problem: OclawError | undefined;
+    let done: ChatEvent | undefined;
+    for (const value of values) {
+      if (value !== null && typeof value === "object" && "error" in value) {
+        const error = (value as { error: unknown }).error;
+        const message = typeof error === "string" ? error : JSON.stringify(error);
+        problem = new OclawError("E_STREAM", `${source} failed mid-stream: ${message}`);
+        break;
+      }
+      const plain = plainLine(value);
+      const parsed = plain === undefined ? ChatLineSchema.safeParse(value) : { success: true as const, data: plain };
+      if (!parsed.success) {
+        problem = new OclawError("E_STREAM", `${source} sent an unexpected line: ${snippet(JSON.stringify(value))}`, {
+          cause: parsed.error,
+        });
+        break;
+      }
+      const line = parsed.data;
+      const message = line.message;
+      // Every line, the done:true one included, may carry thinking, content and tool calls.
+      if (message?.thinking) add({ type: "thinking", text: message.thinking });
+      if (message?.content) add({ type: "text", text: message.content });
+      for (const call of message?.tool_calls ?? []) {
+        // Servers before 0.12.10 send no id: number the calls ourselves.
+        const id = call.id ?? `call_${calls}`;
+        calls++;
+        try {
+          add({ type: "tool_call", id, name: call.function.name, arguments: toolArguments(call.function.arguments, source) });
+        } catch (error) {
+          problem = error as OclawError;
+          break;
+        }
+      }
+      if (problem !== undefined) break;
+      if (line.done === true) {
+        const measured: Timings = { totalMs: now() - startedAt };
+        if (firstTokenMs !== undefined) measured.firstTokenMs = firstTokenMs;
+        done = doneEvent(line, calls > 0, measured);
+        break;
+      }
     }
-    const plain = plainLine(value);
-    const parsed = plain === undefined ? ChatLineSchema.safeParse(value) : { success: true as const, data: plain };
-    if (!parsed.success) {
-      throw new OclawError("E_STREAM", `${source} sent an unexpected line: ${snippet(JSON.stringify(value))}`, {
-        cause: parsed.error,
-      });
-    }
-    const line = parsed.data;
-    const message = line.message;
-    // Every line, the done:true one included, may carry thinking, content and tool calls.
-    if (message?.thinking) {
-      first();
-      yield { type: "thinking", text: message.thinking };
-    }
-    if (message?.content) {
-      first();
-      yield { type: "text", text: message.content };
-    }
-    for (const call of message?.tool_calls ?? []) {
-      first();
-      // Servers before 0.12.10 send no id: number the calls ourselves.
-      const id = call.id ?? `call_${calls}`;
-      calls++;
-      yield { type: "tool_call", id, name: call.function.name, arguments: toolArguments(call.function.arguments, source) };
-    }
-    if (line.done === true) {
-      const measured: Timings = { totalMs: now() - startedAt };
-      if (firstTokenMs !== undefined) measured.firstTokenMs = firstTokenMs;
-      yield doneEvent(line, calls > 0, measured);
+    yield* batch.events;
+    if (problem !== undefined) throw problem;
+    if (done !== undefined) {
+      yield done;
       return;
     }
   }
@@ -234,7 +251,7 @@ async function warmUp(): Promise<void> {
   warm = true;
   const reply = '{"message":{"role":"assistant","content":"."},"done":false}\n{"message":{"role":"assistant","content":""},"done":true}\n';
   const body = withIdleTimeout(new Response(reply).body!, 60_000, () => "warm-up");
-  for await (const _ of ollamaEvents(ndjsonValues(body), "warm-up")) void _;
+  for await (const _ of ollamaEvents(ndjsonBatches(body), "warm-up")) void _;
 }
 
 /**
@@ -262,5 +279,5 @@ export const ollamaChat: ChatClient = async function* (request, context) {
   }
   if (response.body === null) throw new OclawError("E_STREAM", `${source} sent an empty reply`);
   const stream = withIdleTimeout(response.body, context.timeouts.idleMs, () => source, context.signal);
-  yield* ollamaEvents(ndjsonValues(stream, { source }), source, now, startedAt);
+  yield* ollamaEvents(ndjsonBatches(stream, { source }), source, now, startedAt);
 };

@@ -7,7 +7,8 @@ import { OclawError } from "../errors.ts";
 import { errorMessageFromBody } from "../http.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { snippet } from "./ndjson.ts";
-import { sseMessages } from "./sse.ts";
+import { EventBatch } from "./event-batch.ts";
+import { sseBatches, type SseMessage } from "./sse.ts";
 import { ToolCallBuffer, type ToolCallDelta } from "./tool-calls.ts";
 
 const ToolCallSchema = z.looseObject({
@@ -120,9 +121,10 @@ function plainChunk(json: unknown): Chunk | undefined {
 }
 
 /**
- * The events of an SSE reply. Tool calls are yielded once the server gave a finish_reason (or at the end).
+ * The events of an SSE reply, text that arrived in one read joined (see {@link EventBatch}). Tool calls
+ * are yielded once the server gave a finish_reason (or at the end).
  * @throws OclawError E_STREAM for a chunk that is not JSON, an error chunk or line, a stream without
- *   `[DONE]`, or tool call arguments that are not a JSON object
+ *   `[DONE]`, or tool call arguments that are not a JSON object (after the events before it)
  */
 export async function* streamEvents(
   body: ReadableStream<Uint8Array>,
@@ -130,59 +132,23 @@ export async function* streamEvents(
   time: Clock,
 ): AsyncGenerator<ChatEvent, void, undefined> {
   const calls = new ToolCallBuffer();
-  let finish: string | undefined;
-  let usage: Usage | undefined;
-  let sawDone = false;
-  for await (const message of sseMessages(body, describe)) {
-    if (message.data === "[DONE]") {
-      sawDone = true;
-      break;
-    }
-    let json: unknown;
+  const state: StreamState = { finish: undefined, usage: undefined, sawDone: false };
+  for await (const messages of sseBatches(body, describe)) {
+    const batch = new EventBatch();
+    let problem: unknown;
     try {
-      json = JSON.parse(message.data);
+      for (const message of messages) {
+        readMessage(message, state, calls, batch, describe, time);
+        if (state.sawDone) break;
+      }
     } catch (error) {
-      throw new OclawError(
-        "E_STREAM",
-        `${describe()} sent an event that is not JSON: ${snippet(message.data)}`,
-        {
-          cause: error,
-        },
-      );
+      problem = error;
     }
-    const plain = message.event === "error" ? undefined : plainChunk(json);
-    const parsed = plain === undefined ? ChunkSchema.safeParse(json) : { success: true as const, data: plain };
-    if (!parsed.success) {
-      throw new OclawError("E_STREAM", `${describe()} sent an unexpected chunk: ${snippet(message.data)}`, {
-        cause: parsed.error,
-      });
-    }
-    const chunk = parsed.data;
-    const failure = message.event === "error" ? errorInBody(chunk.error ?? json) : errorInBody(chunk.error);
-    if (failure !== undefined) {
-      throw new OclawError("E_STREAM", `${describe()} failed mid-stream: ${failure}`);
-    }
-    usage = usageOf(chunk.usage) ?? usage;
-    const choice = chunk.choices?.[0];
-    if (choice === undefined) continue;
-    const delta = choice.delta;
-    const thinking = delta?.reasoning ?? delta?.reasoning_content;
-    if (thinking) {
-      time.output();
-      yield { type: "thinking", text: thinking };
-    }
-    if (delta?.content) {
-      time.output();
-      yield { type: "text", text: delta.content };
-    }
-    for (const call of delta?.tool_calls ?? []) calls.add(call as ToolCallDelta);
-    if (choice.finish_reason) {
-      finish = choice.finish_reason;
-      // Calls are complete once the server says why it stopped (the usage chunk may still follow).
-      yield* takeCalls(calls, describe, time);
-    }
+    yield* batch.events;
+    if (problem !== undefined) throw problem;
+    if (state.sawDone) break;
   }
-  if (!sawDone) {
+  if (!state.sawDone) {
     throw new OclawError("E_STREAM", `${describe()} ended the stream without [DONE]`, {
       hint: "The server may have failed mid-generation; check its log",
     });
@@ -190,10 +156,74 @@ export async function* streamEvents(
   yield* takeCalls(calls, describe, time);
   yield {
     type: "done",
-    stopReason: stopReasonOf(finish, calls.taken > 0),
-    ...(usage ? { usage } : {}),
-    timings: time.timings(usage),
+    stopReason: stopReasonOf(state.finish, calls.taken > 0),
+    ...(state.usage ? { usage: state.usage } : {}),
+    timings: time.timings(state.usage),
   };
+}
+
+/** What one SSE reply has said so far. */
+interface StreamState {
+  finish: string | undefined;
+  usage: Usage | undefined;
+  sawDone: boolean;
+}
+
+/**
+ * Reads one SSE event into `state`, `calls` and `batch`.
+ * @throws OclawError E_STREAM for an event that is not JSON, not a chunk, or an error
+ */
+function readMessage(
+  message: SseMessage,
+  state: StreamState,
+  calls: ToolCallBuffer,
+  batch: EventBatch,
+  describe: () => string,
+  time: Clock,
+): void {
+  if (message.data === "[DONE]") {
+    state.sawDone = true;
+    return;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(message.data);
+  } catch (error) {
+    throw new OclawError("E_STREAM", `${describe()} sent an event that is not JSON: ${snippet(message.data)}`, {
+      cause: error,
+    });
+  }
+  const plain = message.event === "error" ? undefined : plainChunk(json);
+  const parsed = plain === undefined ? ChunkSchema.safeParse(json) : { success: true as const, data: plain };
+  if (!parsed.success) {
+    throw new OclawError("E_STREAM", `${describe()} sent an unexpected chunk: ${snippet(message.data)}`, {
+      cause: parsed.error,
+    });
+  }
+  const chunk = parsed.data;
+  const failure = message.event === "error" ? errorInBody(chunk.error ?? json) : errorInBody(chunk.error);
+  if (failure !== undefined) {
+    throw new OclawError("E_STREAM", `${describe()} failed mid-stream: ${failure}`);
+  }
+  state.usage = usageOf(chunk.usage) ?? state.usage;
+  const choice = chunk.choices?.[0];
+  if (choice === undefined) return;
+  const delta = choice.delta;
+  const thinking = delta?.reasoning ?? delta?.reasoning_content;
+  if (thinking) {
+    time.output();
+    batch.add({ type: "thinking", text: thinking });
+  }
+  if (delta?.content) {
+    time.output();
+    batch.add({ type: "text", text: delta.content });
+  }
+  for (const call of delta?.tool_calls ?? []) calls.add(call as ToolCallDelta);
+  if (choice.finish_reason) {
+    state.finish = choice.finish_reason;
+    // Calls are complete once the server says why it stopped (the usage chunk may still follow).
+    for (const event of takeCalls(calls, describe, time)) batch.add(event);
+  }
 }
 
 function* takeCalls(

@@ -28,16 +28,16 @@ function parseProblem(error: Error, describe: () => string): OclawError {
 }
 
 /**
- * Yields the events of an SSE body. A line that is not SSE fails the stream with E_STREAM after the
- * events before it: Ollama writes a mid-stream failure as a bare `{"error":{...}}` line, whose message
+ * Yields the events of an SSE body, an array per network read. A line that is not SSE fails the stream
+ * with E_STREAM after the events before it: Ollama writes a mid-stream failure as a bare `{"error":{...}}` line, whose message
  * becomes the error's.
  * @throws OclawError E_STREAM for non-SSE input or an event over {@link MAX_SSE_EVENT_CHARS}; the body's
  *   own errors (E_TIMEOUT, E_ABORTED ...) as they come.
  */
-export async function* sseMessages(
+export async function* sseBatches(
   body: ReadableStream<Uint8Array>,
   describe: () => string,
-): AsyncGenerator<SseMessage, void, undefined> {
+): AsyncGenerator<SseMessage[], void, undefined> {
   // A read loop feeding the parser, not pipeThrough(TextDecoderStream, a TransformStream): two stream hops
   // per event cost more than parsing the event. The events of one read are yielded in order, a problem
   // after the events before it.
@@ -69,12 +69,18 @@ export async function* sseMessages(
         // A last event without its blank line (`data: [DONE]` at the very end) still counts.
         parser.feed(next.done ? decoder.decode() + "\n\n" : decoder.decode(next.value, { stream: true }));
       }
-      const batch = items;
-      items = [];
-      for (const item of batch) {
-        if ("problem" in item) throw item.problem;
-        yield item.message;
+      const batch: SseMessage[] = [];
+      let problem: OclawError | undefined;
+      for (const item of items) {
+        if ("problem" in item) {
+          problem = item.problem;
+          break;
+        }
+        batch.push(item.message);
       }
+      items = [];
+      if (batch.length > 0) yield batch;
+      if (problem !== undefined) throw problem;
       if (next.done) {
         finished = true;
         return;
