@@ -45,7 +45,9 @@ test("no command: help on stderr (it is talk, not the data asked for) and exit 2
 
 test("every command's --help names its usage once, with the right command words", async () => {
   const { COMMANDS } = await import("../lib/commands/index.ts");
-  for (const command of COMMANDS) {
+  for (const entry of COMMANDS) {
+    const command = await entry.load();
+    assert.equal(command.summary, entry.summary, "the --help list and the command's own help agree");
     for (const sub of command.subcommands ?? [command]) {
       const words = sub === command ? [command.name] : [command.name, sub.name];
       const r = await runInProcess([...words, "--help"]);

@@ -15,7 +15,7 @@ const GLOBAL_HELP = `Global options (accepted anywhere):
 `;
 
 /** The top-level help: what oclaw is and its commands. */
-export function rootHelp(commands: Command[]): string {
+export function rootHelp(commands: Array<{ name: string; summary: string }>): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`);
   return `oclaw: talk to Ollama the way OpenClaw's Ollama provider does

@@ -9,7 +9,7 @@ import { createLogger } from "../log.ts";
 import { versionLine } from "../version.ts";
 import type { Command, GlobalFlags, OptionSpecs } from "./command.ts";
 import { commandHelp, rootHelp } from "./help.ts";
-import { COMMANDS } from "../commands/index.ts";
+import { type CommandEntry, COMMANDS } from "../commands/index.ts";
 
 /** Flags accepted by every command, anywhere on the line. */
 export const GLOBAL_OPTIONS: OptionSpecs = {
@@ -22,11 +22,11 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   version: { type: "boolean", short: "V" },
 };
 
-/** Finds the command (and subcommand) named by the first non-flag words of argv. */
-function findCommand(argv: string[]): { path: Command[]; rest: string[] } {
+/** Finds (and loads) the command and subcommand named by the first non-flag words of argv. */
+async function findCommand(argv: string[]): Promise<{ path: Command[]; rest: string[] }> {
   const path: Command[] = [];
   const rest: string[] = [];
-  let choices: Command[] | undefined = COMMANDS;
+  let choices: Array<Command | CommandEntry> | undefined = COMMANDS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") {
@@ -34,10 +34,11 @@ function findCommand(argv: string[]): { path: Command[]; rest: string[] } {
       break;
     }
     if (choices && !arg.startsWith("-")) {
-      const found: Command | undefined = choices.find((c) => c.name === arg);
+      const found: Command | CommandEntry | undefined = choices.find((c) => c.name === arg);
       if (found) {
-        path.push(found);
-        choices = found.subcommands;
+        const command: Command = "load" in found ? await found.load() : found;
+        path.push(command);
+        choices = command.subcommands;
         continue;
       }
       choices = undefined;
@@ -78,7 +79,7 @@ function colorEnabled(io: Io, noColorFlag: boolean): boolean {
  * Runs oclaw with the given arguments (without the program name) and returns the exit code.
  */
 export async function run(argv: string[], io: Io): Promise<number> {
-  const { path, rest } = findCommand(argv);
+  const { path, rest } = await findCommand(argv);
   const command = path.at(-1);
   const commandName = path.map((c) => c.name).join(" ");
   let verbose = argv.includes("-v") || argv.includes("--verbose");

@@ -2,6 +2,7 @@
  * `oclaw chat`: one prompt to the first candidate model that answers, the reply streamed to stdout as it
  * arrives (cli.md `oclaw chat`). Config → candidates → fallback runner → client → renderer.
  */
+import { summaryOf } from "./index.ts";
 import { defaultCacheDir } from "../catalog/catalog.ts";
 import { chatAttempt } from "../chat/attempt.ts";
 import { chatCandidates } from "../chat/candidates.ts";
@@ -104,7 +105,7 @@ async function runChat(ctx: CommandContext): Promise<number> {
 /** The `chat` command. */
 export const chatCommand: Command = {
   name: "chat",
-  summary: "Send a prompt and stream the reply (text, thinking, tool calls)",
+  summary: summaryOf("chat"),
   usage: "chat [options] [PROMPT...]",
   help: HELP,
   optionalValues: { think: "on" },

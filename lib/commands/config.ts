@@ -1,6 +1,7 @@
 /**
  * `oclaw config get|set|unset|file|validate`: read and edit the OpenClaw config file oclaw shares.
  */
+import { summaryOf } from "./index.ts";
 import JSON5 from "json5";
 import type { Command, CommandContext } from "../cli/command.ts";
 import { EXIT, OclawError, usageError } from "../errors.ts";
@@ -201,7 +202,7 @@ function show(problem: LoadProblem): ShownProblem {
 /** The `config` command. */
 export const configCommand: Command = {
   name: "config",
-  summary: "Read and edit the OpenClaw config file (get, set, unset, file, validate)",
+  summary: summaryOf("config"),
   usage: "config <get|set|unset|file|validate> [options]",
   subcommands: [getCommand, setCommand, unsetCommand, fileCommand, validateCommand],
 };

@@ -2,6 +2,7 @@
  * `oclaw doctor [--probe]`: every check of the setup, each ok / warn / fail with the fix.
  * Exit 0 when nothing failed, 1 otherwise.
  */
+import { summaryOf } from "./index.ts";
 import type { Command } from "../cli/command.ts";
 import { formatDoctorJson, formatDoctorText } from "../checks/doctor-format.ts";
 import { runDoctor } from "../checks/doctor.ts";
@@ -10,7 +11,7 @@ import { EXIT, OclawError } from "../errors.ts";
 /** The `doctor` command. */
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "Check the setup end to end and say how to fix what is wrong",
+  summary: summaryOf("doctor"),
   usage: "doctor [--probe] [--json]",
   help: [
     "      --probe     Also send a tiny chat to the primary model: time to first token and tokens/s",

@@ -2,6 +2,7 @@
  * `oclaw health`: a fast check for cron and monitoring, with Nagios plugin exit codes (0 OK, 1 WARNING,
  * 2 CRITICAL, 3 UNKNOWN — also for bad flags and a bad config) and four output formats.
  */
+import { summaryOf } from "./index.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import type { Command, CommandContext } from "../cli/command.ts";
 import { OclawError, usageError } from "../errors.ts";
@@ -79,7 +80,7 @@ export const healthCommand: Command = {
     if (report.hint !== undefined) await io.stderr.write(`hint: ${report.hint}\n`);
     return STATE_EXIT.unknown;
   },
-  summary: "Fast check for cron and monitoring (Nagios exit codes; text, json, nagios, prometheus)",
+  summary: summaryOf("health"),
   usage: "health [--model REF]... [--probe] [--format text|json|nagios|prometheus] [--warn MS] [--crit MS] [--timeout S] [--output FILE]",
   help: [
     "  -m, --model REF        A candidate model (repeatable; default: the primary, then the fallbacks)",

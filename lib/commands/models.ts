@@ -1,6 +1,7 @@
 /**
  * `oclaw models`: list, show, discover and pull models (the subcommands live in lib/commands/models/).
  */
+import { summaryOf } from "./index.ts";
 import type { Command } from "../cli/command.ts";
 import { discoverCommand } from "./models/discover.ts";
 import { listCommand } from "./models/list.ts";
@@ -10,7 +11,7 @@ import { showCommand } from "./models/show.ts";
 /** The `models` command. */
 export const modelsCommand: Command = {
   name: "models",
-  summary: "List, inspect, discover and pull models",
+  summary: summaryOf("models"),
   usage: "models <list|show|discover|pull> [options]",
   subcommands: [listCommand, showCommand, discoverCommand, pullCommand],
 };
