@@ -4,6 +4,7 @@
  * a line skipped with a warning.
  */
 import { OclawError } from "../errors.ts";
+import { decodedReads } from "./decoded-reads.ts";
 
 /** Longest line accepted, in characters (a runaway server must not eat the host's memory). */
 export const MAX_LINE_LENGTH = 16 * 1024 * 1024;
@@ -62,44 +63,27 @@ export async function* ndjsonBatches(
       throw new OclawError("E_STREAM", `${source} sent a malformed line: ${snippet(line)}`, { cause: error });
     }
   };
-  // One read loop with a streaming decoder, not pipeThrough(TextDecoderStream, a line splitter): two
-  // stream hops per line cost more than the JSON.parse of the line, and the first use of the stream
-  // machinery delays the first token by a millisecond.
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
   let pending = "";
-  let finished = false;
-  try {
-    while (true) {
-      const next = await reader.read();
-      const text = pending + (next.done ? decoder.decode() : decoder.decode(next.value, { stream: true }));
-      const batch: unknown[] = [];
-      let problem: OclawError | undefined;
-      let start = 0;
-      let newline: number;
-      try {
-        while ((newline = text.indexOf("\n", start)) !== -1) {
-          if (newline - start > maxLength) throw tooLong();
-          const line = text.slice(start, newline);
-          start = newline + 1;
-          if (line.trim() !== "") batch.push(parse(line));
-        }
-        pending = text.slice(start);
-        if (pending.length > maxLength) throw tooLong();
-        if (next.done && pending.trim() !== "") batch.push(parse(pending));
-      } catch (error) {
-        problem = error as OclawError;
+  for await (const read of decodedReads(body, () => source)) {
+    const text = pending + read.text;
+    const batch: unknown[] = [];
+    let problem: OclawError | undefined;
+    let start = 0;
+    let newline: number;
+    try {
+      while ((newline = text.indexOf("\n", start)) !== -1) {
+        if (newline - start > maxLength) throw tooLong();
+        const line = text.slice(start, newline);
+        start = newline + 1;
+        if (line.trim() !== "") batch.push(parse(line));
       }
-      if (batch.length > 0) yield batch;
-      if (problem !== undefined) throw problem;
-      if (next.done) {
-        finished = true;
-        return;
-      }
+      pending = text.slice(start);
+      if (pending.length > maxLength) throw tooLong();
+      if (read.done && pending.trim() !== "") batch.push(parse(pending));
+    } catch (error) {
+      problem = error as OclawError;
     }
-  } finally {
-    // An early stop (consumer break, error, abort) must release the connection.
-    if (!finished) await reader.cancel().catch(() => {});
-    reader.releaseLock();
+    if (batch.length > 0) yield batch;
+    if (problem !== undefined) throw problem;
   }
 }

@@ -5,6 +5,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { errorMessageFromBody } from "../http.ts";
 import { OclawError } from "../errors.ts";
+import { decodedReads } from "./decoded-reads.ts";
 import { snippet } from "./ndjson.ts";
 
 /** One parsed SSE event. */
@@ -38,9 +39,7 @@ export async function* sseBatches(
   body: ReadableStream<Uint8Array>,
   describe: () => string,
 ): AsyncGenerator<SseMessage[], void, undefined> {
-  // A read loop feeding the parser, not pipeThrough(TextDecoderStream, a TransformStream): two stream hops
-  // per event cost more than parsing the event. The events of one read are yielded in order, a problem
-  // after the events before it.
+  // The events of one read are yielded together, in order, a problem after the events before it.
   let items: Item[] = [];
   let failed = false;
   const parser = createParser({
@@ -51,44 +50,20 @@ export async function* sseBatches(
     },
     maxBufferSize: MAX_SSE_EVENT_CHARS,
   });
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let finished = false;
-  try {
-    while (true) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch (error) {
-        if (error instanceof OclawError) throw error;
-        throw new OclawError("E_STREAM", `${describe()}: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-        });
+  for await (const read of decodedReads(body, describe)) {
+    // A last event without its blank line (`data: [DONE]` at the very end) still counts.
+    if (!failed) parser.feed(read.done ? read.text + "\n\n" : read.text);
+    const batch: SseMessage[] = [];
+    let problem: OclawError | undefined;
+    for (const item of items) {
+      if ("problem" in item) {
+        problem = item.problem;
+        break;
       }
-      if (!failed) {
-        // A last event without its blank line (`data: [DONE]` at the very end) still counts.
-        parser.feed(next.done ? decoder.decode() + "\n\n" : decoder.decode(next.value, { stream: true }));
-      }
-      const batch: SseMessage[] = [];
-      let problem: OclawError | undefined;
-      for (const item of items) {
-        if ("problem" in item) {
-          problem = item.problem;
-          break;
-        }
-        batch.push(item.message);
-      }
-      items = [];
-      if (batch.length > 0) yield batch;
-      if (problem !== undefined) throw problem;
-      if (next.done) {
-        finished = true;
-        return;
-      }
+      batch.push(item.message);
     }
-  } finally {
-    // An early stop (consumer break, error, abort) must release the connection.
-    if (!finished) await reader.cancel().catch(() => {});
-    reader.releaseLock();
+    items = [];
+    if (batch.length > 0) yield batch;
+    if (problem !== undefined) throw problem;
   }
 }
