@@ -28,7 +28,12 @@ if (!process.argv.includes("--host")) {
 const define = `OCLAW_COMMIT=${JSON.stringify(commit())}`;
 for (const [outfile, target] of targets) {
   // Bytecode: the binary starts without parsing and compiling the bundle (--version 75 → 39 ms here).
-  const args = ["build", "--compile", "--minify", "--bytecode", "--format=esm", "--sourcemap=none", "--define", define, "main.ts", "--outfile", outfile];
+  // No .env or bunfig.toml from the directory oclaw runs in: a stray file must not change its config.
+  const args = [
+    "build", "--compile", "--minify", "--bytecode", "--format=esm", "--sourcemap=none",
+    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
+    "--define", define, "main.ts", "--outfile", outfile,
+  ];
   if (target) args.push(`--target=${target}`);
   execFileSync(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });
 }

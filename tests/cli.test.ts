@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { runInProcess, spawnOclaw } from "./support/cli.ts";
+import { withTempDir } from "./support/temp-dir.ts";
 
 test("--version names version, commit, runtime and platform", async () => {
   const r = await spawnOclaw(["--version"]);
@@ -57,4 +60,13 @@ test("every command's --help names its usage once, with the right command words"
       assert.ok(!usage?.includes(`${words.at(-1)} ${words.at(-1)}`), `${words.join(" ")} repeats a word: ${usage}`);
     }
   }
+});
+
+test("a .env file in the working directory changes nothing (the compiled binary does not autoload it)", async () => {
+  await withTempDir("dotenv", async (dir) => {
+    await writeFile(path.join(dir, ".env"), "OPENCLAW_CONFIG_PATH=/tmp/not-this.json\nOLLAMA_HOST=127.0.0.1:1\n");
+    const r = await spawnOclaw(["config", "file"], { cwd: dir, env: { HOME: dir } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${path.join(dir, ".openclaw", "openclaw.json")}\n`);
+  });
 });
