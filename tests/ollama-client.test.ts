@@ -283,6 +283,15 @@ function joined(events: ChatEvent[]): ChatEvent[] {
   return out;
 }
 
+test("tokens of one read: the first goes out alone (never waits for the rest), the others as one event", async () => {
+  const line = (content: string, done = false) => JSON.stringify({ message: { role: "assistant", content }, done }) + "\n";
+  const events = await eventsOf([encoder.encode(line("The") + line(" sky") + line(" is") + line(" blue") + line("", true))]);
+  assert.deepEqual(events.slice(0, 2), [{ type: "text", text: "The" }, { type: "text", text: " sky is blue" }]);
+  assert.equal(events[2]?.type, "done");
+  const next = await eventsOf([encoder.encode(line("A") + line("B")), encoder.encode(line("C") + line("D") + line("", true))]);
+  assert.deepEqual(next.filter((e) => e.type === "text").map((e) => e.text), ["A", "B", "CD"]);
+});
+
 test("any split of a recorded stream into chunks (inside multibyte characters too) yields the same events", async () => {
   for (const recorded of RECORDED) {
     const bytes = encoder.encode(recorded.ndjson.replace(/\n/g, "\r\n"));

@@ -155,6 +155,7 @@ export async function* ollamaEvents(
 ): AsyncGenerator<ChatEvent, void, undefined> {
   let calls = 0;
   let firstTokenMs: number | undefined;
+  let sentFirst = false;
   for await (const values of batches) {
     const batch = new EventBatch();
     const add = (event: ChatEvent) => {
@@ -201,8 +202,12 @@ export async function* ollamaEvents(
         done = doneEvent(line, calls > 0, measured);
         break;
       }
+      if (!sentFirst && batch.events.length > 0) {
+        sentFirst = true;
+        yield* batch.take();
+      }
     }
-    yield* batch.events;
+    yield* batch.take();
     if (problem !== undefined) throw problem;
     if (done !== undefined) {
       yield done;

@@ -133,18 +133,24 @@ export async function* streamEvents(
 ): AsyncGenerator<ChatEvent, void, undefined> {
   const calls = new ToolCallBuffer();
   const state: StreamState = { finish: undefined, usage: undefined, sawDone: false };
+  let sentFirst = false;
   for await (const messages of sseBatches(body, describe)) {
     const batch = new EventBatch();
     let problem: unknown;
-    try {
-      for (const message of messages) {
+    for (const message of messages) {
+      try {
         readMessage(message, state, calls, batch, describe, time);
-        if (state.sawDone) break;
+      } catch (error) {
+        problem = error;
+        break;
       }
-    } catch (error) {
-      problem = error;
+      if (state.sawDone) break;
+      if (!sentFirst && batch.events.length > 0) {
+        sentFirst = true;
+        yield* batch.take();
+      }
     }
-    yield* batch.events;
+    yield* batch.take();
     if (problem !== undefined) throw problem;
     if (state.sawDone) break;
   }
