@@ -32,13 +32,15 @@ function env(cmd: Cmd): Record<string, string | undefined> {
   return { PATH: process.env.PATH, ...cmd.env };
 }
 
-/** Runs a command to completion and collects its stdout, stderr and exit code. */
-export function capture(cmd: Cmd, timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs a command with stdout and stderr on pipes, handing each stdout chunk to `onStdout`; kills it after
+ * `timeoutMs`. Resolves with its exit code and (the first 100 kB of) its stderr.
+ */
+function runChild(cmd: Cmd, timeoutMs: number, onStdout: (chunk: Uint8Array) => void): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd.argv[0]!, cmd.argv.slice(1), { env: env(cmd), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d.length + stdout.length < 1e6 ? d : ""));
+    child.stdout.on("data", onStdout);
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d.length + stderr.length < 1e5 ? d : ""));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("error", (e) => {
@@ -47,9 +49,19 @@ export function capture(cmd: Cmd, timeoutMs = 120_000): Promise<{ code: number; 
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
+      resolve({ code: code ?? (signal ? 128 : 1), stderr });
     });
   });
+}
+
+/** Runs a command to completion and collects its stdout, stderr and exit code. */
+export async function capture(cmd: Cmd, timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  const decoder = new TextDecoder();
+  let stdout = "";
+  const run = await runChild(cmd, timeoutMs, (chunk) => {
+    if (stdout.length < 1e6) stdout += decoder.decode(chunk, { stream: true });
+  });
+  return { ...run, stdout: stdout + decoder.decode() };
 }
 
 // `time` is bash's keyword: it reports the command's own rusage (children included) with ms resolution,
@@ -105,25 +117,12 @@ export function epochMs(): number {
  * Runs a command with stdout on a pipe and returns the epoch time (sub-ms) at which its first byte arrived,
  * or undefined when it wrote nothing. The rest of the output is drained and dropped.
  */
-export function firstByte(cmd: Cmd, timeoutMs = 30_000): Promise<{ at: number | undefined; code: number; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd.argv[0]!, cmd.argv.slice(1), { env: env(cmd), stdio: ["ignore", "pipe", "pipe"] });
-    let at: number | undefined;
-    let stderr = "";
-    child.stdout.on("data", () => {
-      at ??= epochMs();
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ at, code: code ?? (signal ? 128 : 1), stderr: stderr.slice(0, 2000) });
-    });
+export async function firstByte(cmd: Cmd, timeoutMs = 30_000): Promise<{ at: number | undefined; code: number; stderr: string }> {
+  let at: number | undefined;
+  const run = await runChild(cmd, timeoutMs, () => {
+    at ??= epochMs();
   });
+  return { at, code: run.code, stderr: run.stderr.slice(0, 2000) };
 }
 
 /** What hyperfine measured for one command (ms). */
@@ -174,25 +173,12 @@ export async function hyperfine(
 }
 
 /** A run whose stdout is only counted: exit code, byte count, the first bytes, and stderr. */
-export function drain(cmd: Cmd, timeoutMs = 120_000): Promise<{ code: number; bytes: number; head: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd.argv[0]!, cmd.argv.slice(1), { env: env(cmd), stdio: ["ignore", "pipe", "pipe"] });
-    let bytes = 0;
-    let head = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Uint8Array) => {
-      if (head.length < 300) head += new TextDecoder().decode(d.subarray(0, 300));
-      bytes += d.length;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), bytes, head: head.slice(0, 300), stderr: stderr.slice(0, 2000) });
-    });
+export async function drain(cmd: Cmd, timeoutMs = 120_000): Promise<{ code: number; bytes: number; head: string; stderr: string }> {
+  let bytes = 0;
+  let head = "";
+  const run = await runChild(cmd, timeoutMs, (chunk) => {
+    if (head.length < 300) head += new TextDecoder().decode(chunk.subarray(0, 300));
+    bytes += chunk.length;
   });
+  return { code: run.code, bytes, head: head.slice(0, 300), stderr: run.stderr.slice(0, 2000) };
 }
