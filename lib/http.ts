@@ -250,6 +250,22 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
   return response;
 }
 
+/**
+ * Reads a whole (small) response body as text.
+ * @throws OclawError the abort's error when `signal` fired, else E_STREAM: the connection broke mid-body
+ */
+export async function readText(response: Response, url: URL, service: string, signal?: AbortSignal): Promise<string> {
+  try {
+    return await response.text();
+  } catch (cause) {
+    if (signal?.aborted) throw abortError(signal);
+    throw new OclawError("E_STREAM", `${service} at ${url.origin}: the connection broke while reading ${url.pathname}`, {
+      cause,
+      url: url.origin,
+    });
+  }
+}
+
 /** The error message a server put in its body: Ollama's `{"error":"..."}` or OpenAI's `{"error":{"message"}}`. */
 export function errorMessageFromBody(body: string): string | undefined {
   try {

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Provider } from "./types.ts";
 import { OclawError } from "../errors.ts";
-import { abortError, deadline, type HttpContext, request } from "../http.ts";
+import { deadline, type HttpContext, readText, request } from "../http.ts";
 
 /** Time allowed for one catalog request (connect excluded), unless the provider sets `timeoutSeconds`. */
 export const DEFAULT_CATALOG_TIMEOUT_MS = 30_000;
@@ -98,16 +98,7 @@ export async function fetchJson<T extends z.ZodType>(
     service,
     ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
   });
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (cause) {
-    if (signal.aborted) throw abortError(signal);
-    throw new OclawError("E_STREAM", `${service} at ${target.origin}: the connection broke while reading ${target.pathname}`, {
-      cause,
-      url: target.origin,
-    });
-  }
+  const text = await readText(response, target, service, signal);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -95,7 +95,6 @@ async function readJsonFile(io: Io, file: string, flag: string): Promise<unknown
   try {
     text = await readFile(full, "utf8");
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
     throw usageError(
       `Cannot read ${flag} file ${file}: ${fsReason(error)}`,
       flag === "--format" ? "--format takes json, or a file holding a JSON schema" : undefined,

@@ -6,7 +6,7 @@
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import type { Provider } from "../catalog/types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import { abortError, deadline, type HttpContext, httpError, isTransientDns, request, sleep } from "../http.ts";
+import { deadline, type HttpContext, httpError, isTransientDns, readText, request, sleep } from "../http.ts";
 
 /** What asking the server gave. */
 export type ServerProbe = (
@@ -115,15 +115,7 @@ async function probeOnce(http: HttpContext, provider: Provider, limits: ProbeLim
         ...(notOllama ? { notOllama } : {}),
       };
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (cause) {
-      if (signal.aborted) throw abortError(signal);
-      throw new OclawError("E_STREAM", `${service} at ${url.origin}: the connection broke while reading ${url.pathname}`, {
-        cause,
-      });
-    }
+    const text = await readText(response, url, service, signal);
     const identity = readIdentity(provider, url, response.status, text);
     if (identity instanceof OclawError) return { ok: false, url: origin, error: identity, ms: elapsed(), notOllama: true };
     return typeof identity === "string"
