@@ -3,7 +3,7 @@
  * with a "did you mean" hint); every other key of OpenClaw's config is passed through untouched.
  */
 import { z } from "zod";
-import { type KeySegment, formatKeyPath } from "./key-path.ts";
+import type { KeySegment } from "./key-path.ts";
 import { suggestKey } from "./suggest.ts";
 
 /** The wire protocols oclaw speaks. */
@@ -194,9 +194,4 @@ function semanticProblems(data: unknown): ConfigProblem[] {
     }
   }
   return problems;
-}
-
-/** One line per problem: `key.path: message (hint)`. */
-export function formatProblem(problem: ConfigProblem): string {
-  return `${formatKeyPath(problem.path)}: ${problem.message}${problem.hint ? ` (${problem.hint})` : ""}`;
 }
