@@ -2,39 +2,86 @@
  * The real {@link Io}: the process's streams, environment, signals and fetch. The only module that
  * touches the runtime's process object; it uses `node:` built-ins that Bun and Deno both provide.
  */
+import fs from "node:fs";
 import process from "node:process";
 import os from "node:os";
-import type { Writable } from "node:stream";
 import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
 
 /** Flushes of every stream's queued text, awaited before the process exits. */
 const pendingOutput = new Set<() => Promise<void>>();
 
-/** Most text queued in one turn of the event loop before `write` makes its caller wait (backpressure). */
+/**
+ * Most text queued in one turn of the event loop, or handed to write(2) and not yet taken by the pipe,
+ * before `write` makes its caller wait (backpressure).
+ */
 const QUEUE_LIMIT = 64 * 1024;
 
-function outStream(stream: Writable & { isTTY?: boolean; columns?: number }): OutStream {
+/**
+ * Whether the descriptor is a terminal. Only a character device can be one (a pipe or a file is settled by
+ * fstat alone); only then is `node:tty` loaded: in the compiled binary it brings Node's socket and stream
+ * machinery, ~11 ms.
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fs.fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  const tty = process.getBuiltinModule("node:tty") as typeof import("node:tty");
+  return tty.isatty(fd);
+}
+
+/** Waits between tries when the descriptor is non-blocking and the pipe is full (EAGAIN). */
+const FULL_PIPE_RETRY_MS = [1, 2, 5, 10, 20];
+
+/**
+ * Writes all of `bytes` to `fd`, however many write(2) calls it takes; resolves to false when the reader is
+ * gone (EPIPE) or the descriptor cannot be written.
+ */
+function writeAll(fd: number, bytes: Uint8Array): Promise<boolean> {
+  return new Promise((resolve) => {
+    let offset = 0;
+    let waits = 0;
+    const next = () => {
+      fs.write(fd, bytes, offset, bytes.length - offset, null, (error, written) => {
+        if (error) {
+          if (error.code !== "EAGAIN") return resolve(false);
+          setTimeout(next, FULL_PIPE_RETRY_MS[Math.min(waits++, FULL_PIPE_RETRY_MS.length - 1)]);
+          return;
+        }
+        waits = 0;
+        offset += written;
+        if (offset < bytes.length) next();
+        else resolve(true);
+      });
+    };
+    next();
+  });
+}
+
+/**
+ * stdout or stderr, written with `node:fs` on the descriptor. Not `process.stdout`: in the compiled binary,
+ * touching it loads Node's stream machinery, ~15 ms of every run (half of `oclaw --version`).
+ */
+function outStream(fd: 1 | 2): OutStream {
   const closed = new AbortController();
-  // EPIPE (the reader went away) is not an error for oclaw: it means "stop", and exit quietly.
-  stream.on("error", () => closed.abort());
+  const encoder = new TextEncoder();
   // The first text of a turn of the event loop goes out at once; text written later in the same turn (the
   // other tokens of one network read) is queued and goes out as one write when the turn ends. A write per
   // token costs a syscall and a callback each, more than parsing the token on a fast stream.
   let queue: string[] = [];
   let queued = 0;
   let inTurn = false;
+  // Writes run one after another, in order; `unwritten` counts the bytes handed over and not yet written.
   let last: Promise<void> = Promise.resolve();
+  let unwritten = 0;
   const send = (text: string) => {
-    last = new Promise<void>((resolve) => {
-      try {
-        stream.write(text, (error) => {
-          if (error) closed.abort();
-          resolve();
-        });
-      } catch {
-        closed.abort();
-        resolve();
-      }
+    const bytes = encoder.encode(text);
+    unwritten += bytes.length;
+    last = last.then(async () => {
+      // EPIPE (the reader went away) is not an error for oclaw: it means "stop", and exit quietly.
+      if (!closed.signal.aborted && !(await writeAll(fd, bytes))) closed.abort();
+      unwritten -= bytes.length;
     });
   };
   const flushQueue = () => {
@@ -55,10 +102,14 @@ function outStream(stream: Writable & { isTTY?: boolean; columns?: number }): Ou
     flushQueue();
     return last;
   });
+  let isTTY: boolean | undefined;
   return {
-    isTTY: stream.isTTY === true,
+    get isTTY() {
+      return isTTY ??= isTerminal(fd);
+    },
     get columns() {
-      return stream.isTTY ? stream.columns : undefined;
+      if (!this.isTTY) return undefined;
+      return (fd === 1 ? process.stdout : process.stderr).columns;
     },
     closed: closed.signal,
     write(text: string): Promise<void> {
@@ -67,8 +118,8 @@ function outStream(stream: Writable & { isTTY?: boolean; columns?: number }): Ou
         send(text);
         inTurn = true;
         setImmediate(endTurn);
-        // A reader slower than the model (`| less`): wait until the pipe took this text.
-        return stream.writableNeedDrain ? last : Promise.resolve();
+        // A reader slower than the model (`| less`): wait until the pipe took most of what was sent.
+        return unwritten > QUEUE_LIMIT ? last : Promise.resolve();
       }
       queue.push(text);
       queued += text.length;
@@ -80,8 +131,11 @@ function outStream(stream: Writable & { isTTY?: boolean; columns?: number }): Ou
 }
 
 function inStream(): InStream {
+  let isTTY: boolean | undefined;
   return {
-    isTTY: process.stdin.isTTY === true,
+    get isTTY() {
+      return isTTY ??= isTerminal(0);
+    },
     async readAll(): Promise<string> {
       const decoder = new TextDecoder();
       let text = "";
@@ -106,8 +160,8 @@ export function processIo(): Io {
   process.on("SIGTERM", onSignal);
   return {
     env: { ...process.env },
-    stdout: outStream(process.stdout),
-    stderr: outStream(process.stderr),
+    stdout: outStream(1),
+    stderr: outStream(2),
     stdin: inStream(),
     fetch: (input, init) => fetch(input, init),
     lookup: systemLookup,
@@ -132,12 +186,8 @@ export function platformDescription(): string {
   return `${process.platform}-${process.arch}`;
 }
 
-/** Sets the process exit code and flushes stdout/stderr before the process ends. */
+/** Writes out what stdout and stderr still hold, then ends the process with `code`. */
 export async function exitWith(code: number): Promise<never> {
   await Promise.all([...pendingOutput].map((pending) => pending()));
-  await Promise.all([
-    new Promise<void>((resolve) => process.stdout.write("", () => resolve())),
-    new Promise<void>((resolve) => process.stderr.write("", () => resolve())),
-  ]);
   process.exit(code);
 }

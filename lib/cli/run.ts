@@ -98,12 +98,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     const values = parsed.values as Record<string, string | boolean | string[] | boolean[] | undefined>;
     verbose = values.verbose === true;
+    const noColor = values["no-color"] === true;
     global = {
       config: values.config as string | undefined,
       json: values.json === true,
       quiet: values.quiet === true,
       verbose,
-      color: colorEnabled(io, values["no-color"] === true),
+      // Asked only by output that has colour (whether stdout is a terminal is a syscall or two).
+      get color() {
+        return colorEnabled(io, noColor);
+      },
     };
     if (values.version === true) {
       await io.stdout.write(versionLine() + "\n");
