@@ -1,9 +1,11 @@
 /**
- * Every HTTP request oclaw makes goes through {@link request}: DNS and a TCP connect check of our own (so
- * failures are told apart by errno code in Bun and Deno alike, and a dead host fails within the connect
- * timeout while a slow model load is never cut off), then fetch, then non-2xx answers turned into errors.
+ * Every HTTP request oclaw makes goes through {@link request}: a DNS lookup of our own (so a failure says
+ * EAI_AGAIN or ENOTFOUND in Bun and Deno alike), then fetch, then non-2xx answers turned into errors.
+ * Whether the server's port takes connections is asked only when it matters: a request with no answer
+ * after {@link CHECK_AFTER_MS} gets a TCP connect check beside it (a black-holed port fails within the
+ * connect timeout, while a slow model load is never cut off), and a failed request gets one to say why it
+ * failed (refused, timed out, or the server closed the connection). A quick answer costs nothing extra.
  */
-import net from "node:net";
 import { OclawError } from "./errors.ts";
 import type { Fetch, Io, Lookup } from "./io.ts";
 import type { Logger } from "./log.ts";
@@ -11,19 +13,24 @@ import type { Logger } from "./log.ts";
 /** Default time to open a TCP connection. A black-holed port fails after this. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
-/** What {@link request} needs from the outside world; one per command run (it caches connect checks). */
+/** How long a request waits for its answer before a connect check starts beside it. */
+export const CHECK_AFTER_MS = 200;
+
+/** What {@link request} needs from the outside world; one per command run (it remembers what it learnt). */
 export interface HttpContext {
   fetch: Fetch;
   lookup: Lookup;
   log: Logger;
   now: () => number;
-  /** Origins already checked in this run: origin → the check's promise. */
-  checked: Map<string, Promise<void>>;
+  /** Host names looked up in this run: origin → the lookup's address (a failed lookup is forgotten). */
+  addresses: Map<string, Promise<string>>;
+  /** Origins that answered, or took a connection, in this run: their later requests need no check. */
+  reachable: Set<string>;
 }
 
 /** Builds the HTTP context for a command run. */
 export function httpContext(io: Io, log: Logger): HttpContext {
-  return { fetch: io.fetch, lookup: io.lookup, log, now: () => io.now(), checked: new Map() };
+  return { fetch: io.fetch, lookup: io.lookup, log, now: () => io.now(), addresses: new Map(), reachable: new Set() };
 }
 
 /** Options for one request. */
@@ -93,9 +100,26 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-async function resolveHost(ctx: HttpContext, url: URL, service: string): Promise<string> {
+/** True for an IPv4 or IPv6 address (a URL's hostname without brackets), which needs no lookup. */
+export function isIpAddress(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(":");
+}
+
+/** The address the URL's host resolves to, looked up once per run and origin (a failure is not kept). */
+function resolveHost(ctx: HttpContext, url: URL, service: string): Promise<string> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (net.isIP(host)) return host;
+  if (isIpAddress(host)) return Promise.resolve(host);
+  let found = ctx.addresses.get(url.origin);
+  if (found === undefined) {
+    found = lookupOnce(ctx, url, host, service);
+    ctx.addresses.set(url.origin, found);
+    // A retry (DNS backoff) must ask the resolver again.
+    found.catch(() => ctx.addresses.delete(url.origin));
+  }
+  return found;
+}
+
+async function lookupOnce(ctx: HttpContext, url: URL, host: string, service: string): Promise<string> {
   try {
     const addresses = await ctx.lookup(host);
     if (addresses[0] === undefined) throw Object.assign(new Error(`No address for ${host}`), { code: "ENODATA" });
@@ -117,55 +141,86 @@ async function resolveHost(ctx: HttpContext, url: URL, service: string): Promise
   }
 }
 
-function connectCheck(address: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
+/** Opens a TCP connection to `address:port` and closes it; rejects with the socket's error (errno code). */
+async function connectCheck(address: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  // Loaded only when a check runs: in the compiled binary node:net costs several ms of start-up.
+  const net = await import("node:net");
+  return await new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
     const socket = net.connect({ host: address, port });
     const done = (error?: unknown) => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
       socket.destroy();
       if (error) reject(error);
       else resolve();
     };
-    const onAbort = () => done(signal!.reason ?? new Error("aborted"));
+    const onAbort = () => done(signal.reason ?? new Error("aborted"));
     const timer = setTimeout(
       () => done(Object.assign(new Error(`connect timed out after ${timeoutMs} ms`), { code: "ETIMEDOUT" })),
       timeoutMs,
     );
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
     socket.once("connect", () => done());
     socket.once("error", (error) => done(error));
   });
 }
 
-/** True when this run's connect check of the URL's origin succeeded. */
-async function connectedBefore(ctx: HttpContext, url: URL): Promise<boolean> {
-  const check = ctx.checked.get(url.origin);
-  return check !== undefined && await check.then(() => true, () => false);
+/**
+ * Checks that the server's port takes a connection within `timeoutMs`; resolves to the OclawError that says
+ * why not (E_UNREACHABLE, or the abort's error), or undefined when it does.
+ */
+async function reachability(
+  ctx: HttpContext,
+  url: URL,
+  address: string,
+  timeoutMs: number,
+  connectTimeoutMs: number,
+  signal: AbortSignal,
+  service: string,
+): Promise<OclawError | undefined> {
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  const started = ctx.now();
+  try {
+    await connectCheck(address, port, timeoutMs, signal);
+  } catch (error) {
+    if (signal.aborted) return abortError(signal);
+    return unreachable(url, service, error, connectTimeoutMs);
+  }
+  ctx.reachable.add(url.origin);
+  ctx.log.debug(`connected to ${url.host} (${address}) in ${(ctx.now() - started).toFixed(1)} ms`);
+  return undefined;
 }
 
-/** Checks (once per run and origin) that the server's port accepts connections. */
-async function ensureReachable(ctx: HttpContext, url: URL, options: RequestOptions, service: string): Promise<void> {
-  let check = ctx.checked.get(url.origin);
-  if (check === undefined) {
-    check = (async () => {
-      const address = await resolveHost(ctx, url, service);
-      const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-      const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-      const started = ctx.now();
-      try {
-        await connectCheck(address, port, timeoutMs, options.signal);
-      } catch (error) {
-        if (options.signal?.aborted) throw abortError(options.signal);
-        throw unreachable(url, service, error, timeoutMs);
-      }
-      ctx.log.debug(`connected to ${url.host} (${address}) in ${(ctx.now() - started).toFixed(1)} ms`);
-    })();
-    ctx.checked.set(url.origin, check);
-    // A failed check is not remembered: a retry (DNS backoff) must try again.
-    check.catch(() => ctx.checked.delete(url.origin));
-  }
-  await check;
+/**
+ * Watches a request in flight: if it has no answer after {@link CHECK_AFTER_MS} (less for a short connect
+ * timeout), a connect check starts, and when the port does not take the connection within what is left of
+ * the connect timeout, `signal` aborts with the reason. `stop` ends the watch once the request settled.
+ */
+function watchConnection(
+  ctx: HttpContext,
+  url: URL,
+  address: string,
+  connectTimeoutMs: number,
+  service: string,
+  caller: AbortSignal | undefined,
+): { signal: AbortSignal; stop: () => void } {
+  const controller = new AbortController();
+  const stopped = new AbortController();
+  const started = ctx.now();
+  const check = caller ? AbortSignal.any([caller, stopped.signal]) : stopped.signal;
+  const timer = setTimeout(async () => {
+    const left = Math.max(1, connectTimeoutMs - (ctx.now() - started));
+    const failure = await reachability(ctx, url, address, left, connectTimeoutMs, check, service);
+    if (failure !== undefined && !check.aborted) controller.abort(failure);
+  }, Math.min(CHECK_AFTER_MS, connectTimeoutMs / 2));
+  return {
+    signal: controller.signal,
+    stop: () => {
+      clearTimeout(timer);
+      stopped.abort();
+    },
+  };
 }
 
 function unreachable(url: URL, service: string, error: unknown, timeoutMs: number): OclawError {
@@ -205,7 +260,8 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
   const service = options.service ?? "Ollama";
   const method = options.method ?? (options.json === undefined ? "GET" : "POST");
   if (options.signal?.aborted) throw abortError(options.signal);
-  await ensureReachable(ctx, target, options, service);
+  const address = await resolveHost(ctx, target, service);
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
   const signals: AbortSignal[] = [];
   if (options.signal) signals.push(options.signal);
@@ -217,6 +273,10 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
         hint: "The model may still be loading; raise the timeout or check 'ollama ps'",
       })));
   }
+  const watch = ctx.reachable.has(target.origin)
+    ? undefined
+    : watchConnection(ctx, target, address, connectTimeoutMs, service, options.signal);
+  if (watch) signals.push(watch.signal);
   const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   const headers: Record<string, string> = { ...options.headers };
   if (options.json !== undefined) headers["content-type"] = "application/json";
@@ -234,17 +294,20 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
     } as RequestInit);
   } catch (error) {
     if (signal?.aborted) throw abortError(signal);
-    const code = errnoCode(error);
-    if (code === "ECONNREFUSED" || code === "ETIMEDOUT" || code === undefined && !(await connectedBefore(ctx, target))) {
-      throw unreachable(target, service, error, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
-    }
-    // The port accepted a connection in this run, so the server is there: it dropped the request
-    // (Deno's fetch reports this without an errno code).
+    watch?.stop();
+    // Why did it fail? A connect check of its own tells a port nobody listens on (or a dropped one) from a
+    // server that took the connection and closed it (Deno's fetch says neither with an errno code).
+    const failure = await reachability(ctx, target, address, connectTimeoutMs, connectTimeoutMs,
+      options.signal ?? new AbortController().signal, service);
+    if (failure !== undefined) throw failure;
     throw new OclawError("E_STREAM", `${service} at ${target.origin} closed the connection before answering`, {
       cause: error,
       url: target.origin,
     });
+  } finally {
+    watch?.stop();
   }
+  ctx.reachable.add(target.origin);
   ctx.log.debug(`${method} ${target.pathname} → ${response.status} in ${(ctx.now() - started).toFixed(1)} ms`);
   if (!response.ok && !options.acceptAnyStatus) throw await httpError(response, target, service);
   return response;

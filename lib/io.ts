@@ -3,7 +3,6 @@
  * through an {@link Io}. `main.ts` builds the real one (lib/runtime.ts); tests build one with
  * {@link memoryIo} and run the real code in-process.
  */
-import { lookup as dnsLookup } from "node:dns/promises";
 
 /** A text sink (stdout or stderr). */
 export interface OutStream {
@@ -32,7 +31,9 @@ export type Lookup = (hostname: string) => Promise<string[]>;
 
 /** The system resolver, through node:dns (Bun and Deno both give it errno codes). */
 export const systemLookup: Lookup = async (hostname) => {
-  const found = await dnsLookup(hostname, { all: true });
+  // Loaded when a host name is first looked up (an IP address in the base URL needs none).
+  const { lookup } = await import("node:dns/promises");
+  const found = await lookup(hostname, { all: true });
   return found.map((a) => a.address);
 };
 
@@ -99,6 +100,23 @@ export interface MemoryIoOptions {
   wallClock?: () => number;
 }
 
+/**
+ * The global fetch, with host names resolved by `lookup` first: a test's resolver then decides where a
+ * request goes (and whether its lookup fails), and nothing asks the system's resolver.
+ */
+function resolvingFetch(lookup: Lookup): Fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (!/^[\d.]+$/.test(host) && !host.includes(":")) {
+      const [address] = await lookup(host);
+      if (address === undefined) throw new TypeError(`fetch failed: no address for ${host}`);
+      url.hostname = address.includes(":") ? `[${address}]` : address;
+    }
+    return await fetch(url, init);
+  };
+}
+
 /** An Io whose stdout and stderr are captured, for running commands in-process in tests. */
 export function memoryIo(
   options: MemoryIoOptions = {},
@@ -112,7 +130,7 @@ export function memoryIo(
       isTTY: options.stdinIsTTY ?? stdinText === undefined,
       readAll: () => Promise.resolve(stdinText ?? ""),
     },
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    fetch: options.fetch ?? (options.lookup ? resolvingFetch(options.lookup) : (input, init) => fetch(input, init)),
     lookup: options.lookup ?? systemLookup,
     now: options.now ?? (() => performance.now()),
     wallClock: options.wallClock ?? (() => Date.now()),
