@@ -2,7 +2,7 @@
  * The native Ollama routes the catalog reads (`/api/tags`, `/api/show`, `/api/ps`): loose zod schemas for
  * their answers and one helper that sends a request under a whole-request deadline and parses the JSON.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { Provider } from "./types.ts";
 import { OclawError } from "../errors.ts";
 import { deadline, type HttpContext, readText, request } from "../http.ts";

@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { Think, ToolDefinition } from "../client/request.ts";
 import { usageError } from "../errors.ts";
 import { fsReason } from "../fs-errors.ts";

@@ -4,7 +4,7 @@
  * (an `{"error"}` line, a malformed line, an end without `done:true`) is an E_STREAM error.
  */
 import { providerHeaders } from "../catalog/provider-headers.ts";
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { OclawError } from "../errors.ts";
 import { request as httpRequest, withIdleTimeout } from "../http.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
@@ -124,8 +124,8 @@ function doneEvent(line: ChatLine, sawToolCalls: boolean, measured: Timings): Ex
 
 /**
  * A token line (done:false, string content/thinking, no tool calls) checked by hand: it is nearly every
- * line, and zod costs more per line than reading, splitting and JSON.parse together (and ~1 ms to compile
- * the schema on first use, on the first token). Every other line goes through {@link ChatLineSchema}.
+ * line, and zod costs more per line than reading, splitting and JSON.parse together (and its first use
+ * costs ~1 ms, on the first token). Every other line goes through {@link ChatLineSchema}.
  */
 function plainLine(value: unknown): ChatLine | undefined {
   if (typeof value !== "object" || value === null) return undefined;

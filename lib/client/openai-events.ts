@@ -2,7 +2,7 @@
  * OpenAI-compatible answers (an SSE stream of chunks, or one chat.completion object) turned into
  * {@link ChatEvent}s: reasoning, text, tool calls once complete, and `done` with stopReason and usage.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import { OclawError } from "../errors.ts";
 import { errorMessageFromBody } from "../http.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";

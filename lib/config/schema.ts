@@ -2,7 +2,7 @@
  * The config schema. Strict inside `models.providers.*` and `agents.defaults.model` (typos there are errors
  * with a "did you mean" hint); every other key of OpenClaw's config is passed through untouched.
  */
-import { z } from "zod";
+import { z } from "../zod.ts";
 import type { KeySegment } from "./key-path.ts";
 import { suggestKey } from "./suggest.ts";
 
