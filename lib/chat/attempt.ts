@@ -8,6 +8,7 @@ import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { clientFor } from "../client/index.ts";
 import type { ChatClient, ChatRequest, ChatTimeouts, Message, Think } from "../client/request.ts";
 import type { ResolvedConfig } from "../config/resolve.ts";
+import { explicitContextWindow } from "../config/context-window.ts";
 import { OclawError } from "../errors.ts";
 import type { HttpContext } from "../http.ts";
 import type { Attempt, AttemptEvent } from "./fallback.ts";
@@ -26,18 +27,6 @@ export interface AttemptDeps {
   warn: (warning: Warning) => void;
   /** The client for an api (tests may inject one). */
   clientFor?: (api: CatalogModel["api"]) => ChatClient;
-}
-
-/**
- * The `contextWindow` a config's model entry sets explicitly (a defaulted one is not sent: it could be
- * smaller than what a large-VRAM host gives by default).
- */
-export function explicitContextWindow(data: Record<string, unknown>, providerId: string, modelId: string): number | undefined {
-  const providers = (data.models as { providers?: Record<string, { models?: unknown }> } | undefined)?.providers;
-  const models = providers?.[providerId]?.models;
-  if (!Array.isArray(models)) return undefined;
-  const entry = models.find((m) => (m as { id?: unknown } | null)?.id === modelId) as { contextWindow?: unknown } | undefined;
-  return typeof entry?.contextWindow === "number" && entry.contextWindow > 0 ? entry.contextWindow : undefined;
 }
 
 /** The model with `params.num_ctx` filled from an explicit contextWindow when params do not set it. */

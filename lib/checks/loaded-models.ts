@@ -9,7 +9,7 @@ import { fetchJson, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
 import type { HttpContext } from "../http.ts";
 import type { Provider } from "../catalog/types.ts";
 import { sameModelId } from "../catalog/selection.ts";
-import { explicitContextWindow } from "../chat/attempt.ts";
+import { explicitContextWindow } from "../config/context-window.ts";
 import { check, type CheckResult } from "./types.ts";
 
 /** Time for the `/api/ps` answer once connected. */

@@ -4,8 +4,7 @@
  * plus a small `num_predict` so it stays short.
  */
 import type { CatalogModel, Provider } from "../catalog/types.ts";
-import { explicitContextWindow } from "../chat/attempt.ts";
-import { clientFor } from "../client/index.ts";
+import { explicitContextWindow } from "../config/context-window.ts";
 import type { Timings } from "../client/events.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http.ts";
@@ -49,6 +48,8 @@ export async function runProbe(
 ): Promise<ProbeOutcome> {
   const started = http.now();
   try {
+    // The clients are loaded only when a probe runs: `oclaw health` without --probe starts faster.
+    const { clientFor } = await import("../client/index.ts");
     const client = clientFor(model.api);
     const events = client(
       {
