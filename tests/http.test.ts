@@ -1,11 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import http from "node:http";
 import net from "node:net";
 import { OclawError } from "../lib/errors.ts";
-import { deadline, isTransientDns, request, withIdleTimeout } from "../lib/http.ts";
+import { CHECK_AFTER_MS, deadline, httpContext, isTransientDns, request, withIdleTimeout } from "../lib/http.ts";
 import { expectOclawError } from "./support/expect-oclaw-error.ts";
+import { memoryIo } from "../lib/io.ts";
+import { createLogger } from "../lib/log.ts";
 import { quietHttp } from "./support/http-context.ts";
-import { closedPort, serve } from "./support/loopback.ts";
+import { blackHole, closedPort, serve } from "./support/loopback.ts";
 
 test("a refused loopback port is E_UNREACHABLE with the 'ollama serve' hint", async () => {
   const port = await closedPort();
@@ -147,4 +150,55 @@ test("a server that accepts the connection and drops the request is E_STREAM, no
   assert.equal(error.code, "E_STREAM");
   assert.equal(error.message, `Ollama at http://127.0.0.1:${port} closed the connection before answering`);
   await new Promise((resolve) => server.close(resolve));
+});
+
+/** A loopback HTTP server that counts the TCP connections it accepts. */
+async function countingServer(delayMs: number) {
+  const server = http.createServer((_req, res) => setTimeout(() => res.end("ok"), delayMs));
+  let connections = 0;
+  server.on("connection", () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/version`,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+test("a quick answer costs one connection: no connect check goes out beside it", async () => {
+  const server = await countingServer(0);
+  const response = await request(quietHttp(), server.url);
+  assert.equal(await response.text(), "ok");
+  assert.equal(server.connections(), 1);
+  await server.close();
+});
+
+test("an answer slower than CHECK_AFTER_MS gets one connect check beside it, and is still waited for", async () => {
+  const slow = await countingServer(CHECK_AFTER_MS + 300);
+  const io = memoryIo();
+  const ctx = httpContext(io, createLogger(io.stderr, true));
+  const response = await request(ctx, slow.url);
+  assert.equal(await response.text(), "ok");
+  assert.equal(slow.connections(), 2);
+  assert.match(io.stderr.text(), /connected to 127\.0\.0\.1:\d+ \(127\.0\.0\.1\) in/);
+  // The origin answered: the next slow request runs no check of its own.
+  await (await request(ctx, slow.url)).text();
+  assert.equal(io.stderr.text().match(/connected to/g)?.length, 1);
+  await slow.close();
+});
+
+test("a black-holed port fails with the connect timeout while fetch is still trying to connect", async () => {
+  const hole = await blackHole();
+  try {
+    const error = await expectOclawError(request(quietHttp(), `http://127.0.0.1:${hole.port}/api/version`, { connectTimeoutMs: 600 }));
+    assert.equal(error.code, "E_UNREACHABLE");
+    assert.equal(error.message, `Cannot reach Ollama at http://127.0.0.1:${hole.port}: connection timed out after 0.6 s`);
+    assert.match(error.hint ?? "", /firewall/);
+  } finally {
+    hole.stop();
+  }
 });
