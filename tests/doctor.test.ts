@@ -235,6 +235,19 @@ test("no tool-capable model installed: which were skipped and what to pull", asy
   }
 });
 
+test("no primary set: the fix names an installed model, or none when the server did not answer", async () => {
+  await withFakeOllama({}, async ({ url }) => {
+    const r = await doctor(url, { model: {} });
+    const primary = line(r.stdout, "warn", "primary");
+    assert.equal(primary.message, "No primary model is set (agents.defaults.model.primary)");
+    assert.match(primary.fix!, /^Set the model agents should use: oclaw config set agents\.defaults\.model\.primary ollama\/\S+$/);
+  });
+  const down = await doctor(`http://127.0.0.1:${await closedPort()}`, { model: {} });
+  const fix = line(down.stdout, "warn", "primary").fix!;
+  assert.match(fix, /primary <provider>\/<model> \('oclaw models list' shows the models once the server answers\)$/);
+  assert.doesNotMatch(fix, /qwen3/);
+});
+
 test("primary missing but a fallback installed: the primary fails with the pull command", async () => {
   await withFakeOllama({}, async ({ url }) => {
     const r = await doctor(url, { model: { primary: "ollama/llama3.3:70b", fallbacks: ["ollama/qwen3:8b"] } });

@@ -89,9 +89,14 @@ export function selectionChecks(
   const refs = selectedRefs(selection);
   if (refs.length === 0) {
     const first = models.find((m) => m.tools);
-    return [check("primary", "warn", "No primary model is set (agents.defaults.model.primary)", {
-      fix: `Set the model agents should use: oclaw config set agents.defaults.model.primary ${first?.ref ?? `ollama/${SUGGESTED_MODEL}`}`,
-    })];
+    const set = "Set the model agents should use: oclaw config set agents.defaults.model.primary";
+    // Suggest an installed model; a model nobody can see installed is only an example.
+    const fix = first !== undefined
+      ? `${set} ${first.ref}`
+      : unchecked.size > 0
+      ? `${set} <provider>/<model> ('oclaw models list' shows the models once the server answers)`
+      : `${set} ollama/${SUGGESTED_MODEL} after 'ollama pull ${SUGGESTED_MODEL}' on the Ollama host`;
+    return [check("primary", "warn", "No primary model is set (agents.defaults.model.primary)", { fix })];
   }
   return refs.map(({ ref, tag }) => {
     const name = tag === "default" ? "primary" : tag;
