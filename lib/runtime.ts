@@ -5,6 +5,8 @@
 import fs from "node:fs";
 import process from "node:process";
 import os from "node:os";
+import { exitCodeFor, OclawError } from "./errors.ts";
+import { fsReason } from "./fs-errors.ts";
 import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
 
 /** Flushes of every stream's queued text, awaited before the process exits. */
@@ -35,29 +37,32 @@ function isTerminal(fd: number): boolean {
 const FULL_PIPE_RETRY_MS = [1, 2, 5, 10, 20];
 
 /**
- * Writes all of `bytes` to `fd`, however many write(2) calls it takes; resolves to false when the reader is
- * gone (EPIPE) or the descriptor cannot be written.
+ * Writes all of `bytes` to `fd`, however many write(2) calls it takes; resolves to the error that stopped
+ * it (EPIPE: the reader is gone), or undefined once everything is written.
  */
-function writeAll(fd: number, bytes: Uint8Array): Promise<boolean> {
+function writeAll(fd: number, bytes: Uint8Array): Promise<NodeJS.ErrnoException | undefined> {
   return new Promise((resolve) => {
     let offset = 0;
     let waits = 0;
     const next = () => {
       fs.write(fd, bytes, offset, bytes.length - offset, null, (error, written) => {
         if (error) {
-          if (error.code !== "EAGAIN") return resolve(false);
+          if (error.code !== "EAGAIN") return resolve(error);
           setTimeout(next, FULL_PIPE_RETRY_MS[Math.min(waits++, FULL_PIPE_RETRY_MS.length - 1)]);
           return;
         }
         waits = 0;
         offset += written;
         if (offset < bytes.length) next();
-        else resolve(true);
+        else resolve(undefined);
       });
     };
     next();
   });
 }
+
+/** The first failed write to stdout that was not the reader going away (a full disk, an I/O error). */
+let stdoutFailure: OclawError | undefined;
 
 /**
  * stdout or stderr, written with `node:fs` on the descriptor. Not `process.stdout`: in the compiled binary,
@@ -79,9 +84,15 @@ function outStream(fd: 1 | 2): OutStream {
     const bytes = encoder.encode(text);
     unwritten += bytes.length;
     last = last.then(async () => {
-      // EPIPE (the reader went away) is not an error for oclaw: it means "stop", and exit quietly.
-      if (!closed.signal.aborted && !(await writeAll(fd, bytes))) closed.abort();
+      const error = closed.signal.aborted ? undefined : await writeAll(fd, bytes);
       unwritten -= bytes.length;
+      if (error === undefined) return;
+      // Either way the command stops writing. EPIPE (the reader went away: `| head -1`) is not an error
+      // for oclaw, and it exits quietly; anything else lost output, and the exit says so.
+      if (fd === 1 && error.code !== "EPIPE") {
+        stdoutFailure ??= new OclawError("E_WRITE", `Cannot write to stdout: ${fsReason(error, "write")}`, { cause: error });
+      }
+      closed.abort();
     });
   };
   const flushQueue = () => {
@@ -186,8 +197,19 @@ export function platformDescription(): string {
   return `${process.platform}-${process.arch}`;
 }
 
-/** Writes out what stdout and stderr still hold, then ends the process with `code`. */
+/**
+ * Writes out what stdout and stderr still hold, then ends the process with `code`; a run that lost stdout
+ * output (not to a closed pipe) says so on stderr and fails with E_WRITE's code instead.
+ */
 export async function exitWith(code: number): Promise<never> {
   await Promise.all([...pendingOutput].map((pending) => pending()));
+  if (stdoutFailure !== undefined) {
+    try {
+      fs.writeSync(2, `oclaw: ${stdoutFailure.message}\n`);
+    } catch {
+      // stderr is gone too: the exit code is all that is left.
+    }
+    if (code === 0) code = exitCodeFor(stdoutFailure);
+  }
   process.exit(code);
 }

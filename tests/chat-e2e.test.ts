@@ -2,6 +2,7 @@
  * `oclaw chat` end to end: the binary (OCLAW_BIN) or the source as a child process, against the fake Ollama
  * over loopback. Asserts what a user sees: stdout, stderr, exit code, and what the server received.
  */
+import fs from "node:fs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -334,6 +335,21 @@ test("| head -1: the request is aborted, no error text, exit 0", async () => {
     assert.equal(r.stdout, "line 0\n");
     assert.equal(r.stderr, "");
     assert.equal(r.code, 0);
+    await w.server.waitForDisconnect();
+  });
+});
+
+test("stdout on a full disk: the request stops, the loss is an error (E_WRITE, exit 1), not a quiet exit 0", async () => {
+  const lines = Array.from({ length: 500 }, (_, i) => `line ${i}\n`);
+  await world({ tokenDelayMs: 5, replies: { "*": { content: lines } } }, async (w) => {
+    const full = fs.openSync("/dev/full", "w");
+    try {
+      const r = await w.run(["chat", "-m", "qwen3:8b", "Count"], { stdoutFd: full });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, "oclaw: Cannot write to stdout: no space left on device\n");
+    } finally {
+      fs.closeSync(full);
+    }
     await w.server.waitForDisconnect();
   });
 });

@@ -45,6 +45,8 @@ export interface SpawnOptions {
   /** Kills the process after this many ms (default 30 s) and fails. */
   killAfterMs?: number;
   cwd?: string;
+  /** An open file descriptor the process gets as stdout instead of a pipe (the result's stdout is then ""). */
+  stdoutFd?: number;
   /** Called with the child once started (to send signals, read stdout early...). */
   onSpawn?: (child: import("node:child_process").ChildProcess) => void;
 }
@@ -61,11 +63,11 @@ export function spawnOclaw(args: string[], options: SpawnOptions = {}): Promise<
     const child = spawn(program, [...pre, ...args], {
       env,
       cwd: options.cwd ?? ROOT,
-      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+      stdio: [options.stdin === undefined ? "ignore" : "pipe", options.stdoutFd ?? "pipe", "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     if (options.stdin !== undefined) {
       child.stdin!.on("error", () => {});
