@@ -114,6 +114,31 @@ test("a new file is pretty JSON; arrays can be appended to and elements edited",
   assert.throws(() => set(text, "list[5]", 1), /past the end/);
 });
 
+test("inside a multi-line value, a short list of plain values stays on one line; objects and long lists do not", () => {
+  const entry = { id: "qwen3:8b", input: ["text", "image"], cost: { input: 0 }, tags: [{ a: 1 }] };
+  assert.equal(
+    set(`{\n  models: [],\n}\n`, "models[0]", entry),
+    `{\n  models: [\n    {\n      id: "qwen3:8b",\n      input: ["text", "image"],\n      cost: {\n        input: 0\n      },\n` +
+      `      tags: [\n        {\n          a: 1\n        }\n      ]\n    }\n  ],\n}\n`,
+  );
+  const long = Array.from({ length: 12 }, (_, i) => `model-${i}`);
+  assert.match(set(`{\n  a: 1,\n}\n`, "list", long), /list: \[\n    "model-0",\n    "model-1",/);
+});
+
+test("a one-line parent keeps short values on its line; a long structured value goes multi-line there", () => {
+  const text = `{\n  ollama: { baseUrl: "http://h:1", models: [{ id: "old" }] },\n}\n`;
+  assert.equal(set(text, "ollama.models", [{ id: "a" }]), `{\n  ollama: { baseUrl: "http://h:1", models: [{id: "a"}] },\n}\n`);
+  const many = Array.from({ length: 6 }, (_, i) => ({ id: `model-${i}`, input: ["text"] }));
+  const replaced = set(text, "ollama.models", many);
+  assert.ok(replaced.startsWith(`{\n  ollama: { baseUrl: "http://h:1", models: [\n    {\n      id: "model-0",\n      input: ["text"]\n    },\n`), replaced);
+  assert.ok(replaced.endsWith(`\n  ] },\n}\n`), replaced);
+  assert.ok(replaced.split("\n").every((line) => line.length <= 120));
+  // Inserted into a one-line parent, the same.
+  const inserted = set(`{\n  ollama: { baseUrl: "http://h:1" },\n}\n`, "ollama.models", many);
+  assert.ok(inserted.startsWith(`{\n  ollama: { baseUrl: "http://h:1", models: [\n    {\n`), inserted);
+  assert.deepEqual(JSON5.parse(inserted), { ollama: { baseUrl: "http://h:1", models: many } });
+});
+
 test("edits that cannot be made are errors, and unset of a missing key is E_NOT_SET", () => {
   const text = `{ provider: "ollama", list: [] }`;
   assert.throws(() => set(text, "provider.x", 1), (e: unknown) => e instanceof OclawError && e.code === "E_USAGE" && /provider is a string/.test(e.message));

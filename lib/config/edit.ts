@@ -133,6 +133,12 @@ function renderKey(key: string, quoted: boolean, style: Style): string {
   return style.quote === '"' ? JSON.stringify(key) : JSON5.stringify(key, { quote: "'" });
 }
 
+/** The longest line an edit writes a structured value into; past it the value goes multi-line. */
+const LONG_LINE = 120;
+
+/** The longest list of plain values written on one line inside a multi-line value. */
+const SHORT_LIST_CHARS = 60;
+
 /** Renders a value for insertion at a line indented by `indent`; `multiline` false keeps it on one line. */
 function renderValue(value: unknown, indent: string, style: Style, quotedKeys: boolean, multiline: boolean): string {
   const render = (v: unknown, pad: string): string => {
@@ -145,7 +151,11 @@ function renderValue(value: unknown, indent: string, style: Style, quotedKeys: b
       : Object.entries(v as Record<string, unknown>).map(([k, item]) => `${renderKey(k, quotedKeys, style)}: ${render(item, inner)}`);
     const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
     if (entries.length === 0) return open + close;
-    if (!multiline) return `${open}${entries.join(", ")}${close}`;
+    const oneLine = `${open}${entries.join(", ")}${close}`;
+    // A short list of plain values reads best on one line (`input: ["text", "image"]`), as people write it.
+    const short = Array.isArray(v) && v.every((item) => typeof item !== "object" || item === null) &&
+      oneLine.length <= SHORT_LIST_CHARS;
+    if (!multiline || short) return oneLine;
     return `${open}\n${entries.map((e) => inner + e).join(",\n")}\n${pad}${close}`;
   };
   if (value === undefined || typeof value === "function" || typeof value === "symbol" || typeof value === "bigint") {
@@ -162,10 +172,25 @@ function replaceValue(text: string, node: Json5Node, value: unknown, style: Styl
   const start = node.start;
   const end = node.end;
   const indent = lineIndent(text, start);
-  const structured = typeof value === "object" && value !== null;
-  const multiline = structured && !lineIsCompact(text, start);
   const keys = quoteKeys(node, text);
-  return text.slice(0, start) + renderValue(value, indent, style, keys, multiline) + text.slice(end);
+  const oneLine = renderValue(value, indent, style, keys, false);
+  const multiline = isStructured(value) && (!lineIsCompact(text, start) || tooLong(text, start, oneLine));
+  return text.slice(0, start) + (multiline ? renderValue(value, indent, style, keys, true) : oneLine) + text.slice(end);
+}
+
+function isStructured(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
+}
+
+/**
+ * True when `inserted` at `index` would make its line longer than {@link LONG_LINE}: a structured value goes
+ * multi-line then, even inside a one-line parent (a discovered model list in `ollama: { baseUrl, models }`).
+ */
+function tooLong(text: string, index: number, inserted: string): boolean {
+  const lineStart = text.lastIndexOf("\n", index - 1) + 1;
+  const lineEnd = text.indexOf("\n", index);
+  const rest = lineEnd === -1 ? text.length - index : lineEnd - index;
+  return index - lineStart + inserted.length + rest > LONG_LINE;
 }
 
 /** True when the value at `index` sits inside a one-line structure (`{"a": {"b": 1}}`). */
@@ -187,7 +212,13 @@ function insertChild(text: string, node: Json5Node, segment: KeySegment, value: 
   const multiline = isMultiline(text, node) || (list.length === 0 && !lineIsCompact(text, open));
   if (list.length === 0) {
     const outer = lineIndent(text, open);
-    if (!multiline) return text.slice(0, open + 1) + prefix + renderValue(value, "", style, keys, false) + text.slice(close);
+    if (!multiline) {
+      const oneLine = renderValue(value, "", style, keys, false);
+      const item = isStructured(value) && tooLong(text, open + 1, prefix + oneLine)
+        ? renderValue(value, outer, style, keys, true)
+        : oneLine;
+      return text.slice(0, open + 1) + prefix + item + text.slice(close);
+    }
     const inner = outer + style.unit;
     const body = `\n${inner}${prefix}${renderValue(value, inner, style, keys, true)}\n${outer}`;
     return text.slice(0, open + 1) + body + text.slice(close);
@@ -197,7 +228,10 @@ function insertChild(text: string, node: Json5Node, segment: KeySegment, value: 
   const hasComma = text[afterLast] === ",";
   if (!multiline) {
     const insertAt = hasComma ? afterLast + 1 : last.end;
-    const item = `${hasComma ? " " : ", "}${prefix}${renderValue(value, "", style, keys, false)}`;
+    const oneLine = `${hasComma ? " " : ", "}${prefix}${renderValue(value, "", style, keys, false)}`;
+    const item = isStructured(value) && tooLong(text, insertAt, oneLine)
+      ? `${hasComma ? " " : ", "}${prefix}${renderValue(value, lineIndent(text, open), style, keys, true)}`
+      : oneLine;
     return text.slice(0, insertAt) + item + text.slice(insertAt);
   }
   const indent = lineIndent(text, last.start);
