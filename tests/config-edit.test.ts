@@ -122,7 +122,7 @@ test("inside a multi-line value, a short list of plain values stays on one line;
       `      tags: [\n        {\n          a: 1\n        }\n      ]\n    }\n  ],\n}\n`,
   );
   const long = Array.from({ length: 12 }, (_, i) => `model-${i}`);
-  assert.match(set(`{\n  a: 1,\n}\n`, "list", long), /list: \[\n    "model-0",\n    "model-1",/);
+  assert.ok(set(`{\n  a: 1,\n}\n`, "list", long).includes(`list: [\n    "model-0",\n    "model-1",`));
 });
 
 test("a one-line parent keeps short values on its line; a long structured value goes multi-line there", () => {
