@@ -206,10 +206,12 @@ function watchConnection(
   caller: AbortSignal | undefined,
 ): { signal: AbortSignal; stop: () => void } {
   const controller = new AbortController();
-  const stopped = new AbortController();
   const started = ctx.now();
-  const check = caller ? AbortSignal.any([caller, stopped.signal]) : stopped.signal;
+  // Made only when the check starts: a request answered in time costs a timer and nothing else.
+  let running: AbortController | undefined;
   const timer = setTimeout(async () => {
+    running = new AbortController();
+    const check = caller ? AbortSignal.any([caller, running.signal]) : running.signal;
     const left = Math.max(1, connectTimeoutMs - (ctx.now() - started));
     const failure = await reachability(ctx, url, address, left, connectTimeoutMs, check, service);
     if (failure !== undefined && !check.aborted) controller.abort(failure);
@@ -218,7 +220,7 @@ function watchConnection(
     signal: controller.signal,
     stop: () => {
       clearTimeout(timer);
-      stopped.abort();
+      running?.abort("the request settled");
     },
   };
 }
