@@ -3,6 +3,7 @@
  * through an {@link Io}. `main.ts` builds the real one (lib/runtime.ts); tests build one with
  * {@link memoryIo} and run the real code in-process.
  */
+import { isIpAddress } from "./http.ts";
 
 /** A text sink (stdout or stderr). */
 export interface OutStream {
@@ -108,7 +109,7 @@ function resolvingFetch(lookup: Lookup): Fetch {
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    if (!/^[\d.]+$/.test(host) && !host.includes(":")) {
+    if (!isIpAddress(host)) {
       const [address] = await lookup(host);
       if (address === undefined) throw new TypeError(`fetch failed: no address for ${host}`);
       url.hostname = address.includes(":") ? `[${address}]` : address;
