@@ -6,7 +6,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "../zod.ts";
-import type { Io } from "../io.ts";
 import type { Logger } from "../log.ts";
 import { type Show, ShowSchema } from "./ollama-api.ts";
 
@@ -21,13 +20,8 @@ const CacheFileSchema = z.object({
 
 type CacheEntries = z.infer<typeof CacheFileSchema>["models"];
 
-/** oclaw's cache directory: `$XDG_CACHE_HOME/oclaw`, else `~/.cache/oclaw`. */
-export function defaultCacheDir(io: Pick<Io, "env" | "homeDir">): string {
-  const xdg = io.env.XDG_CACHE_HOME?.trim();
-  // The XDG spec says a relative value is invalid and must be ignored.
-  if (xdg !== undefined && xdg !== "" && path.isAbsolute(xdg)) return path.join(xdg, "oclaw");
-  return path.join(io.homeDir, ".cache", "oclaw");
-}
+/** oclaw's cache directory (lib/state/dirs.ts resolves every directory oclaw keeps files in). */
+export { cacheDir as defaultCacheDir } from "../state/dirs.ts";
 
 /**
  * The cache file for one base URL: named after the start of its SHA-256. Web Crypto, not node:crypto: in the
