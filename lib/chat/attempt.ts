@@ -6,6 +6,7 @@
 import { resolveModel } from "../catalog/catalog.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { clientFor } from "../client/index.ts";
+import { splitParams } from "../client/ollama-options.ts";
 import type { ChatClient, ChatRequest, ChatTimeouts, Message, Think } from "../client/request.ts";
 import type { ResolvedConfig } from "../config/resolve.ts";
 import { explicitContextWindow } from "../config/context-window.ts";
@@ -38,7 +39,7 @@ function withContext(model: CatalogModel, data: Record<string, unknown>): Catalo
 
 function thinkOf(options: ChatOptions, model: CatalogModel): Think | undefined {
   if (options.think !== undefined) return options.think;
-  const think = model.params.think;
+  const think = model.params.think ?? model.params.thinking;
   if (typeof think === "boolean") return think;
   if (think === "low" || think === "medium" || think === "high" || think === "max") return think;
   // Ollama 0.9.0–0.12.3 put a thinking model's thoughts into the reply text (<think>…</think>) unless
@@ -70,6 +71,17 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
       throw new OclawError("E_NO_TOOLS", `${model.ref} does not support tools (its capabilities: ${model.capabilities.join(", ")})`, {
         hint: "Pick a model whose capabilities include tools ('oclaw models list'), or send no --tools",
       });
+    }
+    if (model.api === "ollama") {
+      // Checked before anything is sent: Ollama answers 500 for a wrongly typed option.
+      const { unknown } = splitParams(model.params, `params of ${model.ref}`);
+      if (unknown.length > 0) {
+        deps.warn({
+          type: "warning",
+          code: "W_UNKNOWN_OPTION",
+          message: `${model.ref}: Ollama has no option ${unknown.join(", ")}; not sent`,
+        });
+      }
     }
     const request: ChatRequest = {
       provider,

@@ -10,21 +10,16 @@ import { request as httpRequest, withIdleTimeout } from "../http.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { EventBatch } from "./event-batch.ts";
 import { ndjsonBatches, snippet } from "./ndjson.ts";
+import { splitParams } from "./ollama-options.ts";
 import type { ChatClient, ChatContext, ChatRequest, Message } from "./request.ts";
 
-/** `params` keys that are oclaw's (or the request's) own, not Ollama `options`. */
-const NOT_OPTIONS = new Set(["streaming", "keep_alive", "think"]);
-
 /**
- * Ollama `options` from the model's params: every param but oclaw's own (`streaming`, `keep_alive`, `think`).
+ * Ollama `options` from the model's params: only the keys Ollama knows (lib/client/ollama-options.ts).
  * `num_ctx` is sent only when params set it (chat folds an explicitly configured contextWindow into params).
+ * @throws OclawError E_CONFIG_INVALID for a known key with a wrong type
  */
 export function ollamaOptions(model: ChatRequest["model"]): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(model.params)) {
-    if (!NOT_OPTIONS.has(key) && value !== undefined) options[key] = value;
-  }
-  return options;
+  return splitParams(model.params, `params of ${model.ref}`).options;
 }
 
 function wireMessage(message: Message): Record<string, unknown> {
@@ -51,7 +46,11 @@ function wireMessage(message: Message): Record<string, unknown> {
   }
 }
 
-/** The `/api/chat` request body for a {@link ChatRequest}. */
+/**
+ * The `/api/chat` request body for a {@link ChatRequest}: known options in `options`, `format`,
+ * `keep_alive`, `truncate` and `shift` at the top level (api/types.go `ChatRequest`).
+ * @throws OclawError E_CONFIG_INVALID for a param of a known key with a wrong type
+ */
 export function ollamaRequestBody(request: ChatRequest): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model: request.model.id,
@@ -60,11 +59,14 @@ export function ollamaRequestBody(request: ChatRequest): Record<string, unknown>
   };
   if (request.tools?.length) body.tools = request.tools;
   if (request.think !== undefined) body.think = request.think;
-  if (request.format !== undefined) body.format = request.format;
-  const options = ollamaOptions(request.model);
+  const { options, topLevel } = splitParams(request.model.params, `params of ${request.model.ref}`);
+  const format = request.format ?? topLevel.format;
+  if (format !== undefined) body.format = format;
   if (Object.keys(options).length > 0) body.options = options;
-  const keepAlive = request.model.params.keep_alive;
-  if (keepAlive !== undefined) body.keep_alive = keepAlive;
+  if (topLevel.keep_alive !== undefined) body.keep_alive = topLevel.keep_alive;
+  const truncate = request.truncate ?? topLevel.truncate;
+  if (truncate !== undefined) body.truncate = truncate;
+  if (topLevel.shift !== undefined) body.shift = topLevel.shift;
   return body;
 }
 

@@ -37,6 +37,8 @@ export interface ChatRequest {
   think?: Think;
   /** "json" or a JSON schema. */
   format?: "json" | Record<string, unknown>;
+  /** `truncate` (false: Ollama refuses an over-long prompt instead of cutting it; v0.12.6+). */
+  truncate?: boolean;
   /** Stream the reply (default true; `params.streaming: false` or `--no-stream` turn it off). */
   stream: boolean;
 }
