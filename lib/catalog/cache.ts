@@ -1,16 +1,22 @@
 /**
  * The disk cache of `/api/show` answers, keyed by base URL + model name + digest, so a repeated discovery
- * costs one `/api/tags` request. One JSON file per base URL under the cache directory; writes are atomic
- * (temp file + rename); a missing, unreadable or corrupt file is an empty cache, never an error.
+ * costs one `/api/tags` request. One JSON file per base URL under the cache directory (lib/state/dirs.ts),
+ * written by the one atomic writer (lib/atomic-write.ts); a missing, unreadable or corrupt file is an empty
+ * cache, never an error. Only the fields oclaw reads are kept, each bounded, so a server's huge answer never
+ * becomes a huge file every later run reloads.
  */
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "../atomic-write.ts";
 import { z } from "../zod.ts";
 import type { Logger } from "../log.ts";
 import { type Show, ShowSchema } from "./ollama-api.ts";
 
-/** Bumped when the file layout changes; files of another format are ignored. */
-const FORMAT = 1;
+/** Bumped when the file layout changes; files of another format are ignored (2: trimmed answers only). */
+const FORMAT = 2;
+
+/** A cache file larger than this was not written by this oclaw: it is ignored, not loaded. */
+const MAX_CACHE_FILE_BYTES = 8 * 1024 * 1024;
 
 const CacheFileSchema = z.object({
   format: z.literal(FORMAT),
@@ -33,17 +39,51 @@ async function cacheFileFor(dir: string, baseUrl: string): Promise<string> {
   return path.join(dir, `show-${hash}.json`);
 }
 
-/** Keeps what oclaw reads of an `/api/show` answer: capabilities, details, parameters, scalar model_info. */
+/** Longest string kept from an `/api/show` answer (a Modelfile's parameters are a few hundred bytes). */
+const MAX_CACHED_STRING = 16 * 1024;
+
+/** Most entries kept of a list or a record (capabilities, details). */
+const MAX_CACHED_ITEMS = 64;
+
+/** The `details` keys oclaw shows. */
+const DETAIL_KEYS = ["format", "family", "families", "parameter_size", "quantization_level", "parent_model"];
+
+function boundedString(value: unknown): string | undefined {
+  return typeof value === "string" && value.length <= MAX_CACHED_STRING ? value : undefined;
+}
+
+/**
+ * Keeps what oclaw reads of an `/api/show` answer, nothing else: capabilities, the details it shows, the
+ * parameters text, and of `model_info` only `general.architecture` and `<architecture>.context_length`
+ * (a verbose answer's tokenizer vocabulary can be a hundred megabytes).
+ */
 export function trimShow(show: Show): Show {
   const out: Show = {};
-  if (show.capabilities !== undefined) out.capabilities = show.capabilities;
-  if (show.details !== undefined) out.details = show.details;
-  if (show.parameters !== undefined) out.parameters = show.parameters;
+  if (show.capabilities !== undefined) {
+    out.capabilities = show.capabilities.filter((c) => c.length <= 64).slice(0, MAX_CACHED_ITEMS);
+  }
+  if (show.details !== undefined) {
+    const details: Record<string, unknown> = {};
+    for (const key of DETAIL_KEYS) {
+      const value = show.details[key];
+      if (boundedString(value) !== undefined) details[key] = value;
+      else if (Array.isArray(value)) {
+        details[key] = value.filter((v) => boundedString(v) !== undefined).slice(0, MAX_CACHED_ITEMS);
+      }
+    }
+    out.details = details;
+  }
+  const parameters = boundedString(show.parameters);
+  if (parameters !== undefined) out.parameters = parameters;
   if (show.model_info !== undefined) {
-    // Tokenizer vocabularies and other arrays can be megabytes with verbose answers; nothing here reads them.
-    out.model_info = Object.fromEntries(
-      Object.entries(show.model_info).filter(([, v]) => typeof v !== "object" || v === null),
-    );
+    const architecture = boundedString(show.model_info["general.architecture"]);
+    const info: Record<string, unknown> = {};
+    if (architecture !== undefined) {
+      info["general.architecture"] = architecture;
+      const context = show.model_info[`${architecture}.context_length`];
+      if (typeof context === "number") info[`${architecture}.context_length`] = context;
+    }
+    out.model_info = info;
   }
   return out;
 }
@@ -64,6 +104,10 @@ export interface ShowCache {
 async function readEntries(file: string, baseUrl: string, log: Logger): Promise<CacheEntries> {
   let text: string;
   try {
+    if ((await stat(file)).size > MAX_CACHE_FILE_BYTES) {
+      log.debug(`ignoring cache file ${file}: larger than ${MAX_CACHE_FILE_BYTES} bytes`);
+      return {};
+    }
     text = await readFile(file, "utf8");
   } catch {
     return {};
@@ -117,15 +161,12 @@ export async function openShowCache(dir: string | undefined, baseUrl: string, lo
 }
 
 async function writeAtomic(file: string, text: string, log: Logger): Promise<void> {
-  const temp = `${file}.${crypto.randomUUID()}.tmp`;
   try {
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    await writeFile(temp, text, { mode: 0o600 });
-    await rename(temp, file);
+    await writeFileAtomic(file, text, { mode: 0o600 });
     log.debug(`wrote cache file ${file}`);
   } catch (error) {
     // A read-only home or a full disk costs speed, not correctness.
     log.debug(`could not write cache file ${file}: ${(error as Error).message}`);
-    await rm(temp, { force: true }).catch(() => {});
   }
 }

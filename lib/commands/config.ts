@@ -13,6 +13,7 @@ import { buildProviders } from "../config/providers.ts";
 import type { ConfigData } from "../config/schema.ts";
 import { isSecretConfigKey, maskSecrets } from "../config/secrets.ts";
 import { applyConfigEdit, valueAt } from "../config/update.ts";
+import type { UpdateOptions } from "../config/write.ts";
 
 function location(ctx: CommandContext): ConfigLocation {
   const found = locateConfig(ctx.io, ctx.global.config);
@@ -32,8 +33,13 @@ function positionals(ctx: CommandContext, names: string[], usage: string): strin
   return ctx.positionals;
 }
 
-function waiting(ctx: CommandContext): { onWait: (lockFile: string) => void } {
-  return { onWait: (lockFile) => ctx.log.debug(`waiting for ${lockFile}: another oclaw is updating the config`) };
+/** How an edit waits for the config's lock: logged with -v, ended by a signal; `--force` edits a read-only file. */
+function waiting(ctx: CommandContext): UpdateOptions {
+  return {
+    onWait: (lockFile) => ctx.log.debug(`waiting for ${lockFile}: another oclaw is updating the config`),
+    signal: ctx.io.interrupt,
+    force: ctx.values.force === true,
+  };
 }
 
 async function say(ctx: CommandContext, text: string): Promise<void> {
@@ -88,13 +94,14 @@ Exit 1 when the key is not set.`,
 const setCommand: Command = {
   name: "set",
   summary: "Set a config value, keeping the file's comments and formatting",
-  usage: "set PATH VALUE [--strict-json]",
+  usage: "set PATH VALUE [--strict-json] [--force]",
   help: `  PATH                 e.g. models.providers.ollama.apiKey
   VALUE                A JSON5 literal (8192, true, ["a","b"], {primary:"ollama/x"}), else a string
       --strict-json    Refuse a VALUE that is not a JSON5 literal
+      --force          Edit the file even when it is read-only (mode without a write bit)
 The whole config is checked before writing; the previous file is kept as <file>.bak.
 Use -- before a VALUE that starts with '-': oclaw config set gateway.x -- -1`,
-  options: { "strict-json": { type: "boolean" } },
+  options: { "strict-json": { type: "boolean" }, force: { type: "boolean" } },
   async run(ctx) {
     const [pathText, valueText] = positionals(ctx, ["PATH", "VALUE"], "set PATH VALUE");
     const path = parseKeyPath(pathText!);
@@ -114,8 +121,9 @@ Use -- before a VALUE that starts with '-': oclaw config set gateway.x -- -1`,
 const unsetCommand: Command = {
   name: "unset",
   summary: "Remove a config key",
-  usage: "unset PATH",
-  help: "  PATH                 e.g. agents.defaults.model.fallbacks\nExit 1 when the key is not set.",
+  usage: "unset PATH [--force]",
+  help: "  PATH                 e.g. agents.defaults.model.fallbacks\n      --force          Edit the file even when it is read-only\nExit 1 when the key is not set.",
+  options: { force: { type: "boolean" } },
   async run(ctx) {
     const [pathText] = positionals(ctx, ["PATH"], "unset PATH");
     const path = parseKeyPath(pathText!);

@@ -90,7 +90,9 @@ export const healthCommand: Command = {
     `      --crit MS          CRITICAL when the latency is over MS (default ${HEALTH_DEFAULTS.critMs})`,
     `      --timeout S        Answer within S seconds whatever the network does (default ${HEALTH_DEFAULTS.timeoutS})`,
     "      --output FILE      Write the output to FILE atomically (temp file + rename), e.g. for",
-    "                         node_exporter's textfile collector, instead of stdout",
+    "                         node_exporter's textfile collector, instead of stdout ('-': stdout).",
+    "                         Only a regular file (or a link to one) is replaced: a device, FIFO,",
+    "                         socket or directory is refused (UNKNOWN)",
     "",
     "Without --probe the latency is the time the status requests took (/api/version, /api/tags, /api/ps).",
     "Exit status (Nagios plugin API): 0 OK; 1 WARNING (primary missing but a fallback ready, a missing",
@@ -126,7 +128,7 @@ async function emit(ctx: CommandContext, report: HealthReport, format: Format, o
   const text = FORMATTERS[format](report);
   if (output !== undefined) {
     try {
-      await writeFileAtomic(output, text);
+      await writeFileAtomic(output, text, { stdout: (t) => ctx.io.stdout.write(t) });
     } catch (error) {
       const e = error instanceof OclawError ? error : new OclawError("E_WRITE", String(error));
       await ctx.io.stderr.write(`oclaw: ${e.message}\n`);

@@ -86,7 +86,7 @@ async function writeBlock(io: Io, run: ModelsRun, id: string, block: ProviderBlo
     const { problems } = await evaluateConfigText(text!, file, io.env);
     if (problems.length > 0) throw problemError(problems, file);
     return text!;
-  });
+  }, { signal: io.interrupt });
   return result.file;
 }
 

@@ -1,0 +1,67 @@
+/**
+ * The config file's bytes are never lost: a file that is not UTF-8 is refused untouched, `.bak` is a byte
+ * copy, a read-only file needs --force, and a lock left by a killed writer is broken at once (its PID is gone).
+ */
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { spawn } from "node:child_process";
+import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import { test } from "node:test";
+import { spawnOclaw } from "./support/cli.ts";
+import { withTempHome } from "./support/temp-home.ts";
+
+test("a file that is not valid UTF-8 is refused with exit 3; the file and .bak are untouched", () =>
+  withTempHome(async (home) => {
+    const bytes = Buffer.from([...Buffer.from('{\n  // caf'), 0xe9, ...Buffer.from(' latin-1\n  a: 1,\n}\n')]);
+    await home.write(".openclaw/openclaw.json", "");
+    await writeFile(home.configFile, bytes);
+    await writeFile(`${home.configFile}.bak`, "previous backup");
+    const r = await spawnOclaw(["config", "set", "b", "2"], { env: { HOME: home.dir } });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^oclaw: Refusing to edit .*openclaw\.json: it is not valid UTF-8 \(first bad byte at line 2, column 9\)/m);
+    assert.deepEqual(await readFile(home.configFile), bytes);
+    assert.equal(await readFile(`${home.configFile}.bak`, "utf8"), "previous backup");
+  }));
+
+test(".bak is a byte copy of the previous file (a BOM and CRLF included)", () =>
+  withTempHome(async (home) => {
+    const before = "\uFEFF{\r\n  a: 1, // one\r\n}\r\n";
+    await home.write(".openclaw/openclaw.json", before);
+    const r = await spawnOclaw(["config", "set", "a", "2"], { env: { HOME: home.dir } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await readFile(`${home.configFile}.bak`), Buffer.from(before, "utf8"));
+  }));
+
+test("a read-only (0444) file is refused unless --force, which keeps the mode", () =>
+  withTempHome(async (home) => {
+    await home.write(".openclaw/openclaw.json", "{a: 1}\n");
+    await chmod(home.configFile, 0o444);
+    const env = { HOME: home.dir };
+    const refused = await spawnOclaw(["config", "set", "a", "2"], { env });
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /^oclaw: Refusing to edit .*: the file is read-only \(mode 0444\)\nhint: .*--force/m);
+    assert.equal(await readFile(home.configFile, "utf8"), "{a: 1}\n");
+    const forced = await spawnOclaw(["config", "set", "a", "2", "--force"], { env });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(await readFile(home.configFile, "utf8"), "{a: 2}\n");
+    assert.equal((await stat(home.configFile)).mode & 0o777, 0o444);
+    const unset = await spawnOclaw(["config", "unset", "a", "--force"], { env });
+    assert.equal(unset.code, 0, unset.stderr);
+  }));
+
+test("a lock whose owner process is gone is stale at once; a live owner's is waited for, with its PID named", () =>
+  withTempHome(async (home) => {
+    await home.write(".openclaw/openclaw.json", "{}\n");
+    const lock = `${home.configFile}.lock`;
+    // A process that has exited: its PID is free (reuse within this test is unlikely enough).
+    const dead = spawn("true");
+    await new Promise((resolve) => dead.on("close", resolve));
+    await writeFile(lock, `killed-writer\npid ${dead.pid}\nhost ${os.hostname()}\n`);
+    const started = performance.now();
+    const r = await spawnOclaw(["config", "set", "a", "1"], { env: { HOME: home.dir } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(performance.now() - started < 10_000, "the dead owner's lock was not waited out");
+    assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { a: 1 });
+    assert.ok(!(await readdir(home.stateDir)).some((f) => f.endsWith(".lock")));
+  }));
