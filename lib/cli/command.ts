@@ -1,14 +1,51 @@
 /**
  * The shape of an oclaw command. Each file in lib/commands exports one {@link Command}; lib/cli/run.ts
- * parses the argument line against it and calls `run`.
+ * parses the argument line against its flag table and calls `run`. The table is the one definition of a
+ * flag: the parser's options (lib/cli/flags.ts), the `--help` lines and the shell completion all come from it.
  */
-import type { ParseArgsConfig } from "node:util";
 import type { OclawError } from "../errors.ts";
 import type { Io } from "../io.ts";
 import type { Logger } from "../log.ts";
 
-/** Option specs in node:util parseArgs form. */
-export type OptionSpecs = NonNullable<ParseArgsConfig["options"]>;
+/**
+ * One flag, citty-style: what the parser needs and what the user reads, side by side.
+ *
+ *     model: { type: "string", short: "m", multiple: true, arg: "REF", complete: "model",
+ *              help: "Model to use, repeatable" },
+ */
+export interface Flag {
+  /** `boolean` (a switch) or `string` (takes a value). */
+  type: "boolean" | "string";
+  /** One-letter alias (`-m`). */
+  short?: string;
+  /** May be given more than once (the values arrive as an array). */
+  multiple?: boolean;
+  /** The value's name in help (`REF`, `SECONDS`); string flags only (default `VALUE`). */
+  arg?: string;
+  /**
+   * A string flag whose value is optional, git-style (`--think` or `--think=high`): a bare flag means this
+   * value. A value must then be attached with `=`, so the next word stays a positional.
+   */
+  bare?: string;
+  /** The help text. Lines after the first (`\n`) are indented under it; keep lines under ~80 columns. */
+  help: string;
+  /** What the value is, for shell completion: a model ref, a file, a directory, or one of fixed words. */
+  complete?: "model" | "file" | "dir" | readonly string[];
+  /** Parsed but left out of `--help` and completion (kept for compatibility). */
+  hidden?: boolean;
+}
+
+/** A command's flag table, keyed by the long name (without `--`). */
+export type Flags = Record<string, Flag>;
+
+/** A positional argument, for the help text and completion. */
+export interface Positional {
+  /** Its name in usage and help (`PATH`, `REF`). */
+  name: string;
+  help: string;
+  /** What it is, for shell completion. */
+  complete?: Flag["complete"];
+}
 
 /** Flags every command accepts, anywhere on the line. */
 export interface GlobalFlags {
@@ -37,15 +74,14 @@ export interface Command {
   summary: string;
   /** Usage line(s) after `oclaw `, e.g. `chat [options] [PROMPT...]`. */
   usage: string;
-  /** Option lines for `--help`, already formatted (`  -m, --model REF   ...`). */
-  help?: string;
-  /** The command's own flags. */
-  options?: OptionSpecs;
-  /**
-   * String options whose value is optional, git-style (`--think` or `--think=high`): a bare flag means the
-   * value given here. A value must then be attached with `=`, so the next word stays a positional.
-   */
-  optionalValues?: Record<string, string>;
+  /** The command's own flags: parser options, help lines and completion in one table. */
+  flags?: Flags;
+  /** Positional arguments, listed before the flags in `--help`. */
+  positionals?: Positional[];
+  /** What `--json` prints for this command (shown as the `--json` line of its help). */
+  json?: string;
+  /** Paragraphs after the options in `--help` (exit codes, where the output goes ...). */
+  notes?: string;
   /**
    * Reports a usage error found while parsing the command's flags, instead of the usual `oclaw: ...` and
    * exit 2 (health keeps its Nagios status line and exit 3). Returns the exit code.

@@ -7,20 +7,11 @@ import { causeChain, EXIT, exitCodeFor, OclawError, toOclawError, usageError } f
 import type { Io } from "../io.ts";
 import { createLogger } from "../log.ts";
 import { versionLine } from "../version.ts";
-import type { Command, GlobalFlags, OptionSpecs } from "./command.ts";
+import type { Command, GlobalFlags } from "./command.ts";
+import { bareValues, type OptionSpecs, parseOptions } from "./flags.ts";
+import { GLOBAL_FLAGS } from "./global-flags.ts";
 import { commandHelp, rootHelp } from "./help.ts";
 import { type CommandEntry, COMMANDS } from "../commands/index.ts";
-
-/** Flags accepted by every command, anywhere on the line. */
-export const GLOBAL_OPTIONS: OptionSpecs = {
-  config: { type: "string" },
-  json: { type: "boolean" },
-  quiet: { type: "boolean", short: "q" },
-  verbose: { type: "boolean", short: "v" },
-  "no-color": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "V" },
-};
 
 /** Finds (and loads) the command and subcommand named by the first non-flag words of argv. */
 async function findCommand(argv: string[]): Promise<{ path: Command[]; rest: string[] }> {
@@ -58,8 +49,7 @@ function parseArgsMessage(message: string): string {
 }
 
 /** Rewrites bare `--name` into `--name=<default>` for options whose value is optional. */
-function applyOptionalValues(args: string[], optional: Record<string, string> | undefined): string[] {
-  if (optional === undefined) return args;
+function applyOptionalValues(args: string[], optional: Record<string, string>): string[] {
   const end = args.indexOf("--");
   return args.map((arg, i) => {
     if ((end !== -1 && i > end) || !arg.startsWith("--")) return arg;
@@ -85,10 +75,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   let verbose = argv.includes("-v") || argv.includes("--verbose");
   let global: GlobalFlags | undefined;
   try {
-    const options: OptionSpecs = { ...GLOBAL_OPTIONS, ...command?.options };
+    const options: OptionSpecs = { ...parseOptions(GLOBAL_FLAGS), ...parseOptions(command?.flags) };
     let parsed;
     try {
-      const args = applyOptionalValues(rest, command?.optionalValues);
+      const args = applyOptionalValues(rest, bareValues(command?.flags));
       parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     } catch (error) {
       throw usageError(
@@ -134,7 +124,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       await io.stderr.write(commandHelp(path));
       return EXIT.usage;
     }
-    for (const key of Object.keys(GLOBAL_OPTIONS)) delete values[key];
+    for (const key of Object.keys(GLOBAL_FLAGS)) delete values[key];
     const log = createLogger(io.stderr, verbose);
     return await command.run({ io, global, log, values, positionals: parsed.positionals });
   } catch (caught) {

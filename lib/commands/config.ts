@@ -65,10 +65,9 @@ const getCommand: Command = {
   name: "get",
   summary: "Print a config value (strings raw, anything else as JSON)",
   usage: "get PATH [--reveal]",
-  help: `  PATH                 e.g. agents.defaults.model.primary or agents.defaults.models["ollama/x"].params
-      --reveal         Show secrets (apiKey, tokens, passwords) instead of ***
-Exit 1 when the key is not set.`,
-  options: { reveal: { type: "boolean" } },
+  positionals: [{ name: "PATH", help: 'e.g. agents.defaults.model.primary or agents.defaults.models["ollama/x"].params' }],
+  flags: { reveal: { type: "boolean", help: "Show secrets (apiKey, tokens, passwords) instead of ***" } },
+  notes: "Exit 1 when the key is not set.",
   async run(ctx) {
     const [pathText] = positionals(ctx, ["PATH"], "get PATH");
     const path = parseKeyPath(pathText!);
@@ -95,13 +94,16 @@ const setCommand: Command = {
   name: "set",
   summary: "Set a config value, keeping the file's comments and formatting",
   usage: "set PATH VALUE [--strict-json] [--force]",
-  help: `  PATH                 e.g. models.providers.ollama.apiKey
-  VALUE                A JSON5 literal (8192, true, ["a","b"], {primary:"ollama/x"}), else a string
-      --strict-json    Refuse a VALUE that is not a JSON5 literal
-      --force          Edit the file even when it is read-only (mode without a write bit)
-The whole config is checked before writing; the previous file is kept as <file>.bak.
+  positionals: [
+    { name: "PATH", help: "e.g. models.providers.ollama.apiKey" },
+    { name: "VALUE", help: 'A JSON5 literal (8192, true, ["a","b"], {primary:"ollama/x"}), else a string' },
+  ],
+  flags: {
+    "strict-json": { type: "boolean", help: "Refuse a VALUE that is not a JSON5 literal" },
+    force: { type: "boolean", help: "Edit the file even when it is read-only (mode without a write bit)" },
+  },
+  notes: `The whole config is checked before writing; the previous file is kept as <file>.bak.
 Use -- before a VALUE that starts with '-': oclaw config set gateway.x -- -1`,
-  options: { "strict-json": { type: "boolean" }, force: { type: "boolean" } },
   async run(ctx) {
     const [pathText, valueText] = positionals(ctx, ["PATH", "VALUE"], "set PATH VALUE");
     const path = parseKeyPath(pathText!);
@@ -122,8 +124,9 @@ const unsetCommand: Command = {
   name: "unset",
   summary: "Remove a config key",
   usage: "unset PATH [--force]",
-  help: "  PATH                 e.g. agents.defaults.model.fallbacks\n      --force          Edit the file even when it is read-only\nExit 1 when the key is not set.",
-  options: { force: { type: "boolean" } },
+  positionals: [{ name: "PATH", help: "e.g. agents.defaults.model.fallbacks" }],
+  flags: { force: { type: "boolean", help: "Edit the file even when it is read-only" } },
+  notes: "Exit 1 when the key is not set.",
   async run(ctx) {
     const [pathText] = positionals(ctx, ["PATH"], "unset PATH");
     const path = parseKeyPath(pathText!);

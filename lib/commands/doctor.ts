@@ -13,19 +13,17 @@ export const doctorCommand: Command = {
   name: "doctor",
   summary: summaryOf("doctor"),
   usage: "doctor [--probe] [--json]",
-  help: [
-    "      --probe     Also send a tiny chat to the primary model: time to first token and tokens/s",
-    "      --json      One JSON document: {status, checks:[{name,status,message,fix}]}",
-    "",
+  flags: {
+    probe: { type: "boolean", help: "Also send a tiny chat to the primary model: time to first token and tokens/s" },
+  },
+  json: "One JSON document: {status, checks:[{name,status,message,fix}]}",
+  notes: [
     "Checks: config found and valid; config file permissions while it holds a key; which providers are",
     "enabled and how; each server reachable (refused, firewalled, DNS, Host check, another program on the",
     "port); Ollama's version; tool-capable models and the ones skipped; primary and fallbacks installed and",
     "tool-capable; models loaded on the CPU; allocated context below the configured one.",
     "Exit status: 0 when no check failed (warnings allowed), 1 otherwise.",
   ].join("\n"),
-  options: {
-    probe: { type: "boolean" },
-  },
   async run(ctx) {
     if (ctx.positionals.length > 0) {
       throw new OclawError("E_USAGE", `Unexpected argument '${ctx.positionals[0]}'`, {

@@ -82,32 +82,45 @@ export const healthCommand: Command = {
   },
   summary: summaryOf("health"),
   usage: "health [--model REF]... [--probe] [--format text|json|nagios|prometheus] [--warn MS] [--crit MS] [--timeout S] [--output FILE]",
-  help: [
-    "  -m, --model REF        A candidate model (repeatable; default: the primary, then the fallbacks)",
-    "      --probe            Also send a tiny chat; its time to first token is the latency judged",
-    "      --format FORMAT    text (default), json, nagios (with performance data), prometheus",
-    `      --warn MS          WARNING when the latency is over MS (default ${HEALTH_DEFAULTS.warnMs})`,
-    `      --crit MS          CRITICAL when the latency is over MS (default ${HEALTH_DEFAULTS.critMs})`,
-    `      --timeout S        Answer within S seconds whatever the network does (default ${HEALTH_DEFAULTS.timeoutS})`,
-    "      --output FILE      Write the output to FILE atomically (temp file + rename), e.g. for",
-    "                         node_exporter's textfile collector, instead of stdout ('-': stdout).",
-    "                         Only a regular file (or a link to one) is replaced: a device, FIFO,",
-    "                         socket or directory is refused (UNKNOWN)",
-    "",
+  flags: {
+    model: {
+      type: "string",
+      short: "m",
+      multiple: true,
+      arg: "REF",
+      complete: "model",
+      help: "A candidate model (repeatable; default: the primary, then the fallbacks)",
+    },
+    probe: { type: "boolean", help: "Also send a tiny chat; its time to first token is the latency judged" },
+    format: {
+      type: "string",
+      arg: "FORMAT",
+      complete: FORMATS,
+      help: "text (default), json, nagios (with performance data), prometheus",
+    },
+    warn: { type: "string", arg: "MS", help: `WARNING when the latency is over MS (default ${HEALTH_DEFAULTS.warnMs})` },
+    crit: { type: "string", arg: "MS", help: `CRITICAL when the latency is over MS (default ${HEALTH_DEFAULTS.critMs})` },
+    timeout: {
+      type: "string",
+      arg: "S",
+      help: `Answer within S seconds whatever the network does (default ${HEALTH_DEFAULTS.timeoutS})`,
+    },
+    output: {
+      type: "string",
+      arg: "FILE",
+      complete: "file",
+      help: "Write the output to FILE atomically (temp file + rename), e.g. for\n" +
+        "node_exporter's textfile collector, instead of stdout ('-': stdout).\n" +
+        "Only a regular file (or a link to one) is replaced: a device, FIFO,\n" +
+        "socket or directory is refused (UNKNOWN)",
+    },
+  },
+  notes: [
     "Without --probe the latency is the time the status requests took (/api/version, /api/tags, /api/ps).",
     "Exit status (Nagios plugin API): 0 OK; 1 WARNING (primary missing but a fallback ready, a missing",
     "fallback, latency over --warn, model loaded on the CPU); 2 CRITICAL (unreachable, nothing usable,",
     "latency over --crit); 3 UNKNOWN (bad config or flags).",
   ].join("\n"),
-  options: {
-    model: { type: "string", short: "m", multiple: true },
-    probe: { type: "boolean" },
-    format: { type: "string" },
-    warn: { type: "string" },
-    crit: { type: "string" },
-    timeout: { type: "string" },
-    output: { type: "string" },
-  },
   async run(ctx) {
     let flags: ReturnType<typeof readFlags>;
     try {

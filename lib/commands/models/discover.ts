@@ -136,22 +136,19 @@ export const discoverCommand: Command = {
   name: "discover",
   summary: "Discover an Ollama server's models and print (or --write) the explicit config block",
   usage: "discover [--base-url URL] [--provider ID] [--all] [--refresh] [--write]",
-  help: `      --base-url URL  Ask this Ollama server (host, host:port or URL) instead of the provider's
-      --provider ID   The provider id the block is for (default: ollama)
-      --all           Include models without tool support
-      --refresh       Ask the server again instead of using cached /api/show answers
-      --write         Store baseUrl, api and models of models.providers.<ID> in the config file
-                      (other keys and comments are kept; a .bak is left)
-      --json          The block as JSON
-
-The block goes to stdout as JSON5; skipped models are named on stderr. Once written, the provider has an
-explicit model list, so discovery no longer runs for it: run discover --write again after pulling models.`,
-  options: {
-    "base-url": { type: "string" },
-    provider: { type: "string" },
-    all: { type: "boolean" },
-    refresh: { type: "boolean" },
-    write: { type: "boolean" },
+  flags: {
+    "base-url": { type: "string", arg: "URL", help: "Ask this Ollama server (host, host:port or URL) instead of the provider's" },
+    provider: { type: "string", arg: "ID", help: "The provider id the block is for (default: ollama)" },
+    all: { type: "boolean", help: "Include models without tool support" },
+    refresh: { type: "boolean", help: "Ask the server again instead of using cached /api/show answers" },
+    write: {
+      type: "boolean",
+      help: "Store baseUrl, api and models of models.providers.<ID> in the config file\n" +
+        "(other keys and comments are kept; a .bak is left)",
+    },
   },
+  json: "The block as JSON",
+  notes: `The block goes to stdout as JSON5; skipped models are named on stderr. Once written, the provider has an
+explicit model list, so discovery no longer runs for it: run discover --write again after pulling models.`,
   run: runDiscover,
 };

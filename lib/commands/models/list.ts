@@ -107,22 +107,17 @@ export const listCommand: Command = {
   name: "list",
   summary: "List the models of every enabled provider",
   usage: "list [--all] [--provider ID] [--plain] [--refresh]",
-  help: `      --all           Also list discovered models without tool support (tagged no-tools)
-      --provider ID   Only this provider
-      --plain         Only the refs (provider/id), one per line
-      --refresh       Ask the server again instead of using cached /api/show answers
-      --json          {"models":[...],"errors":[...]}
-
-The table has the columns MODEL INPUT CTX MAX OUT REASONING SOURCE TAGS, also when stdout is not a
+  flags: {
+    all: { type: "boolean", help: "Also list discovered models without tool support (tagged no-tools)" },
+    provider: { type: "string", arg: "ID", help: "Only this provider" },
+    plain: { type: "boolean", help: "Only the refs (provider/id), one per line" },
+    refresh: { type: "boolean", help: "Ask the server again instead of using cached /api/show answers" },
+  },
+  json: '{"models":[...],"errors":[...]}',
+  notes: `The table has the columns MODEL INPUT CTX MAX OUT REASONING SOURCE TAGS, also when stdout is not a
 terminal (without colour). CTX and MAX OUT are token counts. Tags: default, fallback#N (the
 configured selection), no-tools, missing (a configured ref no provider offers), unverified (a configured
 ref whose provider could not be asked).
 Exit status: 0 when every provider answered, 4 when one could not be reached (the rest is still listed).`,
-  options: {
-    all: { type: "boolean" },
-    provider: { type: "string" },
-    plain: { type: "boolean" },
-    refresh: { type: "boolean" },
-  },
   run: runList,
 };

@@ -172,12 +172,11 @@ export const pullCommand: Command = {
   name: "pull",
   summary: "Download a model to the Ollama server",
   usage: "pull NAME [--provider ID]",
-  help: `      --provider ID   The Ollama provider to pull to (default: ollama)
-      --json          One event per line: {"type":"progress","status",...,"percent"}, then
-                      {"type":"done"} or {"type":"error","code","message"}
-
-Progress goes to stderr: a bar on a terminal, otherwise each step once and a percentage line at most
+  positionals: [{ name: "NAME", help: "The model to download (qwen3:8b, hf.co/org/repo:Q4_K_M)" }],
+  flags: { provider: { type: "string", arg: "ID", help: "The Ollama provider to pull to (default: ollama)" } },
+  json: 'One event per line: {"type":"progress","status",...,"percent"}, then\n' +
+    '{"type":"done"} or {"type":"error","code","message"}',
+  notes: `Progress goes to stderr: a bar on a terminal, otherwise each step once and a percentage line at most
 once a second. NAME may carry the provider prefix (ollama/qwen3:8b).`,
-  options: { provider: { type: "string" } },
   run: runPull,
 };

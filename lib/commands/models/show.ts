@@ -192,10 +192,10 @@ export const showCommand: Command = {
   name: "show",
   summary: "Show everything known about one model",
   usage: "show REF",
-  help: `      --json          One JSON object (catalogue fields, capabilities, architecture, contextLength,
-                      details, parameters, loaded)
-
-REF is provider/id; without '/' it names a model of the ollama provider. From an Ollama server this shows
+  positionals: [{ name: "REF", help: "The model (provider/id)", complete: "model" }],
+  json: "One JSON object (catalogue fields, capabilities, architecture, contextLength,\n" +
+    "details, parameters, loaded)",
+  notes: `REF is provider/id; without '/' it names a model of the ollama provider. From an Ollama server this shows
 capabilities, architecture, trained context, size, Modelfile parameters and, when loaded, where it runs
 (CPU/GPU, from /api/ps) and the context allocated.`,
   run: runShow,

@@ -1,0 +1,64 @@
+/**
+ * `oclaw chat`'s flag table: the one definition of each chat flag (parser, `--help`, completion).
+ * Adding a flag is one entry here; lib/chat/options.ts reads its value.
+ */
+import type { Flags } from "../cli/command.ts";
+import { IDLE_TIMEOUT_ENV } from "../chat/options.ts";
+
+/** The chat flags, in `--help` order. */
+export const CHAT_FLAGS: Flags = {
+  model: {
+    type: "string",
+    short: "m",
+    multiple: true,
+    arg: "REF",
+    complete: "model",
+    help: "Model to use, repeatable: the candidates in order (default: the configured\n" +
+      "primary, then its fallbacks). REF = provider/id; without '/' the ollama provider",
+  },
+  system: { type: "string", short: "s", arg: "TEXT", help: "System message" },
+  think: {
+    type: "string",
+    arg: "LEVEL",
+    bare: "on",
+    complete: ["on", "off", "low", "medium", "high", "max"],
+    help: "Thinking: on, off, low, medium, high, max (default: params.think, else on for\n" +
+      "a reasoning model, so its thoughts stay out of the reply; other models get no\n" +
+      "think field). A model that cannot think is asked again without it",
+  },
+  "show-thinking": {
+    type: "boolean",
+    help: "Print the thinking on stderr (hidden otherwise; always in --json events)",
+  },
+  format: { type: "string", arg: "json|FILE", complete: "file", help: "Reply in JSON, or in the JSON schema held in FILE" },
+  tools: {
+    type: "string",
+    arg: "FILE",
+    complete: "file",
+    help: 'Tools the model may call: a JSON array of {"type":"function","function":{...}};\n' +
+      'each call is printed as one {"tool_call":{...}} line',
+  },
+  "no-stream": {
+    type: "boolean",
+    help: "Ask for the whole reply at once (also params.streaming: false); it must then\n" +
+      "arrive within the first-chunk limit below",
+  },
+  timeout: { type: "string", arg: "SECONDS", help: "Limit for the whole run; exit 124 when it runs out" },
+  "idle-timeout": {
+    type: "string",
+    arg: "SECONDS",
+    help: "Longest silence between two chunks of a reply (default 300; 0: none;\n" +
+      `also ${IDLE_TIMEOUT_ENV}). The first chunk may take up to 10 minutes (cold loads),\n` +
+      "or the provider's timeoutSeconds when larger",
+  },
+  stats: { type: "boolean", help: "Durations, token counts and rates on stderr, like 'ollama run --verbose'" },
+  "no-fallback": { type: "boolean", help: "Try only the first candidate" },
+};
+
+/** The paragraphs after chat's options. */
+export const CHAT_NOTES = `The prompt is the words given, followed after a blank line by stdin when stdin is not a terminal.
+Options sent to Ollama come from the model's params (num_ctx, temperature, keep_alive ...); num_ctx is
+also taken from a contextWindow written in the config's model entry. A prompt likely longer than the
+model's context is warned about (W_TRUNCATED).
+Exit codes: 0 ok (also when stdout is closed early), 1 failure, 2 usage, 3 config, 4 unreachable,
+5 model not found, 124 --timeout, 130 interrupted.`;
