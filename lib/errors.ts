@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   "E_MODEL_NOT_FOUND",
   "E_NO_TOOLS",
   "E_NO_THINKING",
+  "E_NO_IMAGES",
   "E_STREAM",
   "E_ABORTED",
   "E_RUN_TIMEOUT",
@@ -60,6 +61,8 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   E_MODEL_NOT_FOUND: EXIT.notFound,
   E_NO_TOOLS: EXIT.failure,
   E_NO_THINKING: EXIT.failure,
+  // Images for a model whose catalogue input lacks "image": the next candidate is tried; none left → 1.
+  E_NO_IMAGES: EXIT.failure,
   E_STREAM: EXIT.failure,
   E_ABORTED: EXIT.interrupted,
   E_RUN_TIMEOUT: EXIT.timeout,

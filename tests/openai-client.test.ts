@@ -193,7 +193,7 @@ test("the request: Bearer key, provider headers, stream with usage, OpenAI messa
       }),
       messages: [
         { role: "system", content: "Be brief" },
-        { role: "user", content: "Weather?", images: ["iVBORw0KGgoAAAA"] },
+        { role: "user", content: "Weather?", images: [{ mime: "image/png", data: "iVBORw0KGgoAAAA" }] },
         {
           role: "assistant",
           content: "",

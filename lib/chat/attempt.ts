@@ -7,12 +7,13 @@ import { resolveModel } from "../catalog/catalog.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { clientFor } from "../client/index.ts";
 import { splitParams } from "../client/ollama-options.ts";
-import type { ChatClient, ChatRequest, ChatTimeouts, Message, Think } from "../client/request.ts";
+import type { ChatClient, ChatRequest, ChatTimeouts, Think } from "../client/request.ts";
 import type { ResolvedConfig } from "../config/resolve.ts";
 import { explicitContextWindow } from "../config/context-window.ts";
 import { OclawError } from "../errors.ts";
 import type { HttpContext } from "../http.ts";
 import type { Attempt, AttemptEvent } from "./fallback.ts";
+import type { Message } from "./messages.ts";
 import { type ChatOptions, DEFAULT_HEADERS_TIMEOUT_MS } from "./options.ts";
 import { allocatedContext, estimatePromptTokens, truncationAfter, truncationBefore, type Warning } from "./truncation.ts";
 
@@ -70,6 +71,12 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
     if (options.tools?.length && model.capabilities !== undefined && !model.capabilities.includes("tools")) {
       throw new OclawError("E_NO_TOOLS", `${model.ref} does not support tools (its capabilities: ${model.capabilities.join(", ")})`, {
         hint: "Pick a model whose capabilities include tools ('oclaw models list'), or send no --tools",
+      });
+    }
+    // A model that takes no images would answer without seeing them, or fail: not asked (cli.md "Fallback").
+    if (!model.input.includes("image") && messages.some((m) => m.role === "user" && m.images?.length)) {
+      throw new OclawError("E_NO_IMAGES", `${model.ref} does not take images (its input: ${model.input.join(", ")})`, {
+        hint: "Pick a model whose INPUT includes image ('oclaw models list'), or attach no image",
       });
     }
     if (model.api === "ollama") {

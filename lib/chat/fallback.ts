@@ -50,12 +50,13 @@ const RETRYABLE_CODES = new Set([
   "E_TIMEOUT",
   "E_MODEL_NOT_FOUND",
   "E_NO_TOOLS",
+  "E_NO_IMAGES",
   "E_STREAM",
 ]);
 
 /**
  * True when an error that happened BEFORE any reply output lets the chain move to the next candidate:
- * unreachable, DNS, timeout, model not found, no tool support, HTTP 404/408/429/5xx, a stream that
+ * unreachable, DNS, timeout, model not found, no tool or image support, HTTP 404/408/429/5xx, a stream that
  * ended early. A user abort, `--timeout` and other 4xx stop the chain.
  */
 export function canFallBack(error: unknown): boolean {

@@ -36,6 +36,10 @@ export interface ChatOptions {
   timeoutMs?: number;
   /** `--idle-timeout` / OCLAW_IDLE_TIMEOUT; undefined: no idle limit (0 given). */
   idleMs?: number;
+  /** `--no-stdin`: stdin is never read. */
+  noStdin: boolean;
+  /** `--messages FILE|-`: prior messages to send before the prompt. */
+  messagesFile?: string;
 }
 
 /** The raw flag values as lib/cli parses them. */
@@ -88,6 +92,18 @@ const ToolsSchema = z.array(z.strictObject({
     parameters: z.record(z.string(), z.unknown()).optional(),
   }),
 }));
+
+/**
+ * Reads a text file named by a flag.
+ * @throws OclawError E_USAGE naming the flag and the file
+ */
+async function readTextFile(io: Io, file: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path.resolve(io.cwd, file), "utf8");
+  } catch (error) {
+    throw usageError(`Cannot read ${flag} file ${file}: ${fsReason(error)}`);
+  }
+}
 
 async function readJsonFile(io: Io, file: string, flag: string): Promise<unknown> {
   const full = path.resolve(io.cwd, file);
@@ -151,9 +167,22 @@ export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptio
     noFallback: values["no-fallback"] === true,
     showThinking: values["show-thinking"] === true,
     stats: values.stats === true,
+    noStdin: values["no-stdin"] === true,
   };
   const system = str(values.system);
+  const systemFile = str(values["system-file"]);
+  if (system !== undefined && systemFile !== undefined) {
+    throw usageError("-s/--system and --system-file both give the system prompt", "Give one of them");
+  }
   if (system !== undefined) options.system = system;
+  if (systemFile !== undefined) options.system = await readTextFile(io, systemFile, "--system-file");
+  const messagesFile = str(values.messages);
+  if (messagesFile !== undefined) {
+    if (messagesFile === "-" && options.noStdin) {
+      throw usageError("--messages - reads stdin, and --no-stdin says not to", "Give --messages a file, or drop --no-stdin");
+    }
+    options.messagesFile = messagesFile;
+  }
   const think = parseThink(str(values.think));
   if (think !== undefined) options.think = think;
   const format = str(values.format);

@@ -1,21 +1,30 @@
 /**
- * The conversation `oclaw chat` sends: an optional system message and one user message built from the
- * prompt words and, when stdin is not a terminal, the text piped in (cli.md `oclaw chat`).
+ * The user's turn of `oclaw chat`: the prompt words and, when stdin is not a terminal (and not taken by
+ * `--messages -`, `-a -` or turned off with `--no-stdin`), the text piped in (cli.md `oclaw chat`).
  */
-import type { Message } from "../client/request.ts";
 import { usageError } from "../errors.ts";
 import type { InStream } from "../io.ts";
+import type { Message } from "./messages.ts";
+
+/** How {@link readPrompt} treats stdin and an empty prompt. */
+export interface PromptOptions {
+  /** False: stdin is not read (`--no-stdin`, or another flag took it). Default true. */
+  readStdin?: boolean;
+  /** False: an empty prompt is fine (the conversation so far ends with a user or tool message). Default true. */
+  required?: boolean;
+}
 
 /**
  * The user prompt: the words joined by spaces; piped stdin is appended after a blank line
  * (`instruction\n\n<stdin>`), or is the whole prompt when there are no words.
- * @throws OclawError E_USAGE when there is no prompt at all
+ * @throws OclawError E_USAGE when there is no prompt at all and one is required
  */
-export async function readPrompt(words: string[], stdin: InStream): Promise<string> {
+export async function readPrompt(words: string[], stdin: InStream, options: PromptOptions = {}): Promise<string> {
   const instruction = words.join(" ");
-  const piped = stdin.isTTY ? "" : await stdin.readAll();
+  const piped = stdin.isTTY || options.readStdin === false ? "" : await stdin.readAll();
   const prompt = instruction !== "" && piped !== "" ? `${instruction}\n\n${piped}` : instruction || piped;
   if (prompt.trim() === "") {
+    if (options.required === false) return "";
     throw usageError(
       "No prompt: give it as arguments or on stdin",
       "oclaw chat 'Why is the sky blue?'   or   git diff | oclaw chat 'Review this change'",

@@ -6,7 +6,8 @@
  */
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import type { Usage } from "../client/events.ts";
-import type { Message, ToolDefinition } from "../client/request.ts";
+import type { ToolDefinition } from "../client/request.ts";
+import type { Message } from "./messages.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { catalogTimeoutMs, fetchJson, PsSchema } from "../catalog/ollama-api.ts";
 import { sameModelId } from "../catalog/selection.ts";
@@ -37,7 +38,10 @@ export type ContextSource = "num_ctx" | "ps" | "default";
 /** Estimates the prompt's tokens: messages, plus tool definitions (the server renders them into the prompt). */
 export function estimatePromptTokens(messages: Message[], tools: ToolDefinition[] = []): number {
   let chars = 0;
-  for (const message of messages) chars += message.content.length;
+  for (const message of messages) {
+    chars += message.content.length;
+    if (message.role === "assistant" && message.toolCalls?.length) chars += JSON.stringify(message.toolCalls).length;
+  }
   if (tools.length > 0) chars += JSON.stringify(tools).length;
   return Math.ceil(chars / CHARS_PER_TOKEN);
 }

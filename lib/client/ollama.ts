@@ -24,10 +24,18 @@ export function ollamaOptions(model: ChatRequest["model"]): Record<string, unkno
 
 function wireMessage(message: Message): Record<string, unknown> {
   switch (message.role) {
+    case "system":
+      return { role: "system", content: message.content };
+    case "user":
+      // Plain base64: a `data:` prefix is a 400 (server/routes.go decodes `images` as raw bytes).
+      return message.images?.length
+        ? { role: "user", content: message.content, images: message.images.map((image) => image.data) }
+        : { role: "user", content: message.content };
     case "assistant":
       return {
         role: "assistant",
         content: message.content,
+        ...(message.thinking === undefined ? {} : { thinking: message.thinking }),
         ...(message.toolCalls?.length
           ? {
             tool_calls: message.toolCalls.map((c) => ({ id: c.id, function: { name: c.name, arguments: c.arguments } })),
@@ -38,11 +46,9 @@ function wireMessage(message: Message): Record<string, unknown> {
       return {
         role: "tool",
         content: message.content,
-        tool_name: message.toolName,
+        ...(message.toolName === undefined ? {} : { tool_name: message.toolName }),
         ...(message.toolCallId === undefined ? {} : { tool_call_id: message.toolCallId }),
       };
-    default:
-      return { role: message.role, content: message.content, ...(message.images ? { images: message.images } : {}) };
   }
 }
 

@@ -12,21 +12,7 @@ type OpenAiMessage =
     content: string;
     tool_calls?: Array<{ id: string; type: "function"; function: { name: string; arguments: string } }>;
   }
-  | { role: "tool"; content: string; tool_call_id?: string };
-
-// Base64 prefixes of the image formats Ollama and vision servers take; data URLs need a MIME type.
-const IMAGE_PREFIXES: Array<[string, string]> = [
-  ["/9j/", "image/jpeg"],
-  ["iVBORw0KGgo", "image/png"],
-  ["R0lGOD", "image/gif"],
-  ["UklGR", "image/webp"],
-];
-
-function dataUrl(image: string): string {
-  if (image.startsWith("data:")) return image;
-  const mime = IMAGE_PREFIXES.find(([prefix]) => image.startsWith(prefix))?.[1] ?? "image/png";
-  return `data:${mime};base64,${image}`;
-}
+  | { role: "tool"; content: string; tool_call_id?: string; name?: string };
 
 function toOpenAiMessage(message: Message): OpenAiMessage {
   switch (message.role) {
@@ -38,7 +24,10 @@ function toOpenAiMessage(message: Message): OpenAiMessage {
         role: "user",
         content: [
           { type: "text", text: message.content },
-          ...message.images.map((image) => ({ type: "image_url", image_url: { url: dataUrl(image) } })),
+          ...message.images.map((image) => ({
+            type: "image_url",
+            image_url: { url: `data:${image.mime};base64,${image.data}` },
+          })),
         ],
       };
     case "assistant":
@@ -54,9 +43,11 @@ function toOpenAiMessage(message: Message): OpenAiMessage {
         })),
       };
     case "tool":
-      return message.toolCallId === undefined
+      if (message.toolCallId !== undefined) return { role: "tool", content: message.content, tool_call_id: message.toolCallId };
+      // Without an id, the tool's name is all there is: Ollama's /v1 reads it from `name` (openai/openai.go).
+      return message.toolName === undefined
         ? { role: "tool", content: message.content }
-        : { role: "tool", content: message.content, tool_call_id: message.toolCallId };
+        : { role: "tool", content: message.content, name: message.toolName };
   }
 }
 

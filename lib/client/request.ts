@@ -13,15 +13,9 @@ export interface ToolDefinition {
   function: { name: string; description?: string; parameters?: Record<string, unknown> };
 }
 
-/** A message in the conversation. */
-export type Message =
-  | { role: "system" | "user"; content: string; images?: string[] }
-  | {
-    role: "assistant";
-    content: string;
-    toolCalls?: Array<{ id: string; name: string; arguments: Record<string, unknown> }>;
-  }
-  | { role: "tool"; content: string; toolName: string; toolCallId?: string };
+/** The conversation's message type lives with its schema in lib/chat/messages.ts (a leaf: types only here). */
+import type { Message } from "../chat/messages.ts";
+export type { Image, Message, ToolCall } from "../chat/messages.ts";
 
 /** `think`: on/off or an effort level. */
 export type Think = boolean | "low" | "medium" | "high" | "max";

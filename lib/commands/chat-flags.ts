@@ -17,6 +17,16 @@ export const CHAT_FLAGS: Flags = {
       "primary, then its fallbacks). REF = provider/id; without '/' the ollama provider",
   },
   system: { type: "string", short: "s", arg: "TEXT", help: "System message" },
+  "system-file": { type: "string", arg: "FILE", complete: "file", help: "System message read from FILE" },
+  messages: {
+    type: "string",
+    arg: "FILE|-",
+    complete: "file",
+    help: "Messages to send before the prompt: a JSON array in Ollama's or OpenAI's shape\n" +
+      "(role, content, images, tool_calls, tool_call_id/tool_name). A list that ends\n" +
+      "with a tool result or a user message needs no prompt",
+  },
+  "no-stdin": { type: "boolean", help: "Never read stdin (in loops, or under ssh that passes its own stdin on)" },
   think: {
     type: "string",
     arg: "LEVEL",

@@ -7,8 +7,10 @@ import { defaultCacheDir } from "../catalog/catalog.ts";
 import { chatAttempt } from "../chat/attempt.ts";
 import { chatCandidates } from "../chat/candidates.ts";
 import { runWithFallback } from "../chat/fallback.ts";
-import { chatOptions } from "../chat/options.ts";
-import { chatMessages, readPrompt } from "../chat/prompt.ts";
+import { type ChatOptions, chatOptions } from "../chat/options.ts";
+import { conversation, endsWithQuestion, readMessagesFile } from "../chat/conversation.ts";
+import type { Message } from "../chat/messages.ts";
+import { readPrompt } from "../chat/prompt.ts";
 import { jsonRenderer, type Renderer, textRenderer } from "../chat/render.ts";
 import { type RunSignal, runSignal } from "../chat/run-signal.ts";
 import type { Warning } from "../chat/truncation.ts";
@@ -32,6 +34,22 @@ function makeRenderer(ctx: CommandContext): Renderer {
     });
 }
 
+/** The messages to send: system prompt, prior messages (`--messages`), then the user's turn. */
+async function chatConversation(ctx: CommandContext, options: ChatOptions): Promise<Message[]> {
+  const { io } = ctx;
+  let prior: Message[] = [];
+  if (options.messagesFile !== undefined) {
+    const stdinText = options.messagesFile === "-" ? await io.stdin.readAll() : undefined;
+    prior = await readMessagesFile(io, options.messagesFile, stdinText);
+  }
+  const prompt = await readPrompt(ctx.positionals, io.stdin, {
+    readStdin: !options.noStdin && options.messagesFile !== "-",
+    // A conversation ending with a tool result (or a question) asks for a reply by itself.
+    required: !endsWithQuestion(prior),
+  });
+  return conversation(options.system, prior, prompt === "" ? undefined : { role: "user", content: prompt });
+}
+
 async function runChat(ctx: CommandContext): Promise<number> {
   const { io, global } = ctx;
   // Made first, so that any failure below still ends `--json` output with the error event.
@@ -42,7 +60,7 @@ async function runChat(ctx: CommandContext): Promise<number> {
   try {
     const options = await chatOptions(ctx.values, io);
     run = runSignal(io, options.timeoutMs);
-    const prompt = await readPrompt(ctx.positionals, io.stdin);
+    const messages = await chatConversation(ctx, options);
     const config = await resolveConfig(io, { configPath: global.config });
     const log = ctx.log;
     log.addSecrets(config.secrets);
@@ -51,7 +69,7 @@ async function runChat(ctx: CommandContext): Promise<number> {
       config,
       http: httpContext(io, log),
       options,
-      messages: chatMessages(prompt, options.system),
+      messages,
       cacheDir: defaultCacheDir(io),
       warn: (warning: Warning) => {
         written = written.then(() => renderer.event(warning));
