@@ -101,11 +101,6 @@ export class OclawError extends Error {
     this.url = options.url;
   }
 
-  /** True for failures of the transport (could not talk), as opposed to a wrong answer. */
-  get isTransport(): boolean {
-    return this.code === "E_UNREACHABLE" || this.code === "E_DNS" || this.code === "E_TIMEOUT";
-  }
-
   /** The JSON shape used by `--json` output and `error` events. */
   toJSON(): { code: ErrorCode; message: string; hint?: string } {
     return this.hint === undefined

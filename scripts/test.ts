@@ -1,5 +1,6 @@
 /**
- * The whole test suite, as `npm test` runs it: `deno check` with strict settings and `deno lint`, a build of dist/oclaw,
+ * The whole test suite, as `npm test` runs it: `deno check` with strict settings, `deno lint`, a check that lib/ has
+ * no import cycle (scripts/import-cycles.ts), a build of dist/oclaw,
  * then every test file under `bun test` (end-to-end tests run the compiled binary) and under `deno test`
  * (end-to-end tests run the source). Ends with `tests: N passed, N failed` over both runtimes.
  *
@@ -42,6 +43,9 @@ const check = await step("deno", ["check", "main.ts", "scripts/", "tests/"]);
 if (check.code !== 0) broken = true;
 const lint = await step("deno", ["lint", "main.ts", "lib/", "scripts/", "tests/"]);
 if (lint.code !== 0) broken = true;
+// Imports only point down: any cycle in lib/ (static or dynamic imports) fails the run.
+const imports = await step(process.execPath, ["scripts/import-cycles.ts", "lib"]);
+if (imports.code !== 0) broken = true;
 
 if (!noBuild) {
   const build = await step(process.execPath, ["scripts/build.ts", "--host"]);
@@ -69,6 +73,6 @@ else {
 }
 if (deno.code !== 0 && !(Number(denoLine?.[2] ?? 0) > 0)) broken = true;
 
-if (broken) process.stderr.write("\nA step failed outside the test counts (deno check, deno lint, build, or a runner crash)\n");
+if (broken) process.stderr.write("\nA step failed outside the test counts (deno check, deno lint, import cycles, build, or a runner crash)\n");
 process.stdout.write(`\ntests: ${passed} passed, ${failed + (broken ? 1 : 0)} failed\n`);
 process.exit(failed > 0 || broken ? 1 : 0);

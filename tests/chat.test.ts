@@ -16,7 +16,7 @@ import { goDuration } from "../lib/chat/stats.ts";
 import { estimatePromptTokens, suggestedContext, truncationAfter, truncationBefore } from "../lib/chat/truncation.ts";
 import type { Provider } from "../lib/catalog/types.ts";
 import { OclawError } from "../lib/errors.ts";
-import { capturedStream, memoryIo } from "../lib/io.ts";
+import { capturedStream, memoryIo } from "./support/memory-io.ts";
 import { runInProcess } from "./support/cli.ts";
 import type { FakeOllama, FakeOllamaOptions } from "./support/fake-ollama.ts";
 import { expectOclawError } from "./support/expect-oclaw-error.ts";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { startFakeOllama } from "./support/fake-ollama.ts";
 import { runInProcess } from "./support/cli.ts";
-import type { MemoryIoOptions } from "../lib/io.ts";
+import type { MemoryIoOptions } from "./support/memory-io.ts";
 import { closedPort, serve } from "./support/loopback.ts";
 import { failingLookup, hostKeepingFetch, mapLookup, startNginxLike, writeConfig } from "./support/scenarios.ts";
 import { tempDir, withTempDir } from "./support/temp-dir.ts";

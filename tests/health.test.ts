@@ -9,7 +9,7 @@ import path from "node:path";
 import parsePrometheus from "parse-prometheus-text-format";
 import { fixtureModels } from "./support/fake-ollama.ts";
 import { runInProcess, spawnOclaw } from "./support/cli.ts";
-import type { MemoryIoOptions } from "../lib/io.ts";
+import type { MemoryIoOptions } from "./support/memory-io.ts";
 import { blackHole, closedPort, connectHangs } from "./support/loopback.ts";
 import { failingLookup, mapLookup, startNginxLike, writeConfig } from "./support/scenarios.ts";
 import { tempDir, withTempDir } from "./support/temp-dir.ts";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { capturedStream } from "../lib/io.ts";
+import { capturedStream } from "./support/memory-io.ts";
 import { createLogger, redact } from "../lib/log.ts";
 
 test("redact hides bearer tokens and key=value secrets, and leaves maxTokens alone", () => {

@@ -5,7 +5,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import JSON5 from "json5";
 import { run } from "../lib/cli/run.ts";
-import { capturedStream, memoryIo } from "../lib/io.ts";
+import { capturedStream, memoryIo } from "./support/memory-io.ts";
 import { processorOf } from "../lib/commands/models/show.ts";
 import { runInProcess } from "./support/cli.ts";
 import type { FakeOllama, FakeOllamaOptions } from "./support/fake-ollama.ts";

@@ -7,7 +7,7 @@ import { readdir, readFile, rename, stat, symlink } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import { openShowCache, trimShow } from "../lib/catalog/cache.ts";
-import { capturedStream } from "../lib/io.ts";
+import { capturedStream } from "./support/memory-io.ts";
 import { createLogger } from "../lib/log.ts";
 import { withTempDir } from "./support/temp-dir.ts";
 

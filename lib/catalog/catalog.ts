@@ -7,7 +7,7 @@ import type { CatalogModel, ModelEntry, Provider } from "./types.ts";
 import type { ResolvedConfig } from "../config/resolve.ts";
 import { parseModelRef } from "../config/model-ref.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import type { HttpContext } from "../http.ts";
+import type { HttpContext } from "../http/context.ts";
 import { openShowCache } from "./cache.ts";
 import { type DiscoveredModel, type DiscoveryResult, describeModel, discoverModels, listTags } from "./discovery.ts";
 import { paramsFor, refMatches, sameModelId, selectedRefs, selectionTags } from "./selection.ts";
@@ -30,7 +30,7 @@ export interface CatalogOptions {
   /** Only this provider. @throws E_NO_PROVIDER when it is not enabled */
   providerId?: string | undefined;
   signal?: AbortSignal | undefined;
-  /** Time to open a connection (default: lib/http.ts's 5 s). */
+  /** Time to open a connection (default: lib/http/diagnose.ts's 5 s). */
   connectTimeoutMs?: number | undefined;
 }
 

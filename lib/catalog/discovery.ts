@@ -6,7 +6,7 @@
 import { providerHeaders } from "./provider-headers.ts";
 import type { ModelEntry, Provider } from "./types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import type { HttpContext } from "../http.ts";
+import type { HttpContext } from "../http/context.ts";
 import { openShowCache, type ShowCache } from "./cache.ts";
 import {
   catalogTimeoutMs,
@@ -69,7 +69,7 @@ export interface DiscoveryOptions {
   /** `/api/show` requests in flight at once (default {@link SHOW_CONCURRENCY}). */
   concurrency?: number | undefined;
   signal?: AbortSignal | undefined;
-  /** Time to open a connection (default: lib/http.ts's 5 s). */
+  /** Time to open a connection (default: lib/http/diagnose.ts's 5 s). */
   connectTimeoutMs?: number | undefined;
 }
 

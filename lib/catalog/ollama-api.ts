@@ -5,7 +5,10 @@
 import { z } from "../zod.ts";
 import type { Provider } from "./types.ts";
 import { OclawError } from "../errors.ts";
-import { deadline, type HttpContext, readText, request } from "../http.ts";
+import { deadline } from "../http/abort.ts";
+import { readText } from "../http/body.ts";
+import type { HttpContext } from "../http/context.ts";
+import { apiRequest } from "../client/server-errors.ts";
 
 /** Time allowed for one catalog request (connect excluded), unless the provider sets `timeoutSeconds`. */
 export const DEFAULT_CATALOG_TIMEOUT_MS = 30_000;
@@ -67,7 +70,7 @@ export interface FetchJsonOptions {
   timeoutMs: number;
   headers?: Record<string, string>;
   service?: string;
-  /** Time to open the connection (default: lib/http.ts's). */
+  /** Time to open the connection (default: lib/http/diagnose.ts's). */
   connectTimeoutMs?: number | undefined;
 }
 
@@ -91,7 +94,7 @@ export async function fetchJson<T extends z.ZodType>(
       hint: "The server is overloaded or stuck; check it, or raise timeoutSeconds for this provider",
     }));
   const signal = options.signal ? AbortSignal.any([options.signal, limit]) : limit;
-  const response = await request(http, target, {
+  const response = await apiRequest(http, target, {
     ...(options.json === undefined ? {} : { json: options.json }),
     headers: options.headers ?? {},
     signal,

@@ -11,7 +11,7 @@ import type { ChatClient, ChatRequest, ChatTimeouts, Think } from "../client/req
 import type { ResolvedConfig } from "../config/resolve.ts";
 import { explicitContextWindow } from "../config/context-window.ts";
 import { OclawError } from "../errors.ts";
-import type { HttpContext } from "../http.ts";
+import type { HttpContext } from "../http/context.ts";
 import type { Attempt, AttemptEvent } from "./fallback.ts";
 import type { Message } from "./messages.ts";
 import { type ChatOptions, DEFAULT_HEADERS_TIMEOUT_MS } from "./options.ts";

@@ -4,7 +4,8 @@
  */
 import type { ChatEvent, EventError, RunEvent } from "../client/events.ts";
 import { EXIT, exitCodeFor, OclawError } from "../errors.ts";
-import { abortError, isTransientDns, sleep } from "../http.ts";
+import { abortError, sleep } from "../http/abort.ts";
+import { isTransientDns } from "../http/dns.ts";
 import type { Logger } from "../log.ts";
 
 /** One model to try. */

@@ -11,7 +11,7 @@ import type { Message } from "./messages.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { catalogTimeoutMs, fetchJson, PsSchema } from "../catalog/ollama-api.ts";
 import { sameModelId } from "../catalog/selection.ts";
-import type { HttpContext } from "../http.ts";
+import type { HttpContext } from "../http/context.ts";
 
 /** Rough characters per token for English text and code (the estimate only has to be "likely"). */
 export const CHARS_PER_TOKEN = 4;

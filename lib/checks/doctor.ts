@@ -8,7 +8,8 @@ import type { CatalogModel, ModelSelection, Provider } from "../catalog/types.ts
 import { locateConfig } from "../config/location.ts";
 import { type ResolvedConfig, resolveConfig } from "../config/resolve.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import { deadline, type HttpContext, httpContext } from "../http.ts";
+import { deadline } from "../http/abort.ts";
+import { type HttpContext, httpContext } from "../http/context.ts";
 import type { Io } from "../io.ts";
 import type { Logger } from "../log.ts";
 import { configCheck, configErrorCheck, permissionsCheck, providerCheck } from "./config.ts";

@@ -6,7 +6,7 @@
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import type { CatalogModel, ModelSelection } from "../catalog/types.ts";
 import { fetchJson, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
-import type { HttpContext } from "../http.ts";
+import type { HttpContext } from "../http/context.ts";
 import type { Provider } from "../catalog/types.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import { explicitContextWindow } from "../config/context-window.ts";

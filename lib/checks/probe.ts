@@ -7,7 +7,7 @@ import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { explicitContextWindow } from "../config/context-window.ts";
 import type { Timings } from "../client/events.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import type { HttpContext } from "../http.ts";
+import type { HttpContext } from "../http/context.ts";
 import { check, type CheckResult } from "./types.ts";
 
 /** The prompt the probe sends. */

@@ -1,12 +1,17 @@
 /**
  * Asking a provider's server who it is: `GET /api/version` for Ollama (it must answer JSON with a version;
  * anything else on the port — an nginx 404 page — is not Ollama), `GET /models` for OpenAI-compatible
- * servers. Every failure comes back as an OclawError classified by lib/http.ts.
+ * servers. Every failure comes back as an OclawError classified by lib/http/ (the request) and lib/client/server-errors.ts (the answer).
  */
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import type { Provider } from "../catalog/types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import { deadline, type HttpContext, httpError, isTransientDns, readText, request, sleep } from "../http.ts";
+import { httpError } from "../client/server-errors.ts";
+import { deadline, sleep } from "../http/abort.ts";
+import { readText } from "../http/body.ts";
+import type { HttpContext } from "../http/context.ts";
+import { isTransientDns } from "../http/dns.ts";
+import { request } from "../http/request.ts";
 
 /** What asking the server gave. */
 export type ServerProbe = (
@@ -99,7 +104,6 @@ async function probeOnce(http: HttpContext, provider: Provider, limits: ProbeLim
     const response = await request(http, url, {
       headers: providerHeaders(provider),
       signal,
-      acceptAnyStatus: true,
       service,
       ...(limits.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: limits.connectTimeoutMs }),
     });

@@ -92,3 +92,6 @@ export interface Command {
   /** Runs the command; returns the exit code. Throws OclawError for failures. */
   run?: (ctx: CommandContext) => Promise<number>;
 }
+
+/** A top-level command as its module exports it: its one-line summary is the command table's (lib/commands/index.ts). */
+export type TopLevelCommand = Omit<Command, "summary">;

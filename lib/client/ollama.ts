@@ -6,7 +6,9 @@
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import { z } from "../zod.ts";
 import { OclawError } from "../errors.ts";
-import { request as httpRequest, withIdleTimeout } from "../http.ts";
+import { withIdleTimeout } from "../http/body.ts";
+import { apiRequest } from "./server-errors.ts";
+import { warmOnce } from "./warm-up.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { EventBatch } from "./event-batch.ts";
 import { ndjsonBatches, snippet } from "./ndjson.ts";
@@ -243,7 +245,7 @@ function toolArguments(raw: Record<string, unknown> | string | undefined, source
 
 async function post(request: ChatRequest, context: ChatContext, body: Record<string, unknown>): Promise<Response> {
   const { connectMs, headersMs } = context.timeouts;
-  return await httpRequest(context.http, `${request.provider.baseUrl}/api/chat`, {
+  return await apiRequest(context.http, `${request.provider.baseUrl}/api/chat`, {
     method: "POST",
     json: body,
     headers: providerHeaders(request.provider),
@@ -253,15 +255,8 @@ async function post(request: ChatRequest, context: ChatContext, body: Record<str
   });
 }
 
-let warm = false;
-
-/**
- * Runs a two-line reply through the stream path once, while the request is out: the first use of the
- * runtime's stream code and the schemas costs milliseconds that would otherwise land on the first token.
- */
+/** Runs a two-line reply through the stream path (lib/client/warm-up.ts says why). */
 async function warmUp(): Promise<void> {
-  if (warm) return;
-  warm = true;
   const reply = '{"message":{"role":"assistant","content":"."},"done":false}\n{"message":{"role":"assistant","content":""},"done":true}\n';
   const body = withIdleTimeout(new Response(reply).body!, 60_000, () => "warm-up");
   for await (const _ of ollamaEvents(ndjsonBatches(body), "warm-up")) void _;
@@ -269,7 +264,7 @@ async function warmUp(): Promise<void> {
 
 /**
  * The native `/api/chat` client. A 400 "does not support thinking" is retried once without `think`.
- * @throws OclawError from lib/http (E_UNREACHABLE, E_DNS, E_TIMEOUT, E_HTTP, E_MODEL_NOT_FOUND, E_NO_TOOLS,
+ * @throws OclawError from lib/http and lib/client/server-errors.ts (E_UNREACHABLE, E_DNS, E_TIMEOUT, E_HTTP, E_MODEL_NOT_FOUND, E_NO_TOOLS,
  *   the signal's reason), E_TIMEOUT when the stream stalls, E_STREAM for protocol violations
  */
 export const ollamaChat: ChatClient = async function* (request, context) {
@@ -282,7 +277,7 @@ export const ollamaChat: ChatClient = async function* (request, context) {
   try {
     const answer = post(request, context, body);
     answer.catch(() => {});
-    await warmUp();
+    await warmOnce("ollama", warmUp);
     response = await answer;
   } catch (error) {
     if (!(error instanceof OclawError && error.code === "E_NO_THINKING" && "think" in body)) throw error;

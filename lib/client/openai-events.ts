@@ -4,7 +4,7 @@
  */
 import { z } from "../zod.ts";
 import { OclawError } from "../errors.ts";
-import { errorMessageFromBody } from "../http.ts";
+import { errorMessageFromBody } from "./server-errors.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { snippet } from "./ndjson.ts";
 import { EventBatch } from "./event-batch.ts";

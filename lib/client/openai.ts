@@ -4,7 +4,10 @@
  */
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import { OclawError } from "../errors.ts";
-import { errorMessageFromBody, httpError, request as httpRequest, withIdleTimeout } from "../http.ts";
+import { errorMessageFromBody, httpError } from "./server-errors.ts";
+import { warmOnce } from "./warm-up.ts";
+import { withIdleTimeout } from "../http/body.ts";
+import { request as httpRequest } from "../http/request.ts";
 import { openAiBody } from "./openai-body.ts";
 import { completionEvents, startClock, streamEvents } from "./openai-events.ts";
 import type { ChatClient, ChatContext, ChatRequest } from "./request.ts";
@@ -55,7 +58,6 @@ async function post(request: ChatRequest, context: ChatContext, url: URL, body: 
     json: body,
     headers: providerHeaders(request.provider),
     signal: context.signal,
-    acceptAnyStatus: true,
     service,
     ...(connectMs === undefined ? {} : { connectTimeoutMs: connectMs }),
     ...(headersMs === undefined ? {} : { headersTimeoutMs: headersMs }),
@@ -64,15 +66,8 @@ async function post(request: ChatRequest, context: ChatContext, url: URL, body: 
   return response;
 }
 
-let warm = false;
-
-/**
- * Runs a two-event reply through the stream path once, while the request is out: the first use of the
- * runtime's stream code and the schemas costs milliseconds that would otherwise land on the first token.
- */
+/** Runs a two-event reply through the stream path (lib/client/warm-up.ts says why). */
 async function warmUp(): Promise<void> {
-  if (warm) return;
-  warm = true;
   const reply = 'data: {"choices":[{"index":0,"delta":{"content":"."},"finish_reason":null}]}\n\n' +
     'data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n';
   const body = withIdleTimeout(new Response(reply).body!, 60_000, () => "warm-up");
@@ -97,7 +92,7 @@ export const openAiClient: ChatClient = async function* (request, context) {
   try {
     const answer = post(request, context, url, body);
     answer.catch(() => {});
-    await warmUp();
+    await warmOnce("openai", warmUp);
     response = await answer;
   } catch (error) {
     // As the native client does: a model that cannot think answers without reasoning rather than fail.

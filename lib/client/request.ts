@@ -4,7 +4,7 @@
  * and yield {@link ChatEvent}s.
  */
 import type { CatalogModel, Provider } from "../catalog/types.ts";
-import type { HttpContext } from "../http.ts";
+import type { HttpContext } from "../http/context.ts";
 import type { ChatEvent } from "./events.ts";
 
 /** A tool the model may call (the `--tools FILE` entries). */

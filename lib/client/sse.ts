@@ -3,7 +3,7 @@
  * character split across chunks stays whole), parse events, fail on anything that is not SSE.
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { errorMessageFromBody } from "../http.ts";
+import { errorMessageFromBody } from "./server-errors.ts";
 import { OclawError } from "../errors.ts";
 import { decodedReads } from "./decoded-reads.ts";
 import { snippet } from "./ndjson.ts";

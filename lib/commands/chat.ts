@@ -2,7 +2,6 @@
  * `oclaw chat`: one prompt to the first candidate model that answers, the reply streamed to stdout as it
  * arrives (cli.md `oclaw chat`). Config → candidates → fallback runner → client → renderer.
  */
-import { summaryOf } from "./index.ts";
 import { defaultCacheDir } from "../catalog/catalog.ts";
 import { chatAttempt } from "../chat/attempt.ts";
 import { chatCandidates } from "../chat/candidates.ts";
@@ -14,10 +13,10 @@ import { readPrompt } from "../chat/prompt.ts";
 import { jsonRenderer, type Renderer, textRenderer } from "../chat/render.ts";
 import { type RunSignal, runSignal } from "../chat/run-signal.ts";
 import type { Warning } from "../chat/truncation.ts";
-import type { Command, CommandContext } from "../cli/command.ts";
+import type { CommandContext, TopLevelCommand } from "../cli/command.ts";
 import { resolveConfig } from "../config/resolve.ts";
 import { EXIT, toOclawError } from "../errors.ts";
-import { httpContext } from "../http.ts";
+import { httpContext } from "../http/context.ts";
 import { CHAT_FLAGS, CHAT_NOTES } from "./chat-flags.ts";
 
 function makeRenderer(ctx: CommandContext): Renderer {
@@ -95,9 +94,8 @@ async function runChat(ctx: CommandContext): Promise<number> {
 }
 
 /** The `chat` command. */
-export const chatCommand: Command = {
+export const chatCommand: TopLevelCommand = {
   name: "chat",
-  summary: summaryOf("chat"),
   usage: "chat [options] [PROMPT...]",
   flags: CHAT_FLAGS,
   notes: CHAT_NOTES,

@@ -1,9 +1,8 @@
 /**
  * `oclaw config get|set|unset|file|validate`: read and edit the OpenClaw config file oclaw shares.
  */
-import { summaryOf } from "./index.ts";
 import JSON5 from "json5";
-import type { Command, CommandContext } from "../cli/command.ts";
+import type { Command, CommandContext, TopLevelCommand } from "../cli/command.ts";
 import { EXIT, OclawError, usageError } from "../errors.ts";
 import { authProfilesPath } from "../config/auth-profiles.ts";
 import { formatKeyPath, parseKeyPath } from "../config/key-path.ts";
@@ -211,9 +210,8 @@ function show(problem: LoadProblem): ShownProblem {
 }
 
 /** The `config` command. */
-export const configCommand: Command = {
+export const configCommand: TopLevelCommand = {
   name: "config",
-  summary: summaryOf("config"),
   usage: "config <get|set|unset|file|validate> [options]",
   subcommands: [getCommand, setCommand, unsetCommand, fileCommand, validateCommand],
 };

@@ -2,16 +2,14 @@
  * `oclaw doctor [--probe]`: every check of the setup, each ok / warn / fail with the fix.
  * Exit 0 when nothing failed, 1 otherwise.
  */
-import { summaryOf } from "./index.ts";
-import type { Command } from "../cli/command.ts";
+import type { TopLevelCommand } from "../cli/command.ts";
 import { formatDoctorJson, formatDoctorText } from "../checks/doctor-format.ts";
 import { runDoctor } from "../checks/doctor.ts";
 import { EXIT, OclawError } from "../errors.ts";
 
 /** The `doctor` command. */
-export const doctorCommand: Command = {
+export const doctorCommand: TopLevelCommand = {
   name: "doctor",
-  summary: summaryOf("doctor"),
   usage: "doctor [--probe] [--json]",
   flags: {
     probe: { type: "boolean", help: "Also send a tiny chat to the primary model: time to first token and tokens/s" },

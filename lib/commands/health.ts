@@ -2,9 +2,8 @@
  * `oclaw health`: a fast check for cron and monitoring, with Nagios plugin exit codes (0 OK, 1 WARNING,
  * 2 CRITICAL, 3 UNKNOWN — also for bad flags and a bad config) and four output formats.
  */
-import { summaryOf } from "./index.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
-import type { Command, CommandContext } from "../cli/command.ts";
+import type { CommandContext, TopLevelCommand } from "../cli/command.ts";
 import { OclawError, usageError } from "../errors.ts";
 import { formatHealthJson, formatHealthNagios, formatHealthText } from "../health/format.ts";
 import { formatHealthPrometheus } from "../health/prometheus.ts";
@@ -69,7 +68,7 @@ function readFlags(ctx: CommandContext): { format: Format; options: HealthOption
 }
 
 /** The `health` command. */
-export const healthCommand: Command = {
+export const healthCommand: TopLevelCommand = {
   name: "health",
   // A flag the parser rejects is UNKNOWN too, with the status line monitoring expects on stdout.
   onUsageError: async (error, io, args) => {
@@ -80,7 +79,6 @@ export const healthCommand: Command = {
     if (report.hint !== undefined) await io.stderr.write(`hint: ${report.hint}\n`);
     return STATE_EXIT.unknown;
   },
-  summary: summaryOf("health"),
   usage: "health [--model REF]... [--probe] [--format text|json|nagios|prometheus] [--warn MS] [--crit MS] [--timeout S] [--output FILE]",
   flags: {
     model: {

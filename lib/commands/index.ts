@@ -1,9 +1,10 @@
 /**
- * Every top-level command, in the order `oclaw --help` lists them. A command's module is loaded only when
- * the command is run: `--version`, `--help` and each command evaluate none of the others' code (start-up
- * matters for a health check run every minute).
+ * Every top-level command, in the order `oclaw --help` lists them, with its one-line summary (said here only:
+ * a command's module does not repeat it, and does not import this table). A command's module is loaded only
+ * when the command is run: `--version`, `--help` and each command evaluate none of the others' code
+ * (start-up matters for a health check run every minute).
  */
-import type { Command } from "../cli/command.ts";
+import type { Command, TopLevelCommand } from "../cli/command.ts";
 
 /** A top-level command before its module is loaded. */
 export interface CommandEntry {
@@ -12,36 +13,31 @@ export interface CommandEntry {
   load: () => Promise<Command>;
 }
 
+function entry(name: string, summary: string, load: () => Promise<TopLevelCommand>): CommandEntry {
+  return { name, summary, load: async () => ({ ...(await load()), summary }) };
+}
+
 /** The command table. */
 export const COMMANDS: CommandEntry[] = [
-  {
-    name: "chat",
-    summary: "Send a prompt and stream the reply (text, thinking, tool calls)",
-    load: async () => (await import("./chat.ts")).chatCommand,
-  },
-  {
-    name: "models",
-    summary: "List, inspect, discover and pull models",
-    load: async () => (await import("./models.ts")).modelsCommand,
-  },
-  {
-    name: "config",
-    summary: "Read and edit the OpenClaw config file (get, set, unset, file, validate)",
-    load: async () => (await import("./config.ts")).configCommand,
-  },
-  {
-    name: "doctor",
-    summary: "Check the setup end to end and say how to fix what is wrong",
-    load: async () => (await import("./doctor.ts")).doctorCommand,
-  },
-  {
-    name: "health",
-    summary: "Fast check for cron and monitoring (Nagios exit codes; text, json, nagios, prometheus)",
-    load: async () => (await import("./health.ts")).healthCommand,
-  },
+  entry(
+    "chat",
+    "Send a prompt and stream the reply (text, thinking, tool calls)",
+    async () => (await import("./chat.ts")).chatCommand,
+  ),
+  entry("models", "List, inspect, discover and pull models", async () => (await import("./models.ts")).modelsCommand),
+  entry(
+    "config",
+    "Read and edit the OpenClaw config file (get, set, unset, file, validate)",
+    async () => (await import("./config.ts")).configCommand,
+  ),
+  entry(
+    "doctor",
+    "Check the setup end to end and say how to fix what is wrong",
+    async () => (await import("./doctor.ts")).doctorCommand,
+  ),
+  entry(
+    "health",
+    "Fast check for cron and monitoring (Nagios exit codes; text, json, nagios, prometheus)",
+    async () => (await import("./health.ts")).healthCommand,
+  ),
 ];
-
-/** The summary of a top-level command, for its own module's `summary` (said once, here). */
-export function summaryOf(name: string): string {
-  return COMMANDS.find((c) => c.name === name)?.summary ?? "";
-}

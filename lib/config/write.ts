@@ -12,7 +12,7 @@ import process from "node:process";
 import { OclawError } from "../errors.ts";
 import { writeFileAtomic, type WriteTarget, writeTarget } from "../atomic-write.ts";
 import { fsReason, isNotFound } from "../fs-errors.ts";
-import { abortError, sleep } from "../http.ts";
+import { abortError, sleep } from "../http/abort.ts";
 
 /**
  * A lock whose owner cannot be asked (another host, or content not yet written) is left over from a crashed

@@ -8,7 +8,7 @@ import type { PsEntry, Tag } from "../catalog/ollama-api.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import type { Provider } from "../catalog/types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import type { HttpContext } from "../http.ts";
+import type { HttpContext } from "../http/context.ts";
 import { loadedModels } from "../checks/loaded-models.ts";
 import { probeServer, type ServerProbe } from "../checks/server.ts";
 

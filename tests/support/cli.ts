@@ -8,7 +8,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { run } from "../../lib/cli/run.ts";
-import { memoryIo, type MemoryIoOptions } from "../../lib/io.ts";
+import { memoryIo, type MemoryIoOptions } from "./memory-io.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));

@@ -7,7 +7,8 @@ import { providerHeaders } from "../../catalog/provider-headers.ts";
 import type { Command, CommandContext } from "../../cli/command.ts";
 import { ndjsonValues } from "../../client/ndjson.ts";
 import { OclawError, toOclawError, usageError } from "../../errors.ts";
-import { request, withIdleTimeout } from "../../http.ts";
+import { withIdleTimeout } from "../../http/body.ts";
+import { apiRequest } from "../../client/server-errors.ts";
 import type { Io } from "../../io.ts";
 import { ollamaProviderFor, setupModelsRun } from "./setup.ts";
 
@@ -142,7 +143,7 @@ async function runPull(ctx: CommandContext): Promise<number> {
     ? barView(io)
     : lineView(io, () => io.now());
   try {
-    const response = await request(run.http, `${provider.baseUrl}/api/pull`, {
+    const response = await apiRequest(run.http, `${provider.baseUrl}/api/pull`, {
       json: { model: name, stream: true },
       headers: providerHeaders(provider),
       signal: io.interrupt,

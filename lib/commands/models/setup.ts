@@ -9,7 +9,7 @@ import { resolveConfig, type ResolvedConfig } from "../../config/resolve.ts";
 import { normalizeOllamaHost } from "../../config/ollama-host.ts";
 import { cleanBaseUrl, OLLAMA_PROVIDER } from "../../config/providers.ts";
 import { OclawError, usageError } from "../../errors.ts";
-import { type HttpContext, httpContext } from "../../http.ts";
+import { type HttpContext, httpContext } from "../../http/context.ts";
 
 /** The shared state of a `models` subcommand run. */
 export interface ModelsRun {

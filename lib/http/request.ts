@@ -1,0 +1,89 @@
+/**
+ * Every HTTP request oclaw makes goes through {@link request}: a DNS lookup of our own (lib/http/dns.ts), then
+ * fetch watched by a connect check when the answer is slow (lib/http/diagnose.ts), then the response, whatever
+ * its status. What a non-2xx answer means is the API's business: lib/client/server-errors.ts's `apiRequest`
+ * turns it into Ollama's and OpenAI's error codes.
+ */
+import { OclawError } from "../errors.ts";
+import { abortError, deadline } from "./abort.ts";
+import type { HttpContext } from "./context.ts";
+import { DEFAULT_CONNECT_TIMEOUT_MS, reachability, watchConnection } from "./diagnose.ts";
+import { resolveHost } from "./dns.ts";
+
+/** Options for one request. */
+export interface RequestOptions {
+  method?: "GET" | "POST" | "HEAD" | "DELETE";
+  /** Sent as JSON. */
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** Time to open the connection (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Time from sending the request to the response headers; none by default (cold loads take minutes). */
+  headersTimeoutMs?: number;
+  /** The caller's abort: Ctrl-C, the run's `--timeout`. Its `reason`, when an OclawError, is thrown as is. */
+  signal?: AbortSignal;
+  /** What is being talked to, for messages ("Ollama", "vllm"). */
+  service?: string;
+}
+
+/**
+ * Sends one HTTP request and returns the response once its headers arrived, whatever its status.
+ * @throws OclawError E_DNS, E_UNREACHABLE, E_TIMEOUT, E_STREAM (closed before answering), E_ABORTED (or the
+ *   signal's own reason)
+ */
+export async function request(ctx: HttpContext, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+  const target = new URL(url);
+  const service = options.service ?? "Ollama";
+  const method = options.method ?? (options.json === undefined ? "GET" : "POST");
+  if (options.signal?.aborted) throw abortError(options.signal);
+  const address = await resolveHost(ctx, target, service);
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+
+  const signals: AbortSignal[] = [];
+  if (options.signal) signals.push(options.signal);
+  if (options.headersTimeoutMs !== undefined) {
+    const ms = options.headersTimeoutMs;
+    signals.push(deadline(ms, () =>
+      new OclawError("E_TIMEOUT", `${service} at ${target.origin} sent no answer within ${ms / 1000} s`, {
+        url: target.origin,
+        hint: "The model may still be loading; raise the timeout or check 'ollama ps'",
+      })));
+  }
+  const watch = ctx.reachable.has(target.origin)
+    ? undefined
+    : watchConnection(ctx, target, address, connectTimeoutMs, service, options.signal);
+  if (watch) signals.push(watch.signal);
+  const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.json !== undefined) headers["content-type"] = "application/json";
+  const started = ctx.now();
+  ctx.log.debug(`${method} ${target.href}`);
+  let response: Response;
+  try {
+    response = await ctx.fetch(target, {
+      method,
+      headers,
+      ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
+      ...(signal ? { signal } : {}),
+      // Bun's fetch closes a connection idle for 5 minutes by default; oclaw keeps its own timers.
+      timeout: false,
+    } as RequestInit);
+  } catch (error) {
+    if (signal?.aborted) throw abortError(signal);
+    watch?.stop();
+    // Why did it fail? A connect check of its own tells a port nobody listens on (or a dropped one) from a
+    // server that took the connection and closed it (Deno's fetch says neither with an errno code).
+    const failure = await reachability(ctx, target, address, connectTimeoutMs, connectTimeoutMs,
+      options.signal ?? new AbortController().signal, service);
+    if (failure !== undefined) throw failure;
+    throw new OclawError("E_STREAM", `${service} at ${target.origin} closed the connection before answering`, {
+      cause: error,
+      url: target.origin,
+    });
+  } finally {
+    watch?.stop();
+  }
+  ctx.reachable.add(target.origin);
+  ctx.log.debug(`${method} ${target.pathname} → ${response.status} in ${(ctx.now() - started).toFixed(1)} ms`);
+  return response;
+}

@@ -1,0 +1,86 @@
+/**
+ * The test doubles of lib/io.ts's edges: an {@link Io} whose stdout and stderr are captured, whose fetch
+ * resolves host names through the test's own resolver, for running commands in-process.
+ */
+import { type Fetch, type Io, type Lookup, type OutStream, systemLookup } from "../../lib/io.ts";
+import { isIpAddress } from "../../lib/net/host.ts";
+
+/** A captured output stream, for tests. */
+export interface CapturedStream extends OutStream {
+  /** Everything written so far. */
+  text(): string;
+  /** Marks the reader as gone, as a closed pipe would. */
+  close(): void;
+}
+
+/** Creates an in-memory output stream. */
+export function capturedStream(isTTY = false, columns: number | undefined = undefined): CapturedStream {
+  let buffer = "";
+  const controller = new AbortController();
+  return {
+    isTTY,
+    columns,
+    closed: controller.signal,
+    write(text: string): Promise<void> {
+      if (!controller.signal.aborted) buffer += text;
+      return Promise.resolve();
+    },
+    text: () => buffer,
+    close: () => controller.abort(),
+  };
+}
+
+/** Options for {@link memoryIo}. */
+export interface MemoryIoOptions {
+  env?: Record<string, string | undefined>;
+  stdin?: string | undefined;
+  stdinIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+  fetch?: Fetch;
+  lookup?: Lookup;
+  interrupt?: AbortSignal;
+  homeDir?: string;
+  cwd?: string;
+  now?: () => number;
+  wallClock?: () => number;
+}
+
+/**
+ * The global fetch, with host names resolved by `lookup` first: a test's resolver then decides where a
+ * request goes (and whether its lookup fails), and nothing asks the system's resolver.
+ */
+function resolvingFetch(lookup: Lookup): Fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (!isIpAddress(host)) {
+      const [address] = await lookup(host);
+      if (address === undefined) throw new TypeError(`fetch failed: no address for ${host}`);
+      url.hostname = address.includes(":") ? `[${address}]` : address;
+    }
+    return await fetch(url, init);
+  };
+}
+
+/** An Io whose stdout and stderr are captured, for running commands in-process in tests. */
+export function memoryIo(
+  options: MemoryIoOptions = {},
+): Io & { stdout: CapturedStream; stderr: CapturedStream } {
+  const stdinText = options.stdin;
+  return {
+    env: options.env ?? {},
+    stdout: capturedStream(options.stdoutIsTTY ?? false),
+    stderr: capturedStream(false),
+    stdin: {
+      isTTY: options.stdinIsTTY ?? stdinText === undefined,
+      readAll: () => Promise.resolve(stdinText ?? ""),
+    },
+    fetch: options.fetch ?? (options.lookup ? resolvingFetch(options.lookup) : (input, init) => fetch(input, init)),
+    lookup: options.lookup ?? systemLookup,
+    now: options.now ?? (() => performance.now()),
+    wallClock: options.wallClock ?? (() => Date.now()),
+    interrupt: options.interrupt ?? new AbortController().signal,
+    homeDir: options.homeDir ?? "/nonexistent-home",
+    cwd: options.cwd ?? "/",
+  };
+}
