@@ -14,6 +14,7 @@ import { OclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import type { Attempt, AttemptEvent } from "./fallback.ts";
 import type { Message } from "./messages.ts";
+import { OPENAI_PARAM_KEYS } from "./run-options.ts";
 import { type ChatOptions, DEFAULT_HEADERS_TIMEOUT_MS } from "./options.ts";
 import { allocatedContext, estimatePromptTokens, truncationAfter, truncationBefore, type Warning } from "./truncation.ts";
 
@@ -36,6 +37,11 @@ function withContext(model: CatalogModel, data: Record<string, unknown>): Catalo
   if (model.params.num_ctx !== undefined || model.source !== "configured") return model;
   const contextWindow = explicitContextWindow(data, model.provider, model.id);
   return contextWindow === undefined ? model : { ...model, params: { ...model.params, num_ctx: contextWindow } };
+}
+
+/** The model with this run's `-o` options laid over its params. */
+function withRunParams(model: CatalogModel, params: Record<string, unknown>): CatalogModel {
+  return Object.keys(params).length === 0 ? model : { ...model, params: { ...model.params, ...params } };
 }
 
 function thinkOf(options: ChatOptions, model: CatalogModel): Think | undefined {
@@ -63,7 +69,7 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
   return async function* (candidate, signal): AsyncGenerator<AttemptEvent, void, undefined> {
     const resolved = await resolveModel(config, http, candidate.ref, { signal, cacheDir: deps.cacheDir });
     const { provider } = resolved;
-    const model = withContext(resolved.model, config.data);
+    const model = withRunParams(withContext(resolved.model, config.data), options.params);
     if (candidate.provider === undefined) {
       yield { type: "start", provider: provider.id, api: model.api };
     }
@@ -78,6 +84,16 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
       throw new OclawError("E_NO_IMAGES", `${model.ref} does not take images (its input: ${model.input.join(", ")})`, {
         hint: "Pick a model whose INPUT includes image ('oclaw models list'), or attach no image",
       });
+    }
+    if (model.api !== "ollama") {
+      const unsent = Object.keys(options.params).filter((key) => !OPENAI_PARAM_KEYS.has(key));
+      if (unsent.length > 0) {
+        deps.warn({
+          type: "warning",
+          code: "W_OPTION_NOT_SENT",
+          message: `${model.ref} speaks the OpenAI API, which has no ${unsent.join(", ")}; -o ${unsent[0]} not sent`,
+        });
+      }
     }
     if (model.api === "ollama") {
       // Checked before anything is sent: Ollama answers 500 for a wrongly typed option.

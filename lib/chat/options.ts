@@ -9,6 +9,7 @@ import type { Think, ToolDefinition } from "../client/request.ts";
 import { usageError } from "../errors.ts";
 import { fsReason } from "../fs-errors.ts";
 import type { Io } from "../io.ts";
+import { parseRunOptions } from "./run-options.ts";
 
 /** Time to the first byte of a reply: cold loads on CPU take minutes (Ollama's own load limit is 5 min). */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10 * 60_000;
@@ -40,6 +41,8 @@ export interface ChatOptions {
   noStdin: boolean;
   /** `--messages FILE|-`: prior messages to send before the prompt. */
   messagesFile?: string;
+  /** `-o KEY=VALUE`, read and checked: laid over each model's params for this run. */
+  params: Record<string, unknown>;
 }
 
 /** The raw flag values as lib/cli parses them. */
@@ -154,13 +157,14 @@ export async function readFormat(io: Io, value: string): Promise<"json" | Record
 }
 
 const str = (v: FlagValues[string]) => (typeof v === "string" ? v : undefined);
+const strings = (v: FlagValues[string]) => (Array.isArray(v) ? v.filter((m): m is string => typeof m === "string") : []);
 
 /**
  * Reads and checks chat's flags (and OCLAW_IDLE_TIMEOUT).
  * @throws OclawError E_USAGE for a bad value or file
  */
 export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptions> {
-  const models = Array.isArray(values.model) ? values.model.filter((m): m is string => typeof m === "string") : [];
+  const models = strings(values.model);
   const options: ChatOptions = {
     models,
     noStream: values["no-stream"] === true,
@@ -168,6 +172,7 @@ export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptio
     showThinking: values["show-thinking"] === true,
     stats: values.stats === true,
     noStdin: values["no-stdin"] === true,
+    params: parseRunOptions(strings(values.option)),
   };
   const system = str(values.system);
   const systemFile = str(values["system-file"]);

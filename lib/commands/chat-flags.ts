@@ -36,6 +36,15 @@ export const CHAT_FLAGS: Flags = {
       "a reasoning model, so its thoughts stay out of the reply; other models get no\n" +
       "think field). A model that cannot think is asked again without it",
   },
+  option: {
+    type: "string",
+    short: "o",
+    multiple: true,
+    arg: "KEY=VALUE",
+    help: "An Ollama option for this run, repeatable, over the model's params: num_ctx,\n" +
+      "temperature, top_p, top_k, seed, num_predict, stop, ... or keep_alive, think,\n" +
+      "format, truncate, shift. VALUE is JSON5 (-o stop='[\"###\"]', -o keep_alive=10m)",
+  },
   "show-thinking": {
     type: "boolean",
     help: "Print the thinking on stderr (hidden otherwise; always in --json events)",

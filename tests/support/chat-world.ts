@@ -31,10 +31,11 @@ export const V1_MODELS = [
   { id: "qwen2.5vl:7b", input: ["text", "image"] },
 ];
 
-/** Runs `body` in a fresh world; everything is removed afterwards. */
+/** Runs `body` in a fresh world (`agents`: the config's agents section); everything is removed afterwards. */
 export async function withChatWorld(
   options: Partial<FakeOllamaOptions>,
   body: (w: ChatWorld) => Promise<void>,
+  agents?: Record<string, unknown>,
 ): Promise<void> {
   await withFakeOllama(options, (server) =>
     withTempDir("chat", async (dir) => {
@@ -48,6 +49,7 @@ export async function withChatWorld(
               v1: { baseUrl: `${server.url}/v1`, api: "openai-completions", models: V1_MODELS },
             },
           },
+          ...(agents === undefined ? {} : { agents }),
         }),
       );
       const env = {
