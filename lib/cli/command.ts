@@ -29,8 +29,8 @@ export interface Flag {
   bare?: string;
   /** The help text. Lines after the first (`\n`) are indented under it; keep lines under ~80 columns. */
   help: string;
-  /** What the value is, for shell completion: a model ref, a file, a directory, or one of fixed words. */
-  complete?: "model" | "file" | "dir" | readonly string[];
+  /** What the value is, for shell completion: a model ref, a file, a directory, a command name, or one of fixed words. */
+  complete?: "model" | "file" | "dir" | "command" | readonly string[];
   /** Parsed but left out of `--help` and completion (kept for compatibility). */
   hidden?: boolean;
 }
@@ -80,6 +80,13 @@ export interface Command {
   positionals?: Positional[];
   /** What `--json` prints for this command (shown as the `--json` line of its help). */
   json?: string;
+  /**
+   * How a failure looks under `--json`: `"event"` for a command whose output is a stream of events (chat,
+   * pull): one `{"type":"error",...}` line, which the command writes itself once it runs (lib/cli/run.ts
+   * writes it for a failure before, such as a bad flag). Otherwise `{"error":{code,message,hint}}`,
+   * written by lib/cli/run.ts for any failure.
+   */
+  jsonErrors?: "event";
   /** Paragraphs after the options in `--help` (exit codes, where the output goes ...). */
   notes?: string;
   /**

@@ -10,14 +10,43 @@ import { versionLine } from "../version.ts";
 import type { Command, GlobalFlags } from "./command.ts";
 import { bareValues, type OptionSpecs, parseOptions } from "./flags.ts";
 import { GLOBAL_FLAGS } from "./global-flags.ts";
+import { builtins, type LazyCommand } from "./builtins.ts";
 import { commandHelp, rootHelp } from "./help.ts";
-import { type CommandEntry, COMMANDS } from "../commands/index.ts";
+import { closest } from "./suggest.ts";
+import { COMMANDS } from "../commands/index.ts";
+
+/** Every top-level command: oclaw's own, then the command line's (help, completion). */
+const TABLE: LazyCommand[] = [
+  ...COMMANDS,
+  ...builtins({
+    all: () => Promise.all(TABLE.map((entry) => entry.load())),
+    helpFor: async (words) => {
+      const { path, rest } = await findCommand(words);
+      const stray = rest.find((word) => !word.startsWith("-"));
+      if (stray !== undefined) throw unknownCommand(path, stray);
+      return path.length === 0 ? rootHelp(TABLE) : commandHelp(path);
+    },
+  }),
+];
+
+/** "Unknown command", with the closest command as a hint when the word looks like a typo of one. */
+function unknownCommand(path: Command[], word: string): OclawError {
+  const names = path.length === 0 ? TABLE.map((c) => c.name) : (path.at(-1)!.subcommands ?? []).map((c) => c.name);
+  const prefix = path.map((c) => c.name).join(" ");
+  const full = prefix === "" ? word : `${prefix} ${word}`;
+  const guess = closest(word, names);
+  if (guess !== undefined) return usageError(`Unknown command '${full}'`, `Did you mean '${prefix === "" ? guess : `${prefix} ${guess}`}'?`);
+  return usageError(
+    `Unknown command '${full}'`,
+    prefix === "" ? "Run 'oclaw --help' for the list of commands" : `Run 'oclaw ${prefix} --help'`,
+  );
+}
 
 /** Finds (and loads) the command and subcommand named by the first non-flag words of argv. */
 async function findCommand(argv: string[]): Promise<{ path: Command[]; rest: string[] }> {
   const path: Command[] = [];
   const rest: string[] = [];
-  let choices: Array<Command | CommandEntry> | undefined = COMMANDS;
+  let choices: Array<Command | LazyCommand> | undefined = TABLE;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") {
@@ -25,7 +54,7 @@ async function findCommand(argv: string[]): Promise<{ path: Command[]; rest: str
       break;
     }
     if (choices && !arg.startsWith("-")) {
-      const found: Command | CommandEntry | undefined = choices.find((c) => c.name === arg);
+      const found: Command | LazyCommand | undefined = choices.find((c) => c.name === arg);
       if (found) {
         const command: Command = "load" in found ? await found.load() : found;
         path.push(command);
@@ -74,6 +103,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const commandName = path.map((c) => c.name).join(" ");
   let verbose = argv.includes("-v") || argv.includes("--verbose");
   let global: GlobalFlags | undefined;
+  // Until the flags are parsed (a bad flag is a failure too), --json is looked for by hand.
+  let json = rest.slice(0, rest.includes("--") ? rest.indexOf("--") : undefined).includes("--json");
+  let started = false;
   try {
     const options: OptionSpecs = { ...parseOptions(GLOBAL_FLAGS), ...parseOptions(command?.flags) };
     let parsed;
@@ -88,6 +120,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     const values = parsed.values as Record<string, string | boolean | string[] | boolean[] | undefined>;
     verbose = values.verbose === true;
+    json = values.json === true;
     const noColor = values["no-color"] === true;
     global = {
       config: values.config as string | undefined,
@@ -104,11 +137,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.ok;
     }
     if (values.help === true || command === undefined) {
-      if (command === undefined && parsed.positionals.length > 0) {
-        throw usageError(`Unknown command '${parsed.positionals[0]}'`, "Run 'oclaw --help' for the list of commands");
-      }
+      if (command === undefined && parsed.positionals.length > 0) throw unknownCommand(path, parsed.positionals[0]!);
       // Asked for, help is data (stdout); shown because the command was missing, it is talk (stderr).
-      const help = command === undefined ? rootHelp(COMMANDS) : commandHelp(path);
+      const help = command === undefined ? rootHelp(TABLE) : commandHelp(path);
       if (values.help === true) {
         await io.stdout.write(help);
         return EXIT.ok;
@@ -118,18 +149,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     if (command.run === undefined) {
       const word = parsed.positionals[0];
-      if (word !== undefined) {
-        throw usageError(`Unknown command '${commandName} ${word}'`, `Run 'oclaw ${commandName} --help'`);
-      }
+      if (word !== undefined) throw unknownCommand(path, word);
       await io.stderr.write(commandHelp(path));
       return EXIT.usage;
     }
     for (const key of Object.keys(GLOBAL_FLAGS)) delete values[key];
     const log = createLogger(io.stderr, verbose);
+    started = true;
     return await command.run({ io, global, log, values, positionals: parsed.positionals });
   } catch (caught) {
     if (caught instanceof OclawError && caught.code === "E_USAGE" && command?.onUsageError) {
       return await command.onUsageError(caught, io, rest);
+    }
+    // With --json every failure is JSON on stdout too; a command that writes events writes its own once running.
+    if (json && !(started && command?.jsonErrors === "event")) {
+      const error = toOclawError(caught).toJSON();
+      const line = command?.jsonErrors === "event" ? { type: "error", ...error } : { error };
+      await io.stdout.write(`${JSON.stringify(line)}\n`);
     }
     return await reportError(io, caught, verbose);
   }

@@ -99,5 +99,6 @@ export const chatCommand: TopLevelCommand = {
   usage: "chat [options] [PROMPT...]",
   flags: CHAT_FLAGS,
   notes: CHAT_NOTES,
+  jsonErrors: "event",
   run: runChat,
 };

@@ -160,9 +160,7 @@ async function runPull(ctx: CommandContext): Promise<number> {
     if (!success) throw new OclawError("E_STREAM", `${source}: the stream ended before success`);
   } catch (caught) {
     await view.done();
-    const error = toOclawError(caught);
-    if (ctx.global.json) await io.stdout.write(JSON.stringify({ type: "error", ...error.toJSON() }) + "\n");
-    throw error;
+    throw caught;
   }
   if (ctx.global.json) await io.stdout.write(JSON.stringify({ type: "done", model: name }) + "\n");
   return 0;
@@ -179,5 +177,14 @@ export const pullCommand: Command = {
     '{"type":"done"} or {"type":"error","code","message"}',
   notes: `Progress goes to stderr: a bar on a terminal, otherwise each step once and a percentage line at most
 once a second. NAME may carry the provider prefix (ollama/qwen3:8b).`,
-  run: runPull,
+  jsonErrors: "event",
+  async run(ctx) {
+    try {
+      return await runPull(ctx);
+    } catch (caught) {
+      const error = toOclawError(caught);
+      if (ctx.global.json) await ctx.io.stdout.write(JSON.stringify({ type: "error", ...error.toJSON() }) + "\n");
+      throw error;
+    }
+  },
 };
