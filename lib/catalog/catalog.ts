@@ -9,6 +9,7 @@ import { parseModelRef } from "../config/model-ref.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { openShowCache } from "./cache.ts";
+import { modelfileNumCtx } from "./context.ts";
 import { type DiscoveredModel, type DiscoveryResult, describeModel, discoverModels, listTags } from "./discovery.ts";
 import { paramsFor, refMatches, sameModelId, selectedRefs, selectionTags } from "./selection.ts";
 
@@ -86,11 +87,14 @@ export function catalogModel(
 }
 
 function discoveredRow(config: CatalogConfig, provider: Provider, found: DiscoveredModel): CatalogModel {
-  return catalogModel(config, provider, found.entry, {
+  const row = catalogModel(config, provider, found.entry, {
     source: "discovered",
     tools: found.tools,
     capabilities: found.capabilities,
   });
+  const modelfile = modelfileNumCtx(found.show.parameters);
+  if (modelfile !== undefined) row.modelfileContext = modelfile;
+  return row;
 }
 
 /** The providers a run looks at: all enabled ones, or the one `providerId` names. */

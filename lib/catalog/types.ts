@@ -87,4 +87,6 @@ export interface CatalogModel extends ModelEntry {
   tags: string[];
   /** Raw capabilities from `/api/show`, when discovered. */
   capabilities?: string[];
+  /** `num_ctx` of the model's Modelfile (`/api/show` `parameters`), when discovered and set. */
+  modelfileContext?: number;
 }
