@@ -194,16 +194,19 @@ test("the run signal says why it stopped: Ctrl-C, --timeout, or stdout gone", as
 test("truncation: estimate ~4 chars a token (tools count), warn before when over the context, after when far fewer read", () => {
   assert.equal(estimatePromptTokens([{ role: "user", content: "x".repeat(400) }]), 100);
   assert.ok(estimatePromptTokens([{ role: "user", content: "x" }], [{ type: "function", function: { name: "f" } }]) > 1);
-  const model = { ref: "ollama/qwen3:8b", contextWindow: 40960 };
-  assert.equal(truncationBefore(model, 4000, { tokens: 4096, source: "default" }), undefined);
-  const before = truncationBefore(model, 6000, { tokens: 4096, source: "default" });
+  const model = { ref: "ollama/qwen3:8b", contextWindow: 40960, source: "discovered" as const };
+  assert.equal(truncationBefore(model, 4000, { tokens: 4096, source: "default", explicit: false }), undefined);
+  assert.equal(truncationBefore(model, 9000, { tokens: undefined, source: "unknown", explicit: false }), undefined, "unknown: no warning");
+  const before = truncationBefore(model, 6000, { tokens: 4096, source: "default", explicit: false });
   assert.equal(before?.code, "W_TRUNCATED");
   assert.match(before?.message ?? "", /agents\.defaults\.models\["ollama\/qwen3:8b"\]\.params\.num_ctx' 8192/);
   assert.equal(suggestedContext(30_000, 40960), 40960);
   assert.equal(suggestedContext(30_000, 131072), 65536);
+  assert.equal(suggestedContext(5_000, 131072, 32768), 65536, "never at or below what the server already gives");
   assert.equal(truncationAfter(model, 6000, { inputTokens: 5800, outputTokens: 1 }), undefined);
   assert.equal(truncationAfter(model, 600, { inputTokens: 100, outputTokens: 1 }), undefined, "short prompts: no guess");
   assert.match(truncationAfter(model, 6000, { inputTokens: 2048, outputTokens: 1 })?.message ?? "", /read only 2048/);
+  assert.match(truncationAfter(model, 5000, { inputTokens: 4096, outputTokens: 1 })?.message ?? "", /read only 4096/, "cut to exactly num_ctx");
 });
 
 // ---- the command in-process ----

@@ -20,7 +20,11 @@ test("/api/chat capability and validation errors carry Ollama's exact texts, new
     ["0.5.1", { model: "gemma:2b", messages: USER, tools: [{ type: "function", function: { name: "f" } }] }, 400, "gemma:2b does not support tools"],
     ["0.12.3", { model: "llama3.2:3b", messages: USER, think: true }, 400, `"llama3.2:3b" does not support thinking`],
     ["0.11.4", { model: "llama3.2:3b", messages: USER, think: "high" }, 400, "registry.ollama.ai/library/llama3.2:3b does not support thinking"],
-    ["0.12.3", { model: "qwen3:8b", messages: USER, think: "banana" }, 400, `invalid think value: "banana" (must be "high", "medium", "low", "max", true, or false)`],
+    ["0.12.3", { model: "qwen3:8b", messages: USER, think: "banana" }, 400, `invalid think value: "banana" (must be "high", "medium", "low", true, or false)`],
+    // api/types.go: "max" only since 0.21.3; before 0.11.0 think is a Go bool.
+    ["0.21.2", { model: "qwen3:8b", messages: USER, think: "max" }, 400, `invalid think value: "max" (must be "high", "medium", "low", true, or false)`],
+    ["0.21.3", { model: "qwen3:8b", messages: USER, think: "banana" }, 400, `invalid think value: "banana" (must be "high", "medium", "low", "max", true, or false)`],
+    ["0.10.1", { model: "qwen3:8b", messages: USER, think: "high" }, 400, "json: cannot unmarshal string into Go struct field ChatRequest.think of type bool"],
     ["0.12.3", { model: "nomic-embed-text", messages: USER }, 400, `"nomic-embed-text" does not support chat`],
     ["0.12.3", { messages: USER }, 400, "model is required"],
     ["0.12.3", { model: "llava", messages: [{ role: "user", content: "x", images: ["data:image/png;base64,AAAA"] }] }, 404, "model 'llava' not found"],
@@ -186,7 +190,7 @@ test("/v1/chat/completions SSE framing, both layouts: role and finish_reason pla
       [{ role: "assistant", content: " <b>" }, null],
       [{ role: "assistant", content: "" }, "stop"],
     ]);
-    assert.deepEqual(l.at(-1), { ...l.at(-1), choices: [], usage: { prompt_tokens: 26, completion_tokens: 2, total_tokens: 28 } });
+    assert.deepEqual(l.at(-1), { ...l.at(-1), choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
     assert.equal(l[0].object, "chat.completion.chunk");
     assert.equal(l[0].system_fingerprint, "fp_ollama");
     assert.match(l[0].id, /^chatcmpl-\d+$/);
@@ -198,7 +202,8 @@ test("/v1/chat/completions SSE framing, both layouts: role and finish_reason pla
       [{ content: " <b>" }, null],
       [{}, "stop"],
     ]);
-    assert.deepEqual(current.at(-1).usage, { prompt_tokens: 26, completion_tokens: 2, total_tokens: 28 });
+    // The prompt's tokens by the fake's tokenizer (4 characters a token, 4 a message).
+    assert.deepEqual(current.at(-1).usage, { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 });
   });
 });
 

@@ -160,7 +160,7 @@ for (const [label, options] of [
         ["get_weather", { city: "Paris" }],
         ["get_time", { zone: "Europe/Paris" }],
       ]);
-      assert.deepEqual(final.usage, { prompt_tokens: 26, completion_tokens: 10, total_tokens: 36 });
+      assert.deepEqual(final.usage, { prompt_tokens: 107, completion_tokens: 10, total_tokens: 117 });
       const sent = server.requests.at(-1)!;
       assert.equal(sent.path, "/v1/chat/completions");
       assert.equal((sent.body as { stream?: boolean }).stream, true);

@@ -7,6 +7,7 @@ import path from "node:path";
 import process from "node:process";
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { type FakeOllama, syntheticModels } from "./support/fake-ollama.ts";
 import { ndjsonLines } from "./support/json-lines.ts";
@@ -42,12 +43,19 @@ test("unknown path is 404 text/plain, wrong method 405, both as gin writes them"
   });
 });
 
-test("hostCheck answers 403 with an empty body unless Host is loopback", async () => {
+test("hostCheck: 403 with an empty body for a public name or IP; as permissive as Ollama's for private IPs and local names", async () => {
   await withFakeOllama({ hostCheck: true }, async (server) => {
-    const evil = await rawRequest(server.url, "/api/tags", { headers: { Host: "attacker.example:11434" } });
-    assert.equal(evil.status, 403);
-    assert.equal(evil.text, "");
-    for (const host of ["localhost:11434", "127.0.0.1", "[::1]:11434"]) {
+    for (const host of ["attacker.example:11434", "8.8.8.8", "ollama.lan:11434", "[2001:db8::1]:11434"]) {
+      const evil = await rawRequest(server.url, "/api/tags", { headers: { Host: host } });
+      assert.equal(evil.status, 403, host);
+      assert.equal(evil.text, "");
+    }
+    // server/routes.go allowedHostsMiddleware / allowedHost (v0.33).
+    const allowed = [
+      "localhost:11434", "127.0.0.1", "[::1]:11434", "10.0.0.5:11434", "192.168.1.20", "172.16.0.1:11434",
+      "0.0.0.0:11434", "[fd00::1]:11434", "gpu-box.local", "ollama.internal:11434", "app.localhost", os.hostname(),
+    ];
+    for (const host of allowed) {
       assert.equal((await rawRequest(server.url, "/api/tags", { headers: { Host: host } })).status, 200, host);
     }
   });

@@ -259,7 +259,7 @@ test("the request: Bearer key, provider headers, stream with usage, OpenAI messa
 });
 
 test("think off is reasoning_effort none, --format json is a json_object, no key means no Authorization", async () => {
-  await withFakeOllama({ replies: { "qwen3:8b": { content: '{"a":1}' } } }, async (server) => {
+  await withFakeOllama({ version: "0.12.4", replies: { "qwen3:8b": { content: '{"a":1}' } } }, async (server) => {
     const { error } = await chat(server, { think: false, format: "json" });
     assert.equal(error, undefined);
     const sent = server.requests[0]!;
@@ -267,6 +267,18 @@ test("think off is reasoning_effort none, --format json is a json_object, no key
     const body = sent.body as Record<string, unknown>;
     assert.equal(body.reasoning_effort, "none");
     assert.deepEqual(body.response_format, { type: "json_object" });
+  });
+});
+
+test("reasoning_effort none before Ollama 0.12.4 is a 400 invalid think value: retried once without it", async () => {
+  await withFakeOllama({ version: "0.12.3", replies: { "qwen3:8b": { content: "ok" } } }, async (server) => {
+    const { events, error } = await chat(server, { think: false });
+    assert.equal(error, undefined);
+    assert.equal(events.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join(""), "ok");
+    const bodies = server.requests.map((r) => r.body as Record<string, unknown>);
+    assert.equal(bodies.length, 2);
+    assert.equal(bodies[0]?.reasoning_effort, "none");
+    assert.equal("reasoning_effort" in bodies[1]!, false);
   });
 });
 

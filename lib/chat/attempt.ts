@@ -4,19 +4,19 @@
  * The fallback runner calls it once per candidate.
  */
 import { resolveModel } from "../catalog/catalog.ts";
+import { explicitContext } from "../catalog/context.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { clientFor } from "../client/index.ts";
 import { splitParams } from "../client/ollama-options.ts";
 import type { ChatClient, ChatRequest, ChatTimeouts, Think } from "../client/request.ts";
 import type { ResolvedConfig } from "../config/resolve.ts";
-import { explicitContextWindow } from "../config/context-window.ts";
 import { OclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import type { Attempt, AttemptEvent } from "./fallback.ts";
 import type { Message } from "./messages.ts";
 import { OPENAI_PARAM_KEYS } from "./run-options.ts";
 import { type ChatOptions, DEFAULT_HEADERS_TIMEOUT_MS } from "./options.ts";
-import { allocatedContext, estimatePromptTokens, truncationAfter, truncationBefore, type Warning } from "./truncation.ts";
+import { contextForRequest, estimatePromptTokens, truncationAfter, truncationBefore, type Warning } from "./truncation.ts";
 
 /** What every attempt of a run shares. */
 export interface AttemptDeps {
@@ -32,11 +32,14 @@ export interface AttemptDeps {
   clientFor?: (api: CatalogModel["api"]) => ChatClient;
 }
 
-/** The model with `params.num_ctx` filled from an explicit contextWindow when params do not set it. */
+/**
+ * The model with `params.num_ctx` filled from an explicit `contextTokens` or written `contextWindow` when
+ * params do not set it (a defaulted one is not sent: it could be smaller than what a large-VRAM host gives).
+ */
 function withContext(model: CatalogModel, data: Record<string, unknown>): CatalogModel {
   if (model.params.num_ctx !== undefined || model.source !== "configured") return model;
-  const contextWindow = explicitContextWindow(data, model.provider, model.id);
-  return contextWindow === undefined ? model : { ...model, params: { ...model.params, num_ctx: contextWindow } };
+  const explicit = explicitContext(model, data);
+  return explicit?.tokens === undefined ? model : { ...model, params: { ...model.params, num_ctx: explicit.tokens } };
 }
 
 /** The model with this run's `-o` options laid over its params. */
@@ -118,18 +121,18 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
     if (options.format !== undefined) request.format = options.format;
 
     const estimate = estimatePromptTokens(messages, options.tools);
-    const context = await allocatedContext(provider, model, estimate, http, signal);
+    const context = await contextForRequest(provider, model, config.data, estimate, http, signal);
     const before = truncationBefore(model, estimate, context);
     if (before !== undefined) deps.warn(before);
     http.log.debug(
       `${model.ref}: prompt ~${estimate} tokens` +
-        (context === undefined ? "" : `, context ${context.tokens} (${context.source})`),
+        `, context ${context.tokens ?? "unknown"} (${context.source})`,
     );
 
     const client = pick(model.api);
     for await (const event of client(request, { http, signal, timeouts: timeoutsFor(provider, options) })) {
       if (event.type === "done" && before === undefined) {
-        const after = truncationAfter(model, estimate, event.usage);
+        const after = truncationAfter(model, estimate, event.usage, context.version);
         if (after !== undefined) deps.warn(after);
       }
       yield event;

@@ -1,8 +1,9 @@
 /**
- * Never a silent truncation: Ollama cuts a prompt longer than the context it allocated (its default is
- * small: 2048 up to v0.6.6, 4096 since, more only on large-VRAM hosts since v0.15.5). Before the request
- * oclaw compares an estimate of the prompt with what the model will get; after the reply it compares the
- * estimate with the tokens Ollama says it evaluated. Either mismatch is a W_TRUNCATED warning with the fix.
+ * Never a silent truncation: Ollama cuts a prompt longer than the context it allocated. Before the request
+ * oclaw compares an estimate of the prompt with the context the rules of lib/catalog/context.ts say the
+ * model will get (warning only when that context is known); after the reply it reads `prompt_eval_count`,
+ * which Ollama reports after cutting (about num_ctx/2 tokens kept by llama-server since 0.31, exactly num_ctx
+ * by the runners before). Either is a W_TRUNCATED warning with a fix that never lowers the context.
  */
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import type { Usage } from "../client/events.ts";
@@ -10,14 +11,13 @@ import type { ToolDefinition } from "../client/request.ts";
 import type { Message } from "./messages.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { catalogTimeoutMs, fetchJson, PsSchema } from "../catalog/ollama-api.ts";
+import { describeContext, modelContextFacts, type PlannedContext, plannedContext } from "../catalog/context.ts";
+import { SINCE, serverVersion, versionAtLeast } from "../catalog/ollama-version.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import type { HttpContext } from "../http/context.ts";
 
 /** Rough characters per token for English text and code (the estimate only has to be "likely"). */
 export const CHARS_PER_TOKEN = 4;
-
-/** The context a modern Ollama (v0.6.7+) gives a model nobody configured (on hosts under 24 GiB VRAM). */
-export const OLLAMA_DEFAULT_CONTEXT = 4096;
 
 /** Below this estimate no Ollama default (2048 at the smallest) can cut the prompt: no `/api/ps` request. */
 const SMALLEST_DEFAULT_CONTEXT = 2048;
@@ -32,9 +32,6 @@ export interface Warning {
   message: string;
 }
 
-/** Where the allocated context figure came from. */
-export type ContextSource = "num_ctx" | "ps" | "default";
-
 /** Estimates the prompt's tokens: messages, plus tool definitions (the server renders them into the prompt). */
 export function estimatePromptTokens(messages: Message[], tools: ToolDefinition[] = []): number {
   let chars = 0;
@@ -47,19 +44,24 @@ export function estimatePromptTokens(messages: Message[], tools: ToolDefinition[
 }
 
 /**
- * The context Ollama will give the model: `num_ctx` when sent, else `/api/ps` context_length when the model
- * is loaded, else the server default. Asks `/api/ps` only when the prompt could exceed the smallest default.
+ * The context the model will get, by the context rules. Asks `/api/ps` (is it loaded, with how much?) and
+ * `/api/version` (what is the default?) only when nothing closer is known and the prompt could exceed the
+ * smallest default.
  */
-export async function allocatedContext(
+export async function contextForRequest(
   provider: Provider,
   model: CatalogModel,
+  data: Record<string, unknown>,
   estimate: number,
   http: HttpContext,
   signal: AbortSignal,
-): Promise<{ tokens: number; source: ContextSource } | undefined> {
-  const numCtx = model.params.num_ctx;
-  if (typeof numCtx === "number" && numCtx > 0) return { tokens: numCtx, source: "num_ctx" };
-  if (provider.api !== "ollama" || estimate <= SMALLEST_DEFAULT_CONTEXT * 0.75) return undefined;
+): Promise<PlannedContext & { version?: string | undefined }> {
+  const facts = modelContextFacts(model, data);
+  const known = plannedContext(facts);
+  if (known.tokens !== undefined || provider.api !== "ollama" || estimate <= SMALLEST_DEFAULT_CONTEXT * 0.75) {
+    return known;
+  }
+  const version = serverVersion(provider, http, signal);
   try {
     const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, PsSchema, {
       signal,
@@ -67,65 +69,77 @@ export async function allocatedContext(
       headers: providerHeaders(provider),
     });
     const loaded = ps.models.find((m) => sameModelId(model.id, m.name) || sameModelId(model.id, m.model ?? ""));
-    if (loaded?.context_length !== undefined && loaded.context_length > 0) {
-      return { tokens: loaded.context_length, source: "ps" };
-    }
+    if (loaded?.context_length !== undefined && loaded.context_length > 0) facts.allocated = loaded.context_length;
   } catch (error) {
     if (signal.aborted) throw error;
-    http.log.debug(`/api/ps failed (${(error as Error).message}); assuming the default context`);
+    http.log.debug(`/api/ps failed (${(error as Error).message}); going by the server's version`);
   }
-  return { tokens: OLLAMA_DEFAULT_CONTEXT, source: "default" };
-}
-
-/** A context size to suggest: a power of two with room for the prompt and a reply, within the model's window. */
-export function suggestedContext(estimate: number, contextWindow: number): number {
-  let size = 8192;
-  while (size < estimate * 1.25 && size < 1 << 20) size *= 2;
-  return contextWindow > 0 ? Math.min(size, Math.max(contextWindow, 2048)) : size;
-}
-
-function fix(ref: string, estimate: number, contextWindow: number): string {
-  const size = suggestedContext(estimate, contextWindow);
-  return `raise the model's context: oclaw config set 'agents.defaults.models["${ref}"].params.num_ctx' ${size}` +
-    ` (or set OLLAMA_CONTEXT_LENGTH on the Ollama server)`;
-}
-
-/** The warning before sending, when the estimate exceeds the context the model will get. */
-export function truncationBefore(
-  model: Pick<CatalogModel, "ref" | "contextWindow">,
-  estimate: number,
-  context: { tokens: number; source: ContextSource } | undefined,
-): Warning | undefined {
-  if (context === undefined || estimate <= context.tokens) return undefined;
-  const { ref } = model;
-  const what = context.source === "num_ctx"
-    ? `num_ctx ${context.tokens}`
-    : context.source === "ps"
-    ? `the ${context.tokens}-token context Ollama allocated for it`
-    : `Ollama's default context (${context.tokens} tokens on most hosts)`;
-  return {
-    type: "warning",
-    code: TRUNCATED,
-    message: `The prompt (~${estimate} tokens) is likely longer than ${what} for ${ref}, and Ollama cuts it ` +
-      `silently; ${fix(ref, estimate, model.contextWindow)}`,
-  };
+  facts.version = await version;
+  return { ...plannedContext(facts), version: facts.version };
 }
 
 /**
- * The warning after the reply, when the server evaluated far fewer prompt tokens than were sent (Ollama
- * reports the full count even for a cached prompt since v0.2, so a low count means the prompt was cut).
+ * A context size to suggest: a power of two with room for the prompt and a reply, never below `floor`
+ * (what the server already picks: suggesting less would lower it and force a reload), within the model's
+ * trained window when known.
  */
-export function truncationAfter(
-  model: Pick<CatalogModel, "ref" | "contextWindow">,
+export function suggestedContext(estimate: number, trained: number, floor = 0): number {
+  let size = 8192;
+  while ((size < estimate * 1.25 || size <= floor) && size < 1 << 20) size *= 2;
+  return trained > 0 ? Math.min(size, Math.max(trained, 2048)) : size;
+}
+
+function fix(model: Pick<CatalogModel, "ref" | "contextWindow" | "source">, estimate: number, floor: number): string {
+  const trained = model.source === "discovered" ? model.contextWindow : 0;
+  const size = suggestedContext(estimate, trained, floor);
+  if (trained > 0 && size <= floor) {
+    return `the model's trained context (${trained} tokens) is too small for it: shorten the prompt or use a ` +
+      "model with a longer context";
+  }
+  return `raise the model's context: oclaw config set 'agents.defaults.models["${model.ref}"].params.num_ctx' ${size}` +
+    ` (or set OLLAMA_CONTEXT_LENGTH on the Ollama server), or send --no-truncate to have Ollama refuse instead`;
+}
+
+/** The warning before sending, when the estimate exceeds a known context the model will get. */
+export function truncationBefore(
+  model: Pick<CatalogModel, "ref" | "contextWindow" | "source">,
   estimate: number,
-  usage: Usage | undefined,
+  context: PlannedContext | undefined,
 ): Warning | undefined {
-  if (usage === undefined || usage.inputTokens <= 0) return undefined;
-  if (estimate < SMALLEST_DEFAULT_CONTEXT / 2 || usage.inputTokens >= estimate / 2) return undefined;
+  if (context?.tokens === undefined || estimate <= context.tokens) return undefined;
   return {
     type: "warning",
     code: TRUNCATED,
-    message: `${model.ref} read only ${usage.inputTokens} prompt tokens of about ${estimate} sent: the prompt was ` +
-      `likely cut to fit its context; ${fix(model.ref, estimate, model.contextWindow)}`,
+    message: `The prompt (~${estimate} tokens) is likely longer than ${describeContext(context)} for ${model.ref}, ` +
+      `and Ollama cuts it silently; ${fix(model, estimate, context.tokens)}`,
+  };
+}
+
+/** Context sizes Ollama allocates by default or users commonly pick: a prompt cut to exactly one was cut. */
+const COMMON_SIZES = new Set([2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144]);
+
+/**
+ * The warning after the reply, when Ollama evaluated fewer prompt tokens than were sent: far fewer than the
+ * estimate, or exactly a common context size (the runners before 0.31 cut to num_ctx) below it. Ollama reports
+ * the full count even for a cached prompt, so a low count means the prompt was cut.
+ */
+export function truncationAfter(
+  model: Pick<CatalogModel, "ref" | "contextWindow" | "source">,
+  estimate: number,
+  usage: Usage | undefined,
+  version?: string,
+): Warning | undefined {
+  if (usage === undefined || usage.inputTokens <= 0 || estimate < SMALLEST_DEFAULT_CONTEXT / 2) return undefined;
+  const read = usage.inputTokens;
+  const halved = read < estimate / 2;
+  const atSize = COMMON_SIZES.has(read) && estimate > read * 1.1;
+  if (!halved && !atSize) return undefined;
+  // What the server gave: llama-server (0.31+) keeps about half the context, the runners before all of it.
+  const given = atSize ? read : versionAtLeast(version, SINCE.llamaServer) === false ? read : read * 2;
+  return {
+    type: "warning",
+    code: TRUNCATED,
+    message: `${model.ref} read only ${read} prompt tokens of about ${estimate} sent: Ollama cut the prompt to fit ` +
+      `its context; ${fix(model, estimate, given)}`,
   };
 }

@@ -9,7 +9,7 @@ import { fetchJson, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
 import type { HttpContext } from "../http/context.ts";
 import type { Provider } from "../catalog/types.ts";
 import { sameModelId } from "../catalog/selection.ts";
-import { explicitContextWindow } from "../config/context-window.ts";
+import { explicitContext } from "../catalog/context.ts";
 import { check, type CheckResult } from "./types.ts";
 
 /** Time for the `/api/ps` answer once connected. */
@@ -80,16 +80,12 @@ function isRef(ref: string, provider: string, name: string): boolean {
   return p === provider && sameModelId(id, name);
 }
 
-/** The context oclaw expects a model to get: `params.num_ctx` when set, else its contextWindow. */
-export function expectedContext(model: CatalogModel): number | undefined {
-  const numCtx = model.params.num_ctx;
-  if (typeof numCtx === "number" && numCtx > 0) return numCtx;
-  return model.contextWindow > 0 ? model.contextWindow : undefined;
-}
-
 /**
- * The context check: a loaded model whose allocated context (`/api/ps` `context_length`, Ollama 0.10+) is
- * smaller than the configured window cuts longer prompts silently.
+ * The context check. A loaded model's allocated context (`/api/ps` `context_length`, Ollama 0.10+) is
+ * compared only with a context the config asks for explicitly (`params.num_ctx`, `contextTokens`, a written
+ * `contextWindow`): without one, the server's own choice (its VRAM tier, OLLAMA_CONTEXT_LENGTH, the
+ * Modelfile) is right by definition, and suggesting the trained window invites out-of-memory loads.
+ * Models without an explicit value are just reported.
  */
 export function contextCheck(
   provider: string,
@@ -99,36 +95,30 @@ export function contextCheck(
 ): CheckResult | undefined {
   const short: string[] = [];
   const fixes: string[] = [];
-  let compared = 0;
+  const reported: string[] = [];
   for (const entry of loaded) {
     const allocated = entry.context_length;
     if (allocated === undefined || allocated <= 0) continue;
     const model = models.find((m) => m.provider === provider && sameModelId(m.id, entry.name));
-    if (model === undefined) continue;
-    const expected = expectedContext(model);
-    if (expected === undefined) continue;
-    compared++;
-    if (allocated >= expected) continue;
-    const explicit = model.source === "configured" && explicitContextWindow(configData, provider, model.id) !== undefined;
-    const from = typeof model.params.num_ctx === "number"
-      ? "params.num_ctx"
-      : explicit
-      ? "contextWindow"
-      : model.source === "configured"
-      ? "the default contextWindow"
-      : "the model's trained context";
+    const explicit = model === undefined ? undefined : explicitContext(model, configData);
+    if (model === undefined || explicit === undefined || explicit.tokens === undefined) {
+      reported.push(`${provider}/${entry.name} ${allocated}`);
+      continue;
+    }
+    const expected = explicit.tokens;
+    if (allocated >= expected) {
+      reported.push(`${model.ref} ${allocated}`);
+      continue;
+    }
+    const from = explicit.source === "num_ctx" ? "params.num_ctx" : explicit.source;
     short.push(`${model.ref} has ${allocated} tokens of context allocated, ${from} says ${expected}`);
-    const server = `start Ollama with OLLAMA_CONTEXT_LENGTH=${expected} ('sudo systemctl edit ollama', ` +
-      `Environment="OLLAMA_CONTEXT_LENGTH=${expected}") so every client gets it`;
+    // oclaw sends the explicit value as num_ctx, so its own requests get it; another client loaded the
+    // model with less (or the model's trained context is smaller).
     fixes.push(
-      typeof model.params.num_ctx === "number"
-        ? `${model.ref} was loaded by a client that asked for less (or its trained context is smaller): ` +
-          `${server}, or unload it ('ollama stop ${model.id}') and let oclaw load it again`
-        : explicit
-        ? `Clients that send no num_ctx get the server's default: ${server}; on a host short of memory, ` +
-          `lower its contextWindow to ${allocated} instead`
-        : `Ask for more: oclaw config set 'agents.defaults.models["${model.ref}"].params.num_ctx' ${expected}, ` +
-          `or ${server}; a bigger context needs more memory, so pick the size your prompts need`,
+      `${model.ref} was loaded by a client that asked for less (or its trained context is smaller): its next ` +
+        `request from oclaw reloads it with ${expected}; to give every client that much, start Ollama with ` +
+        `OLLAMA_CONTEXT_LENGTH=${expected} ('sudo systemctl edit ollama', Environment="OLLAMA_CONTEXT_LENGTH=${expected}"); ` +
+        `on a host short of memory, lower its ${from} to ${allocated} instead`,
     );
   }
   if (short.length > 0) {
@@ -138,6 +128,6 @@ export function contextCheck(
       fix: fixes.map((f, i) => (i === 0 ? f : f[0]!.toLowerCase() + f.slice(1))).join("; "),
     });
   }
-  if (compared === 0) return undefined;
-  return check("context", "ok", "Loaded models have at least the context oclaw expects", { provider });
+  if (reported.length === 0) return undefined;
+  return check("context", "ok", `Context allocated (tokens): ${reported.join(", ")}`, { provider });
 }

@@ -4,7 +4,7 @@
  * plus a small `num_predict` so it stays short.
  */
 import type { CatalogModel, Provider } from "../catalog/types.ts";
-import { explicitContextWindow } from "../config/context-window.ts";
+import { explicitContext } from "../catalog/context.ts";
 import type { Timings } from "../client/events.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
@@ -22,14 +22,14 @@ export type ProbeOutcome =
   | { ok: false; ref: string; error: OclawError; ms: number };
 
 /**
- * The model as the probe sends it: chat's params, with a contextWindow written in the config sent as
+ * The model as the probe sends it: chat's params, with an explicit contextTokens/contextWindow sent as
  * num_ctx as chat does (`data` is the config), and few tokens.
  */
 function probeModel(model: CatalogModel, data: Record<string, unknown>): CatalogModel {
   const params = { ...model.params };
   if (model.source === "configured" && params.num_ctx === undefined) {
-    const contextWindow = explicitContextWindow(data, model.provider, model.id);
-    if (contextWindow !== undefined) params.num_ctx = contextWindow;
+    const explicit = explicitContext(model, data);
+    if (explicit?.tokens !== undefined) params.num_ctx = explicit.tokens;
   }
   params.num_predict = PROBE_MAX_TOKENS;
   return { ...model, params };

@@ -66,6 +66,11 @@ async function post(request: ChatRequest, context: ChatContext, url: URL, body: 
   return response;
 }
 
+/** True for Ollama's 400 for a think level it does not take (`invalid think value`, `/v1`'s `invalid reasoning value`). */
+export function isInvalidThink(error: unknown): boolean {
+  return error instanceof OclawError && error.status === 400 && /invalid (think|reasoning) value/.test(error.message);
+}
+
 /** Runs a two-event reply through the stream path (lib/client/warm-up.ts says why). */
 async function warmUp(): Promise<void> {
   const reply = 'data: {"choices":[{"index":0,"delta":{"content":"."},"finish_reason":null}]}\n\n' +
@@ -95,12 +100,13 @@ export const openAiClient: ChatClient = async function* (request, context) {
     await warmOnce("openai", warmUp);
     response = await answer;
   } catch (error) {
-    // As the native client does: a model that cannot think answers without reasoning rather than fail.
-    if (!(error instanceof OclawError && error.code === "E_NO_THINKING" && "reasoning_effort" in body)) {
-      throw error;
-    }
+    // As the native client does: a model that cannot think answers without reasoning rather than fail, and
+    // an effort the server does not know (Ollama's /v1 took "none" only from 0.12.4) is left out.
+    const noThinking = error instanceof OclawError && error.code === "E_NO_THINKING";
+    if (!(noThinking || isInvalidThink(error)) || !("reasoning_effort" in body)) throw error;
     context.http.log.debug(
-      `${request.model.ref} does not support thinking; retrying without reasoning_effort`,
+      `${request.model.ref} ${noThinking ? "does not support thinking" : `refused reasoning_effort ${body.reasoning_effort}`}; ` +
+        "retrying without reasoning_effort",
     );
     delete body.reasoning_effort;
     response = await post(request, context, url, body);

@@ -86,6 +86,9 @@ export function defaultOptions(): FakeOllamaOptions {
     pullScript: {},
     sseLayout: "auto",
     fragmentToolCalls: false,
+    gpuGiB: 0,
+    contextLength: undefined,
+    cloud: "ok",
   };
 }
 

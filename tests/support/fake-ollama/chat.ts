@@ -3,7 +3,20 @@
  * empty messages), then the scripted reply as NDJSON (default) or one merged object (`stream:false`).
  * {@link decideChat} is shared with the OpenAI-compatible route, which wraps the same handler.
  */
-import { badJson, badThink, type HttpError, MID_STREAM_ERROR, modelNotFound, noChat, noThinking, noTools } from "./errors.ts";
+import {
+  badJson,
+  badThink,
+  cloudDisabled,
+  cloudUnauthorized,
+  type HttpError,
+  MID_STREAM_ERROR,
+  modelNotFound,
+  noChat,
+  noThinking,
+  noTools,
+  thinkAccepted,
+} from "./errors.ts";
+import { promptOutcome } from "./context.ts";
 import type { Exchange, ServerState } from "./exchange.ts";
 import { goJson, goTime } from "./go-json.ts";
 import { buildPlan, type ChunkMessage, merge, pickReply, type Plan } from "./reply.ts";
@@ -18,11 +31,17 @@ export const NDJSON_TYPE = "application/x-ndjson";
 
 /** What the chat handler decided for one request. */
 export type Decision =
-  | { kind: "error"; error: HttpError; afterLoad: boolean; body?: string; contentType?: string }
+  | {
+    kind: "error";
+    error: HttpError;
+    afterLoad: boolean;
+    body?: string;
+    contentType?: string;
+    /** An error of the model runner (prompt too long...): 200 + an error line before 0.12.6. */
+    runner?: boolean;
+  }
   | { kind: "load"; model: string }
   | { kind: "reply"; model: string; plan: Plan; stream: boolean };
-
-const THINK_LEVELS = new Set(["low", "medium", "high", "max"]);
 
 function fail(status: number, message: string): Decision {
   return { kind: "error", error: { status, message }, afterLoad: false };
@@ -70,12 +89,18 @@ export function decideChat(raw: unknown, rawText: string, api: "native" | "opena
   const bad = messageError(messages);
   if (bad) return bad;
 
+  if (found.remoteHost !== undefined) {
+    // A cloud model goes through ollama.com (server/cloud_proxy.go, server/routes.go).
+    if (state.options.cloud === "disabled") return { kind: "error", error: cloudDisabled(), afterLoad: false };
+    if (state.options.cloud === "signed-out") {
+      const e = cloudUnauthorized();
+      return { kind: "error", error: e, afterLoad: false, body: e.body, contentType: "application/json; charset=utf-8" };
+    }
+  }
   const caps = capabilitiesAt(found, version);
   const think = body.think;
   if (atLeast(version, "0.9.0") && think !== undefined && think !== null) {
-    if (typeof think !== "boolean" && !(typeof think === "string" && THINK_LEVELS.has(think))) {
-      return { kind: "error", error: badThink(think), afterLoad: false };
-    }
+    if (!thinkAccepted(think, version)) return { kind: "error", error: badThink(think, version), afterLoad: false };
     if (think !== false && !caps.includes("thinking")) {
       return { kind: "error", error: noThinking(model, version), afterLoad: false };
     }
@@ -97,10 +122,16 @@ export function decideChat(raw: unknown, rawText: string, api: "native" | "opena
       afterLoad: true,
       ...(e.body !== undefined ? { body: e.body } : {}),
       ...(e.contentType !== undefined ? { contentType: e.contentType } : {}),
+      ...(e.runner === true ? { runner: true } : {}),
     };
   }
+  // The prompt meets the context (server/prompt.go, the runner): cut, refused, or evaluated whole.
+  const outcome = promptOutcome(body, found, state.options);
+  if (outcome.kind === "error") {
+    return { kind: "error", error: { status: outcome.status, message: outcome.message }, afterLoad: true, runner: true };
+  }
   const stream = body.stream !== false;
-  const plan = buildPlan(reply, { version, think: think ?? undefined, hasTools, stream });
+  const plan = buildPlan(reply, { version, think: think ?? undefined, hasTools, stream, promptEvalCount: outcome.promptEvalCount });
   if (reply.raw) plan.raw = reply.raw;
   return { kind: "reply", model, plan, stream };
 }
@@ -146,6 +177,13 @@ export async function serveChat(ex: Exchange, body: unknown, text: string, state
   const d = decideChat(body, text, "native", state);
   if (d.kind === "error") {
     if (d.afterLoad) await ex.delayHeaders();
+    if (d.runner === true && !atLeast(state.options.version, "0.12.6")) {
+      // server/routes.go before v0.12.6: a runner error reached streamResponse as an error line under the
+      // 200 already decided (streamed), or as a 500 from the non-streaming collector.
+      const line = goJson({ error: d.error.message });
+      const streamed = (body as { stream?: unknown } | null)?.stream !== false;
+      return streamed ? ex.stream(200, NDJSON_TYPE, [line + "\n"]) : ex.send(500, line, JSON_TYPE);
+    }
     return sendNativeError(ex, d);
   }
   await ex.delayHeaders();

@@ -2,6 +2,7 @@
  * Ollama's error texts, exact, by server version (the wire doc's table), and the OpenAI-compatible
  * error body the /v1 routes wrap them in.
  */
+import { goJson } from "./go-json.ts";
 import { fullName } from "./store.ts";
 import { atLeast } from "./version.ts";
 
@@ -40,15 +41,45 @@ export function noChat(model: string): HttpError {
   return { status: 400, message: `${JSON.stringify(model)} does not support chat` };
 }
 
-/** 400 for a `think` value that is neither a boolean nor a known level. */
-export function badThink(value: unknown): HttpError {
-  const allowed = `"high", "medium", "low", "max", true, or false`;
+/**
+ * 400 for a `think` value the server's version does not take (api/types.go `ThinkValue.UnmarshalJSON`):
+ * before 0.11.0 `think` is a Go bool, so any string fails to decode; "max" joined the levels in 0.21.3.
+ */
+export function badThink(value: unknown, version: string): HttpError {
+  if (!atLeast(version, "0.11.0")) {
+    return {
+      status: 400,
+      message: `json: cannot unmarshal ${typeof value === "string" ? "string" : typeof value} into Go struct field ChatRequest.think of type bool`,
+    };
+  }
+  const max = atLeast(version, "0.21.3");
+  const allowed = max ? `"high", "medium", "low", "max", true, or false` : `"high", "medium", "low", true, or false`;
   return {
     status: 400,
     message: typeof value === "string"
       ? `invalid think value: ${JSON.stringify(value)} (must be ${allowed})`
       : `think must be a boolean or string (${allowed})`,
   };
+}
+
+/** True when a server of `version` accepts this `think` value. */
+export function thinkAccepted(value: unknown, version: string): boolean {
+  if (typeof value === "boolean") return true;
+  if (typeof value !== "string" || !atLeast(version, "0.11.0")) return false;
+  return ["low", "medium", "high"].includes(value) || (value === "max" && atLeast(version, "0.21.3"));
+}
+
+/** server/cloud_proxy.go `writeCloudUnauthorized`: a cloud model asked for while not signed in to ollama.com. */
+export function cloudUnauthorized(): HttpError & { body: string } {
+  const message = "unauthorized";
+  // The sign-in URL names the host and the server's public key (server/routes.go `signinURL`).
+  const body = goJson({ error: message, signin_url: "https://ollama.com/connect?name=fake-host&key=c3NoLWVkMjU1MTkgQUFBQQ" });
+  return { status: 401, message, body };
+}
+
+/** internal/cloud/policy.go `DisabledError`: cloud models turned off (OLLAMA_NO_CLOUD). */
+export function cloudDisabled(): HttpError {
+  return { status: 403, message: "ollama cloud is disabled: remote model is unavailable" };
 }
 
 /** The error line Ollama writes when generation fails after streaming began. */

@@ -36,8 +36,21 @@ function toOpenaiCalls(calls: WireToolCall[]): OpenaiToolCall[] {
   }));
 }
 
+/**
+ * `reasoning_effort` (or `reasoning.effort`) as the middleware of `version` reads it (openai/openai.go):
+ * from 0.12.4 it must be high/medium/low/none ("max" too from 0.21.3; anything else is a 400 of its own) and
+ * "none" turns thinking off; before, the value is handed on as `think` and judged by the native handler.
+ */
+function effortProblem(effort: unknown, version: string): string | undefined {
+  if (effort === undefined || effort === "" || !atLeast(version, "0.12.4")) return undefined;
+  const levels = atLeast(version, "0.21.3") ? ["high", "medium", "low", "max", "none"] : ["high", "medium", "low", "none"];
+  if (typeof effort === "string" && levels.includes(effort)) return undefined;
+  const words = levels.map((l) => `"${l}"`);
+  return `invalid reasoning value: '${String(effort)}' (must be ${words.slice(0, -1).join(", ")}, or ${words.at(-1)})`;
+}
+
 /** Turns the OpenAI request into the native one Ollama's middleware forwards. */
-function nativeBody(body: Record<string, unknown>): Record<string, unknown> {
+function nativeBody(body: Record<string, unknown>, version: string): Record<string, unknown> {
   const messages = (Array.isArray(body.messages) ? body.messages : []).map((m) => {
     const msg = { ...(m as Record<string, unknown>) };
     if (Array.isArray(msg.tool_calls)) {
@@ -53,7 +66,7 @@ function nativeBody(body: Record<string, unknown>): Record<string, unknown> {
   const effort = body.reasoning_effort ?? (body.reasoning as { effort?: unknown } | undefined)?.effort;
   const out: Record<string, unknown> = { model: body.model, messages, stream: body.stream === true };
   if (body.tools !== undefined) out.tools = body.tools;
-  if (effort !== undefined) out.think = effort === "none" ? false : effort;
+  if (effort !== undefined && effort !== "") out.think = effort === "none" && atLeast(version, "0.12.4") ? false : effort;
   return out;
 }
 
@@ -144,9 +157,19 @@ export async function serveChatCompletions(ex: Exchange, raw: unknown, text: str
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return sendOpenaiError(ex, 400, "[] is too short - 'messages'", true);
   }
-  const d = decideChat(nativeBody(body), text, "openai", state);
+  const effort = body.reasoning_effort ?? (body.reasoning as { effort?: unknown } | undefined)?.effort;
+  const bad = effortProblem(effort, state.options.version);
+  if (bad !== undefined) return sendOpenaiError(ex, 400, bad, true);
+  const d = decideChat(nativeBody(body, state.options.version), text, "openai", state);
   if (d.kind === "error") {
     if (d.afterLoad) await ex.delayHeaders();
+    if (d.runner === true && !atLeast(state.options.version, "0.12.6")) {
+      // Before 0.12.6 the runner's error was a 200 + error line, which the middleware turns into an empty
+      // chunk and no [DONE] (streamed), or a 500 (not streamed).
+      if (body.stream !== true) return sendOpenaiError(ex, 500, d.error.message, false);
+      const empty = { id: "chatcmpl-0", object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: "", system_fingerprint: "fp_ollama", choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] };
+      return ex.stream(200, SSE_TYPE, [`data: ${goJson(empty)}\n\n`]);
+    }
     if (d.body !== undefined) return ex.send(d.error.status, d.body, d.contentType ?? V1_JSON_TYPE);
     return sendOpenaiError(ex, d.error.status, d.error.message, false);
   }

@@ -45,6 +45,8 @@ export interface PlanContext {
   think: unknown;
   hasTools: boolean;
   stream: boolean;
+  /** The prompt's tokens as the runner evaluated them (after any cut): the default `prompt_eval_count`. */
+  promptEvalCount?: number;
 }
 
 /** The reply a model gives when none is scripted. */
@@ -87,22 +89,22 @@ function wireCall(call: ReplyToolCall, position: number, version: string): WireT
   return out;
 }
 
-function defaultMetrics(evalCount: number): ReplyMetrics {
+function defaultMetrics(evalCount: number, promptEvalCount = 26): ReplyMetrics {
   const load = 41_295_167;
   const promptEval = 24_573_166;
   const evalDuration = Math.max(1, evalCount) * 7_730_000;
   return {
     total_duration: load + promptEval + evalDuration + 1_000_000,
     load_duration: load,
-    prompt_eval_count: 26,
+    prompt_eval_count: promptEvalCount,
     prompt_eval_duration: promptEval,
     eval_count: evalCount,
     eval_duration: evalDuration,
   };
 }
 
-function metricsOf(reply: Reply, evalCount: number): Partial<ReplyMetrics> {
-  const all = { ...defaultMetrics(evalCount), ...reply.metrics };
+function metricsOf(reply: Reply, evalCount: number, promptEvalCount?: number): Partial<ReplyMetrics> {
+  const all = { ...defaultMetrics(evalCount, promptEvalCount), ...reply.metrics };
   const out: Partial<ReplyMetrics> = {};
   for (const key of Object.keys(all) as Array<keyof ReplyMetrics>) if (all[key]) out[key] = all[key];
   return out;
@@ -124,7 +126,7 @@ export function buildPlan(reply: Reply, ctx: PlanContext): Plan {
     fragmentToolCalls: reply.fragmentToolCalls,
   };
   if (reply.bulkTokens !== undefined) {
-    return { ...base, chunks: bulkChunks(reply.bulkTokens), done: { content: "" }, metrics: metricsOf(reply, reply.bulkTokens), bulk: true };
+    return { ...base, chunks: bulkChunks(reply.bulkTokens), done: { content: "" }, metrics: metricsOf(reply, reply.bulkTokens, ctx.promptEvalCount), bulk: true };
   }
 
   const { version } = ctx;
@@ -166,9 +168,9 @@ export function buildPlan(reply: Reply, ctx: PlanContext): Plan {
 
   if (ctx.stream && ctx.hasTools && !atLeast(version, "0.8.0") && chunks.length > 1) {
     // 0.4.6–0.7.x buffered the whole output when tools were sent: one chunk, then done.
-    return { ...base, chunks: [merge(chunks)], done, metrics: metricsOf(reply, evalCount), bulk: false };
+    return { ...base, chunks: [merge(chunks)], done, metrics: metricsOf(reply, evalCount, ctx.promptEvalCount), bulk: false };
   }
-  return { ...base, chunks, done, metrics: metricsOf(reply, evalCount), bulk: false };
+  return { ...base, chunks, done, metrics: metricsOf(reply, evalCount, ctx.promptEvalCount), bulk: false };
 }
 
 /** Merges chunks into one message: content and thinking concatenated, tool calls in order. */

@@ -8,6 +8,7 @@ import { JSON_TYPE, serveChat } from "./chat.ts";
 import { Exchange, now, type ServerState, sleep } from "./exchange.ts";
 import { openaiErrorBody } from "./errors.ts";
 import { goJson } from "./go-json.ts";
+import { hostAllowed } from "./host-check.ts";
 import { serveChatCompletions } from "./openai.ts";
 import { servePull } from "./pull.ts";
 import { findModel, openaiModelsBody, psBody, showBody, tagsBody } from "./store.ts";
@@ -46,11 +47,11 @@ const routes: Record<string, Record<string, Handler>> = {
     HEAD: (ex, _b, _t, s) => json(ex, { version: s.options.version }),
   },
   "/api/tags": {
-    GET: (ex, _b, _t, s) => json(ex, tagsBody(s.options.models)),
-    HEAD: (ex, _b, _t, s) => json(ex, tagsBody(s.options.models)),
+    GET: (ex, _b, _t, s) => json(ex, tagsBody(s.options.models, s.options.version)),
+    HEAD: (ex, _b, _t, s) => json(ex, tagsBody(s.options.models, s.options.version)),
   },
   "/api/show": { POST: serveShow },
-  "/api/ps": { GET: (ex, _b, _t, s) => json(ex, psBody(s.options.models, s.options.ps, s.options.version)) },
+  "/api/ps": { GET: (ex, _b, _t, s) => json(ex, psBody(s.options.models, s.options.ps, s.options)) },
   "/api/chat": { POST: (ex, body, text, s) => serveChat(ex, body, text, s) },
   "/api/pull": { POST: (ex, body, _t, s) => servePull(ex, body, s) },
   "/v1/models": { GET: (ex, _b, _t, s) => ex.send(200, goJson(openaiModelsBody(s.options.models)) + "\n", "application/json") },
@@ -84,8 +85,6 @@ function retrieveModel(ex: Exchange, name: string, state: RouterState): void {
   ex.send(200, goJson(body) + "\n", "application/json");
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)(?::\d+)?$/i;
-
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const parts: Uint8Array[] = [];
@@ -116,7 +115,7 @@ export async function route(req: IncomingMessage, res: ServerResponse, state: Ro
   state.requests.push({ method, path: url, headers, body, receivedAt });
   const ex = new Exchange(req, res, state);
 
-  if (state.options.hostCheck && !LOOPBACK.test(headers.host ?? "")) return ex.send(403, "", undefined);
+  if (state.options.hostCheck && !hostAllowed(headers.host)) return ex.send(403, "", undefined);
   const path = new URL(url, "http://fake").pathname;
   if (path.startsWith("/v1/models/") && method === "GET") return retrieveModel(ex, decodeURIComponent(path.slice(11)), state);
   const table = routes[path];

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { FakeModel, PsEntry } from "./types.ts";
+import { effectiveContext } from "./context.ts";
+import type { FakeModel, FakeOllamaOptions, PsEntry } from "./types.ts";
 import { atLeast } from "./version.ts";
 
 const FIXTURE = fileURLToPath(new URL("../../fixtures/models.json", import.meta.url));
@@ -84,17 +85,19 @@ function newestFirst(models: FakeModel[]): FakeModel[] {
   return [...models].sort((a, b) => Date.parse(b.modified_at) - Date.parse(a.modified_at));
 }
 
-/** GET /api/tags body: newest first. */
-export function tagsBody(models: FakeModel[]): unknown {
+/**
+ * GET /api/tags body: newest first; cloud models carry `remote_model`/`remote_host`, and from 0.30.0 every
+ * entry its `capabilities` (api/types.go `ListModelResponse`).
+ */
+export function tagsBody(models: FakeModel[], version = "0.12.3"): unknown {
   return {
-    models: newestFirst(models).map((m) => ({
-      name: m.name,
-      model: m.name,
-      modified_at: m.modified_at,
-      size: m.size,
-      digest: m.digest,
-      details: m.details,
-    })),
+    models: newestFirst(models).map((m) => {
+      const entry: Record<string, unknown> = { name: m.name, model: m.name };
+      if (m.remoteHost !== undefined) Object.assign(entry, { remote_model: m.name.replace(/-cloud$|:cloud$/, ""), remote_host: m.remoteHost });
+      Object.assign(entry, { modified_at: m.modified_at, size: m.size, digest: m.digest, details: m.details });
+      if (atLeast(version, "0.30.0")) entry.capabilities = capabilitiesAt(m, version);
+      return entry;
+    }),
   };
 }
 
@@ -150,8 +153,12 @@ export function showBody(m: FakeModel, version: string, verbose: boolean): unkno
   return body;
 }
 
-/** GET /api/ps body: the loaded entries, sizes and details from the store; context_length since 0.10.0. */
-export function psBody(models: FakeModel[], ps: PsEntry[], version: string): unknown {
+/**
+ * GET /api/ps body: the loaded entries, sizes and details from the store; context_length since 0.10.0
+ * (api/types.go `ProcessModelResponse`), by default the context the model would get without a request value.
+ */
+export function psBody(models: FakeModel[], ps: PsEntry[], options: FakeOllamaOptions): unknown {
+  const { version } = options;
   const out: unknown[] = [];
   for (const entry of ps) {
     const m = findModel(models, entry.name);
@@ -165,7 +172,7 @@ export function psBody(models: FakeModel[], ps: PsEntry[], version: string): unk
       expires_at: entry.expires_at ?? "2025-07-07T20:27:19.184789+02:00",
       size_vram: entry.size_vram ?? m.size,
     };
-    if (atLeast(version, "0.10.0")) row.context_length = entry.context_length ?? 4096;
+    if (atLeast(version, "0.10.0")) row.context_length = entry.context_length ?? effectiveContext(m, undefined, options);
     out.push(row);
   }
   return { models: out };

@@ -29,6 +29,11 @@ export interface FakeModel {
   license?: string;
   /** completion, tools, insert, vision, embedding, thinking... (omitted by servers before 0.6.4). */
   capabilities: string[];
+  /** A family without context shift: an over-long prompt is a 400, not cut (llama-server, v0.31+). */
+  noShift?: boolean;
+  /** A cloud model (`gpt-oss:120b-cloud`): answered by ollama.com through this server, which needs a
+   * sign-in (see the `cloud` option). `/api/tags` lists it with `remote_host`. */
+  remoteHost?: string;
 }
 
 /** A scripted tool call. */
@@ -67,8 +72,12 @@ export interface Reply {
   /** `done_reason` of the last line: "stop" (default), "length", ... */
   doneReason?: string;
   metrics?: Partial<ReplyMetrics>;
-  /** An HTTP error instead of a reply: real status, `{"error":message}` (or `body` verbatim). */
-  error?: { status: number; message?: string; body?: string; contentType?: string };
+  /**
+   * An HTTP error instead of a reply: real status, `{"error":message}` (or `body` verbatim). `runner: true`
+   * makes it an error of the model runner: before 0.12.6 those came as 200 + an `{"error"}` line
+   * (server/routes.go `streamResponse`), a real status since.
+   */
+  error?: { status: number; message?: string; body?: string; contentType?: string; runner?: boolean };
   /** After this many chunks: one `{"error":message}` line (status stays 200), no done line, end. */
   midStreamError?: { afterChunks: number; message?: string; sseErrorEvent?: boolean };
   /** After this many chunks the response ends without a done line: "end" closes the body cleanly,
@@ -142,7 +151,11 @@ export interface FakeOllamaOptions {
   showDelayMs: number;
   /** The loaded models /api/ps reports. */
   ps: PsEntry[];
-  /** 403 (empty body) unless the Host header names a loopback host, like Ollama bound to loopback. */
+  /**
+   * Ollama bound to loopback checks the Host header (server/routes.go `allowedHostsMiddleware`): 403 with an
+   * empty body unless it names an IP that is loopback, private, unspecified or the machine's own,
+   * `localhost`, the machine's hostname, or a name under `.localhost`, `.local` or `.internal`.
+   */
   hostCheck: boolean;
   /** Progress lines per model name for /api/pull (default: generated for store models; other names fail). */
   pullScript: Record<string, Array<Record<string, unknown>>>;
@@ -150,4 +163,10 @@ export interface FakeOllamaOptions {
   sseLayout: "auto" | "legacy" | "current";
   /** /v1: fragment every tool call like vLLM/OpenAI (per-reply `fragmentToolCalls` wins). */
   fragmentToolCalls: boolean;
+  /** Total GPU memory in GiB: picks the default context from 0.15.5 (≥ 47 → 262144, ≥ 23 → 32768, else 4096). */
+  gpuGiB: number;
+  /** OLLAMA_CONTEXT_LENGTH on the server (undefined: not set). */
+  contextLength: number | undefined;
+  /** Cloud models: "ok" (signed in), "signed-out" (401 with `signin_url`), "disabled" (403, OLLAMA_NO_CLOUD). */
+  cloud: "ok" | "signed-out" | "disabled";
 }
