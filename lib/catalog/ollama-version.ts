@@ -4,7 +4,7 @@
  * the newest, and the version of a provider's server, asked once per run.
  */
 import { z } from "../zod.ts";
-import type { HttpContext } from "../http.ts";
+import type { HttpContext } from "../http/context.ts";
 import { catalogTimeoutMs, fetchJson } from "./ollama-api.ts";
 import { providerHeaders } from "./provider-headers.ts";
 import type { Provider } from "./types.ts";
