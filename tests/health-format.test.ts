@@ -14,7 +14,7 @@ import { versionAtLeast, versionCheck } from "../lib/checks/version.ts";
 import { OclawError } from "../lib/errors.ts";
 import { formatHealthNagios } from "../lib/health/format.ts";
 import { formatHealthPrometheus } from "../lib/health/prometheus.ts";
-import type { HealthReport } from "../lib/health/report.ts";
+import type { CandidateFacts, HealthReport } from "../lib/health/report.ts";
 import { tempDir } from "./support/temp-dir.ts";
 
 test("version thresholds: capabilities from 0.6.4, streaming tool calls from 0.8.0", () => {
@@ -44,13 +44,29 @@ test("CPU share as `ollama ps` computes it", () => {
   assert.equal(processorLabel(48), "48%/52% CPU/GPU");
 });
 
+function candidate(model: string, overrides: Partial<CandidateFacts> = {}): CandidateFacts {
+  return {
+    model,
+    role: "primary",
+    installed: true,
+    tools: true,
+    loaded: false,
+    gpuRatio: null,
+    expiresInSeconds: null,
+    context: { allocated: null, configured: null },
+    active: true,
+    verdict: "ready",
+    ...overrides,
+  };
+}
+
 function report(overrides: Partial<HealthReport>): HealthReport {
   return {
     state: "ok",
     summary: "ollama 0.12.3 at http://127.0.0.1:11434, ollama/qwen3:8b ready (23 ms)",
     checks: [],
-    servers: [{ provider: "ollama", url: "http://127.0.0.1:11434", up: true, version: "0.12.3", modelCount: 5 }],
-    models: [{ ref: "ollama/qwen3:8b", role: "primary", available: true }],
+    servers: [{ provider: "ollama", api: "ollama", url: "http://127.0.0.1:11434", up: true, version: "0.12.3", modelCount: 5 }],
+    candidates: [candidate("ollama/qwen3:8b")],
     latency: { ms: 23.4, kind: "api", ref: "ollama/qwen3:8b" },
     warnMs: 500,
     critMs: 2000,
@@ -67,6 +83,12 @@ test("nagios line: state word, text, perfdata as cli.md pins it; a '|' in the te
   const { latency: _, ...unmeasured } = report({ state: "critical", summary: "a | b" });
   const piped = formatHealthNagios(unmeasured);
   assert.equal(piped, "OCLAW CRITICAL - a / b | 'models'=5;;;0\n");
+  // The active candidate's GPU share and context, once loaded.
+  const loaded = candidate("ollama/qwen3:8b", { loaded: true, gpuRatio: 0.52, context: { allocated: 4096, configured: 32768 } });
+  assert.equal(
+    formatHealthNagios(report({ state: "warning", summary: "s", candidates: [loaded] })),
+    "OCLAW WARNING - s | 'latency'=23ms;500;2000;0 'models'=5;;;0 'gpu_ratio'=0.52;;;0;1 'context'=4096;;;0 'context_configured'=32768;;;0\n",
+  );
 });
 
 test("prometheus: any model name survives label escaping and the parser reads it back", () => {
@@ -77,10 +99,12 @@ test("prometheus: any model name survives label escaping and the parser reads it
         fc.string({ unit: fc.constantFrom("a", ":", "/", '"', "\\", "\n", "{", "}", "=", ","), minLength: 1, maxLength: 20 }),
       ),
       (name) => {
-      const text = formatHealthPrometheus(report({ models: [{ ref: `ollama/${name}`, role: "primary", available: true }] }));
+      const text = formatHealthPrometheus(report({ candidates: [candidate(`ollama/${name}`, { loaded: true, gpuRatio: 1 })] }));
       const families = parsePrometheus(text) as Array<{ name: string; metrics: Array<{ labels?: Record<string, string> }> }>;
-      const available = families.find((f) => f.name === "oclaw_model_available");
-      assert.equal(available?.metrics[0]?.labels?.model, `ollama/${name}`);
+      for (const family of ["oclaw_model_available", "oclaw_candidate_active", "oclaw_model_loaded", "oclaw_model_gpu_ratio"]) {
+        const found = families.find((f) => f.name === family);
+        assert.equal(found?.metrics[0]?.labels?.model, `ollama/${name}`, family);
+      }
       },
     ),
     { numRuns: 200 },

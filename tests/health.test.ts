@@ -171,7 +171,7 @@ test("v0.7 server: healthy (streaming tool calls are doctor's concern)", async (
   });
 });
 
-test("no tool-capable model installed and no primary set: CRITICAL with what to pull", async () => {
+test("no model configured: WARNING naming one to set (chat would fail); CRITICAL when none can call tools", async () => {
   const models = fixtureModels().filter((m) => m.name === "gemma:2b" || m.name === "nomic-embed-text:latest");
   await withFakeOllama({ models }, async ({ url }) => {
     const r = await health(url, [], { model: null });
@@ -181,8 +181,15 @@ test("no tool-capable model installed and no primary set: CRITICAL with what to 
   });
   await withFakeOllama({}, async ({ url }) => {
     const r = await health(url, [], { model: null });
-    assert.equal(r.code, 0);
-    assert.match(r.stdout, /^OK: ollama 0\.12\.3 at .*, no primary set, ollama\/gpt-oss:20b ready \(\d+ ms\)\n$/);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, `WARNING: ollama 0.12.3 at ${url}, no model configured\n`);
+    assert.equal(r.stderr, "hint: Set the primary model agents use: oclaw config set agents.defaults.model.primary ollama/gpt-oss:20b\n");
+    const json = JSON.parse((await health(url, ["--json"], { model: null })).stdout) as { status: string; candidates: unknown[] };
+    assert.equal(json.status, "warning");
+    assert.deepEqual(json.candidates, []);
+    // --model names one: no warning about the selection.
+    const named = await health(url, ["-m", "ollama/qwen3:8b"], { model: null });
+    assert.equal(named.code, 0, named.stdout);
   });
 });
 
@@ -293,9 +300,13 @@ test("--format prometheus is valid text exposition with HELP and TYPE for every 
     assert.equal(r.code, 1);
     const families = parsePrometheus(r.stdout) as Family[];
     const byName = new Map(families.map((f) => [f.name, f]));
+    // Nothing is loaded: no GPU share, allocated context or expiry to report, and nothing configured.
     assert.deepEqual([...byName.keys()], [
       "oclaw_up",
+      "oclaw_ollama_info",
       "oclaw_model_available",
+      "oclaw_candidate_active",
+      "oclaw_model_loaded",
       "oclaw_probe_seconds",
       "oclaw_health_status",
       "oclaw_check_timestamp_seconds",

@@ -8,6 +8,7 @@ import { OclawError, usageError } from "../errors.ts";
 import { formatHealthJson, formatHealthNagios, formatHealthText } from "../health/format.ts";
 import { formatHealthPrometheus } from "../health/prometheus.ts";
 import { type HealthReport, STATE_EXIT } from "../health/report.ts";
+import type { ProbeKind } from "../health/probe.ts";
 import { type HealthOptions, runHealth, unknownReport } from "../health/run.ts";
 
 /** The output formats. */
@@ -44,6 +45,14 @@ function formatFromArgs(args: string[]): Format {
   return (FORMATS as readonly string[]).includes(format ?? "") ? format as Format : "text";
 }
 
+/** `--probe` → the first-token probe, `--probe=tools` → the tool-call probe. @throws OclawError E_USAGE */
+function probeKind(value: unknown): ProbeKind | undefined {
+  if (value === undefined) return undefined;
+  if (value === "first-token" || value === "") return "first-token";
+  if (value === "tools") return "tools";
+  throw usageError(`Invalid --probe '${String(value)}': expected --probe or --probe=tools`, "Run 'oclaw health --help'");
+}
+
 /** Reads health's flags. @throws OclawError E_USAGE for a bad value */
 function readFlags(ctx: CommandContext): { format: Format; options: HealthOptions; output?: string } {
   const v = ctx.values;
@@ -61,7 +70,7 @@ function readFlags(ctx: CommandContext): { format: Format; options: HealthOption
   const models = (Array.isArray(v.model) ? v.model : v.model === undefined ? [] : [v.model]).map(String);
   const out: { format: Format; options: HealthOptions; output?: string } = {
     format: formatFlag as Format,
-    options: { configPath: ctx.global.config, models, probe: v.probe === true, warnMs, critMs, timeoutMs: timeoutS * 1000 },
+    options: { configPath: ctx.global.config, models, probe: probeKind(v.probe), warnMs, critMs, timeoutMs: timeoutS * 1000 },
   };
   if (typeof v.output === "string" && v.output !== "") out.output = v.output;
   return out;
@@ -79,7 +88,7 @@ export const healthCommand: TopLevelCommand = {
     if (report.hint !== undefined) await io.stderr.write(`hint: ${report.hint}\n`);
     return STATE_EXIT.unknown;
   },
-  usage: "health [--model REF]... [--probe] [--format text|json|nagios|prometheus] [--warn MS] [--crit MS] [--timeout S] [--output FILE]",
+  usage: "health [--model REF]... [--probe[=tools]] [--format text|json|nagios|prometheus] [--warn MS] [--crit MS] [--timeout S] [--output FILE]",
   flags: {
     model: {
       type: "string",
@@ -89,7 +98,13 @@ export const healthCommand: TopLevelCommand = {
       complete: "model",
       help: "A candidate model (repeatable; default: the primary, then the fallbacks)",
     },
-    probe: { type: "boolean", help: "Also send a tiny chat; its time to first token is the latency judged" },
+    probe: {
+      type: "string",
+      bare: "first-token",
+      arg: "tools",
+      help: "Also send a tiny chat to the active model; its time to first token is\n" +
+        "the latency judged. =tools offers one tool and wants a structured tool call",
+    },
     format: {
       type: "string",
       arg: "FORMAT",
@@ -115,9 +130,10 @@ export const healthCommand: TopLevelCommand = {
   },
   notes: [
     "Without --probe the latency is the time the status requests took (/api/version, /api/tags, /api/ps).",
-    "Exit status (Nagios plugin API): 0 OK; 1 WARNING (primary missing but a fallback ready, a missing",
-    "fallback, latency over --warn, model loaded on the CPU); 2 CRITICAL (unreachable, nothing usable,",
-    "latency over --crit); 3 UNKNOWN (bad config or flags).",
+    "Exit status (Nagios plugin API): 0 OK; 1 WARNING (a fallback serves instead of the primary, a",
+    "missing fallback, the active model partly on the CPU or with less context than configured, no model",
+    "configured, latency over --warn, no structured tool call with --probe=tools); 2 CRITICAL",
+    "(unreachable, nothing usable, latency over --crit, a failed probe); 3 UNKNOWN (bad config or flags).",
   ].join("\n"),
   async run(ctx) {
     let flags: ReturnType<typeof readFlags>;

@@ -27,14 +27,24 @@ export function formatHealthNagios(report: HealthReport): string {
   }
   const models = modelCount(report);
   if (models !== undefined) perf.push(`'models'=${models};;;0`);
+  // The active candidate's processor and context, when it is loaded.
+  const active = report.candidates.find((c) => c.active);
+  const gpu = active?.gpuRatio ?? null;
+  const { allocated, configured } = active?.context ?? { allocated: null, configured: null };
+  if (gpu !== null) perf.push(`'gpu_ratio'=${gpu};;;0;1`);
+  if (allocated !== null) perf.push(`'context'=${allocated};;;0`);
+  if (configured !== null) perf.push(`'context_configured'=${configured};;;0`);
   // A `|` in the text would start the performance data early.
   const text = report.summary.replace(/\|/g, "/");
   return `OCLAW ${WORD[report.state]} - ${text}${perf.length > 0 ? ` | ${perf.join(" ")}` : ""}\n`;
 }
 
-/** `{"status":"ok|warning|critical|unknown","checks":[{"name","status","message","ms"}]}` */
+/**
+ * `{"status":"ok|warning|critical|unknown","checks":[{"name","status","message","ms"}],"candidates":[…]}`:
+ * the candidates in chain order with every fact, `null` where unknown.
+ */
 export function formatHealthJson(report: HealthReport): string {
   // Every check carries the same keys; `ms` is null for a check that was not timed (config, say).
   const checks = report.checks.map(({ name, status, message, ms }) => ({ name, status, message, ms: ms ?? null }));
-  return JSON.stringify({ status: report.state, checks }) + "\n";
+  return JSON.stringify({ status: report.state, summary: report.summary, checks, candidates: report.candidates }) + "\n";
 }

@@ -1,21 +1,25 @@
 /**
- * The Prometheus text exposition of a health report, for node_exporter's textfile collector:
- * `oclaw_up`, `oclaw_model_available`, `oclaw_probe_seconds`, `oclaw_health_status` and
- * `oclaw_check_timestamp_seconds`, each with HELP and TYPE lines.
+ * The Prometheus text exposition of a health report, for node_exporter's textfile collector: the servers
+ * (`oclaw_up`, `oclaw_ollama_info`), the candidates (`oclaw_model_available`, `oclaw_candidate_active`,
+ * `oclaw_model_loaded`, `oclaw_model_gpu_ratio`, `oclaw_model_context_tokens`,
+ * `oclaw_model_expires_seconds`), the latency judged, the overall state and when the check ran — each
+ * with HELP and TYPE lines. A fact health could not learn is left out, never written as 0.
  */
-import { type HealthReport, STATE_EXIT } from "./report.ts";
+import { type CandidateFacts, type HealthReport, STATE_EXIT } from "./report.ts";
 
 /** Escapes a label value: backslash, double quote and newline. */
 export function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
+type Sample = [Record<string, string>, number];
+
 function labels(pairs: Record<string, string>): string {
   const body = Object.entries(pairs).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",");
   return body === "" ? "" : `{${body}}`;
 }
 
-function metric(name: string, help: string, samples: Array<[Record<string, string>, number]>): string[] {
+function metric(name: string, help: string, samples: Sample[]): string[] {
   if (samples.length === 0) return [];
   return [
     `# HELP ${name} ${help}`,
@@ -24,8 +28,25 @@ function metric(name: string, help: string, samples: Array<[Record<string, strin
   ];
 }
 
+/** One sample per candidate whose value is known; the same model listed twice is written once. */
+function perCandidate(report: HealthReport, value: (c: CandidateFacts) => number | null): Sample[] {
+  const seen = new Set<string>();
+  const samples: Sample[] = [];
+  for (const c of report.candidates) {
+    const v = value(c);
+    if (v === null || seen.has(c.model)) continue;
+    seen.add(c.model);
+    samples.push([{ model: c.model }, v]);
+  }
+  return samples;
+}
+
+const flag = (b: boolean | null) => (b === null ? null : b ? 1 : 0);
+
 /** The report in Prometheus text format (version 0.0.4), ending with a newline. */
 export function formatHealthPrometheus(report: HealthReport): string {
+  const contexts: Sample[] = perCandidate(report, (c) => c.context.allocated).map(([l, v]) => [{ ...l, kind: "allocated" }, v]);
+  contexts.push(...perCandidate(report, (c) => c.context.configured).map(([l, v]): Sample => [{ ...l, kind: "configured" }, v]));
   const lines = [
     ...metric(
       "oclaw_up",
@@ -33,9 +54,39 @@ export function formatHealthPrometheus(report: HealthReport): string {
       report.servers.map((s) => [{ provider: s.provider, url: s.url }, s.up ? 1 : 0]),
     ),
     ...metric(
+      "oclaw_ollama_info",
+      "The Ollama version each provider's server reported (always 1).",
+      report.servers.flatMap((s): Sample[] => (s.version === undefined ? [] : [[{ provider: s.provider, version: s.version }, 1]])),
+    ),
+    ...metric(
       "oclaw_model_available",
-      "Whether the candidate model is installed on a server that answered (1) or not (0).",
-      report.models.map((m) => [{ model: m.ref, role: m.role }, m.available ? 1 : 0]),
+      "Whether the candidate model is installed on a server that answered and can call tools (1) or not (0).",
+      report.candidates.map((c) => [{ model: c.model, role: c.role }, c.verdict === "ready" ? 1 : 0]),
+    ),
+    ...metric(
+      "oclaw_candidate_active",
+      "Whether the candidate is the one a chat would use now: the first usable in chain order (1) or not (0).",
+      perCandidate(report, (c) => (c.active ? 1 : 0)),
+    ),
+    ...metric(
+      "oclaw_model_loaded",
+      "Whether the candidate model is loaded in memory (1) or not (0), per /api/ps.",
+      perCandidate(report, (c) => flag(c.loaded)),
+    ),
+    ...metric(
+      "oclaw_model_gpu_ratio",
+      "Share of the loaded model held in GPU memory (size_vram/size): 1 all on the GPU, 0 all on the CPU.",
+      perCandidate(report, (c) => c.gpuRatio),
+    ),
+    ...metric(
+      "oclaw_model_context_tokens",
+      "Context tokens of the model: allocated by Ollama (kind=allocated) and asked for by the config (kind=configured).",
+      contexts,
+    ),
+    ...metric(
+      "oclaw_model_expires_seconds",
+      "Seconds until Ollama unloads the loaded model.",
+      perCandidate(report, (c) => c.expiresInSeconds),
     ),
     ...metric(
       "oclaw_probe_seconds",

@@ -27,6 +27,8 @@ export interface HealthCheck {
 /** One provider's server as health saw it. */
 export interface ServerFacts {
   provider: string;
+  /** `ollama` or `openai-completions`. */
+  api: string;
   url: string;
   up: boolean;
   /** Ollama's version, when it told. */
@@ -35,12 +37,30 @@ export interface ServerFacts {
   modelCount?: number;
 }
 
-/** One candidate model as health saw it. */
-export interface ModelFacts {
-  ref: string;
+/**
+ * One candidate model as health saw it, in chain order. `null` means unknown: the server was not asked
+ * or could not say (no `/api/ps` on an OpenAI-compatible server, a model that is not loaded).
+ */
+export interface CandidateFacts {
+  /** `provider/id`. */
+  model: string;
   /** `primary`, `fallback#N`, or `model#N` for `--model`. */
   role: string;
-  available: boolean;
+  installed: boolean | null;
+  /** Whether the model can call tools (what agents need). */
+  tools: boolean | null;
+  /** In memory right now (`/api/ps`). */
+  loaded: boolean | null;
+  /** Share of the loaded model in GPU memory: `size_vram / size` (1 = all on the GPU). */
+  gpuRatio: number | null;
+  /** Seconds until Ollama unloads it (`expires_at` of `/api/ps`). */
+  expiresInSeconds: number | null;
+  /** Context tokens: what Ollama allocated (`/api/ps` context_length) and what the config asks for. */
+  context: { allocated: number | null; configured: number | null };
+  /** The candidate that would serve a chat now: the first usable one. */
+  active: boolean;
+  /** `ready`, or why it is not (`missing`, `unreachable`, `has no tool support`...). */
+  verdict: string;
 }
 
 /** Everything the formats need. */
@@ -52,11 +72,31 @@ export interface HealthReport {
   hint?: string;
   checks: HealthCheck[];
   servers: ServerFacts[];
-  models: ModelFacts[];
+  candidates: CandidateFacts[];
   /** The latency judged against --warn/--crit: the probe's first token, else the status requests. */
   latency?: { ms: number; kind: "chat" | "api"; ref?: string };
   warnMs: number;
   critMs: number;
   /** Wall clock of the check, seconds since the epoch. */
   timestamp: number;
+}
+
+/** A report with nothing but a state and a line: a bad config or flags (UNKNOWN), a timeout (CRITICAL). */
+export function bareReport(
+  state: HealthState,
+  check: string,
+  message: string,
+  hint: string | undefined,
+  base: Pick<HealthReport, "warnMs" | "critMs" | "timestamp">,
+): HealthReport {
+  const report: HealthReport = {
+    ...base,
+    state,
+    summary: message,
+    checks: [{ name: check, status: state, message }],
+    servers: [],
+    candidates: [],
+  };
+  if (hint !== undefined) report.hint = hint;
+  return report;
 }

@@ -20,7 +20,8 @@ export interface ServerState {
   installed?: string[];
   /** Ollama's `/api/tags` entries (digests key the `/api/show` cache). */
   tags?: Tag[];
-  loaded: PsEntry[];
+  /** Ollama's `/api/ps` entries; undefined when the server could not say (not Ollama, no answer). */
+  loaded?: PsEntry[];
   /** A problem listing the models of a server that answered its version. */
   listError?: OclawError;
   /** Time for all of the server's requests. */
@@ -40,19 +41,19 @@ export interface InspectLimits {
 export async function inspectServer(http: HttpContext, provider: Provider, limits: InspectLimits): Promise<ServerState> {
   const started = http.now();
   const probe = await probeServer(http, provider, limits);
-  const state: ServerState = { provider, probe, loaded: [], ms: 0 };
+  const state: ServerState = { provider, probe, ms: 0 };
   if (probe.ok && provider.api === "ollama") {
     const [tags, loaded] = await Promise.all([
       listTags(provider, http, limits).catch((e: unknown) => toOclawError(e)),
-      // /api/ps only feeds the CPU warning: a server without it is still healthy.
-      loadedModels(http, provider, limits.signal).catch(() => [] as PsEntry[]),
+      // /api/ps only feeds the loaded/GPU/context facts: a server without it is still healthy.
+      loadedModels(http, provider, limits.signal).catch(() => undefined),
     ]);
     if (tags instanceof OclawError) state.listError = tags;
     else {
       state.tags = tags;
       state.installed = tags.map((t) => t.name);
     }
-    state.loaded = loaded;
+    if (loaded !== undefined) state.loaded = loaded;
   } else if (probe.ok && probe.modelIds !== undefined) {
     state.installed = probe.modelIds;
   }
