@@ -106,7 +106,7 @@ export function judgeContext(j: Judgement, active: CandidateFacts): void {
     message: `${active.model} has ${allocated} context tokens allocated, ${configured} configured`,
   });
   if (!short) return;
-  j.notes.push(`only ${allocated} of ${configured} configured context tokens allocated`);
+  j.notes.unshift(`${active.model} has only ${allocated} of ${configured} configured context tokens allocated`);
   suggest(
     j,
     `Longer prompts are cut without an error: the model was loaded by a client that asked for less; unload it ` +
