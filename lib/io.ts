@@ -19,8 +19,11 @@ export interface OutStream {
 /** The standard input. */
 export interface InStream {
   readonly isTTY: boolean;
-  /** Reads stdin to its end as UTF-8. */
-  readAll(): Promise<string>;
+  /**
+   * Reads stdin to its end as UTF-8, from where its offset stands (as `cat` does).
+   * @throws OclawError the signal's reason as soon as `signal` aborts
+   */
+  readAll(signal?: AbortSignal): Promise<string>;
 }
 
 /** The function used for every HTTP request; the global `fetch` by default. */
@@ -52,7 +55,7 @@ export interface Io {
   now(): number;
   /** Wall clock in milliseconds since the epoch. */
   wallClock(): number;
-  /** Aborted on Ctrl-C (SIGINT) or SIGTERM. */
+  /** Aborted on Ctrl-C (SIGINT), SIGTERM or SIGHUP. */
   readonly interrupt: AbortSignal;
   /** The user's home directory. */
   readonly homeDir: string;

@@ -5,9 +5,10 @@
 import fs from "node:fs";
 import process from "node:process";
 import os from "node:os";
-import { exitCodeFor, OclawError } from "./errors.ts";
+import { EXIT, exitCodeFor, OclawError } from "./errors.ts";
 import { fsReason } from "./fs-errors.ts";
 import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
+import { untilAborted } from "./wait.ts";
 
 /** Flushes of every stream's queued text, awaited before the process exits. */
 const pendingOutput = new Set<() => Promise<void>>();
@@ -141,34 +142,79 @@ function outStream(fd: 1 | 2): OutStream {
   };
 }
 
+/** Bytes asked of read(2) at a time when reading stdin. */
+const STDIN_CHUNK = 64 * 1024;
+
+/** One read(2) on `fd` at its current offset (position null, as `cat` reads); 0 at the end. */
+function readOnce(fd: number, buffer: Uint8Array): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let waits = 0;
+    const next = () => {
+      fs.read(fd, buffer, 0, buffer.length, null, (error, read) => {
+        if (error === null) return resolve(read);
+        // A non-blocking pipe with nothing in it yet: wait and ask again.
+        if (error.code === "EAGAIN") return setTimeout(next, FULL_PIPE_RETRY_MS[Math.min(waits++, FULL_PIPE_RETRY_MS.length - 1)]);
+        if (error.code === "EOF") return resolve(0);
+        reject(error);
+      });
+    };
+    next();
+  });
+}
+
 function inStream(): InStream {
   let isTTY: boolean | undefined;
   return {
     get isTTY() {
       return isTTY ??= isTerminal(0);
     },
-    async readAll(): Promise<string> {
-      const decoder = new TextDecoder();
-      let text = "";
-      for await (const chunk of process.stdin) {
-        text += typeof chunk === "string" ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
-      }
-      return text + decoder.decode();
+    async readAll(signal?: AbortSignal): Promise<string> {
+      // read(2) on descriptor 0 itself, not process.stdin: a file redirected in (`< list.txt`) is read from
+      // the offset the shell left, and left at its end, as `cat` does; the runtime's stream would start over
+      // at byte 0. Raced against the signal: a FIFO nobody writes to must not outlast Ctrl-C or --timeout.
+      const read = async () => {
+        const decoder = new TextDecoder();
+        const buffer = new Uint8Array(STDIN_CHUNK);
+        let text = "";
+        for (;;) {
+          const n = await readOnce(0, buffer);
+          if (n === 0) break;
+          text += decoder.decode(buffer.subarray(0, n), { stream: true });
+        }
+        return text + decoder.decode();
+      };
+      return await untilAborted(read(), signal);
     },
   };
 }
 
+/** The signals that end a run, with their numbers: the exit status is 128 + the number, as shells report. */
+const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+
+/** The first signal received, if any. */
+let receivedSignal: keyof typeof SIGNALS | undefined;
+
 /**
- * Builds the process's Io. Ctrl-C and SIGTERM abort `interrupt`; a second Ctrl-C exits at once.
+ * After a signal the run has this long to wind down (close connections, print its last line) before the
+ * process exits anyway: every wait in oclaw obeys the interrupt, this is the net under one that does not.
+ */
+const SIGNAL_GRACE_MS = 2_000;
+
+/**
+ * Builds the process's Io. SIGINT (Ctrl-C), SIGTERM and SIGHUP abort `interrupt`; a second signal, or a run
+ * still going {@link SIGNAL_GRACE_MS} after the first, exits at once with 128 + the signal's number.
  */
 export function processIo(): Io {
   const interrupt = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupt.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+  const onSignal = (signal: keyof typeof SIGNALS) => {
+    if (interrupt.signal.aborted) process.exit(128 + SIGNALS[receivedSignal ?? signal]);
+    receivedSignal = signal;
     interrupt.abort(new DOMException(`Interrupted by ${signal}`, "AbortError"));
+    const timer = setTimeout(() => process.exit(128 + SIGNALS[signal]), SIGNAL_GRACE_MS);
+    // The net must not itself keep a finished run alive.
+    (timer as { unref?: () => void }).unref?.();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  for (const signal of Object.keys(SIGNALS) as Array<keyof typeof SIGNALS>) process.on(signal, () => onSignal(signal));
   return {
     env: { ...process.env },
     stdout: outStream(1),
@@ -199,9 +245,11 @@ export function platformDescription(): string {
 
 /**
  * Writes out what stdout and stderr still hold, then ends the process with `code`; a run that lost stdout
- * output (not to a closed pipe) says so on stderr and fails with E_WRITE's code instead.
+ * output (not to a closed pipe) says so on stderr and fails with E_WRITE's code instead. A run interrupted
+ * by a signal (exit 130) exits with 128 + that signal's number: 143 for SIGTERM, 129 for SIGHUP.
  */
 export async function exitWith(code: number): Promise<never> {
+  if (code === EXIT.interrupted && receivedSignal !== undefined) code = 128 + SIGNALS[receivedSignal];
   await Promise.all([...pendingOutput].map((pending) => pending()));
   if (stdoutFailure !== undefined) {
     try {

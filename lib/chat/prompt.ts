@@ -12,16 +12,19 @@ export interface PromptOptions {
   readStdin?: boolean;
   /** False: an empty prompt is fine (the conversation so far ends with a user or tool message). Default true. */
   required?: boolean;
+  /** Ends the read of stdin (Ctrl-C, a signal, --timeout). */
+  signal?: AbortSignal;
 }
 
 /**
  * The user prompt: the words joined by spaces; piped stdin is appended after a blank line
  * (`instruction\n\n<stdin>`), or is the whole prompt when there are no words.
- * @throws OclawError E_USAGE when there is no prompt at all and one is required
+ * @throws OclawError E_USAGE when there is no prompt at all and one is required; the signal's reason when it
+ *   ends the read of stdin
  */
 export async function readPrompt(words: string[], stdin: InStream, options: PromptOptions = {}): Promise<string> {
   const instruction = words.join(" ");
-  const piped = stdin.isTTY || options.readStdin === false ? "" : await stdin.readAll();
+  const piped = stdin.isTTY || options.readStdin === false ? "" : await stdin.readAll(options.signal);
   const prompt = instruction !== "" && piped !== "" ? `${instruction}\n\n${piped}` : instruction || piped;
   if (prompt.trim() === "") {
     if (options.required === false) return "";

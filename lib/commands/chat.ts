@@ -34,14 +34,17 @@ function makeRenderer(ctx: CommandContext): Renderer {
 }
 
 /** The messages to send: system prompt, prior messages (`--messages`), then the user's turn. */
-async function chatConversation(ctx: CommandContext, options: ChatOptions): Promise<Message[]> {
+async function chatConversation(ctx: CommandContext, options: ChatOptions, signal: AbortSignal): Promise<Message[]> {
   const { io } = ctx;
   let prior: Message[] = [];
+  // Reading stdin is a wait like any other: Ctrl-C, a signal or --timeout (the run's signal) ends it.
+  if (!io.stdin.isTTY && (options.messagesFile === "-" || !options.noStdin)) ctx.log.debug("reading stdin");
   if (options.messagesFile !== undefined) {
-    const stdinText = options.messagesFile === "-" ? await io.stdin.readAll() : undefined;
+    const stdinText = options.messagesFile === "-" ? await io.stdin.readAll(signal) : undefined;
     prior = await readMessagesFile(io, options.messagesFile, stdinText);
   }
   const prompt = await readPrompt(ctx.positionals, io.stdin, {
+    signal,
     readStdin: !options.noStdin && options.messagesFile !== "-",
     // A conversation ending with a tool result (or a question) asks for a reply by itself.
     required: !endsWithQuestion(prior),
@@ -59,8 +62,8 @@ async function runChat(ctx: CommandContext): Promise<number> {
   try {
     const options = await chatOptions(ctx.values, io);
     run = runSignal(io, options.timeoutMs);
-    const messages = await chatConversation(ctx, options);
-    const config = await resolveConfig(io, { configPath: global.config });
+    const messages = await chatConversation(ctx, options, run.signal);
+    const config = await resolveConfig(io, { configPath: global.config, signal: run.signal });
     const log = ctx.log;
     log.addSecrets(config.secrets);
     const candidates = chatCandidates(options.models, config.selection, config.providers);

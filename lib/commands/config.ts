@@ -71,7 +71,7 @@ const getCommand: Command = {
     const [pathText] = positionals(ctx, ["PATH"], "get PATH");
     const path = parseKeyPath(pathText!);
     const where = location(ctx);
-    const loaded = await loadConfig(where, ctx.io.env);
+    const loaded = await loadConfig(where, ctx.io.env, { signal: ctx.io.interrupt });
     const value = valueAt(loaded.data, path);
     if (value === undefined) {
       throw new OclawError("E_NOT_SET", `${formatKeyPath(path)} is not set in ${where.path}`, {
@@ -146,7 +146,7 @@ const fileCommand: Command = {
   async run(ctx) {
     positionals(ctx, [], "file");
     const where = location(ctx);
-    const loaded = await loadConfig(where, ctx.io.env, { allowMissing: true });
+    const loaded = await loadConfig(where, ctx.io.env, { allowMissing: true, signal: ctx.io.interrupt });
     if (ctx.global.json) {
       await ctx.io.stdout.write(`${JSON.stringify({ path: where.path, exists: loaded.exists, source: where.source })}\n`);
       return EXIT.ok;
@@ -177,7 +177,7 @@ const validateCommand: Command = {
     const problems: ShownProblem[] = [];
     let exists = false;
     try {
-      const loaded = await loadConfig(where, ctx.io.env);
+      const loaded = await loadConfig(where, ctx.io.env, { signal: ctx.io.interrupt });
       exists = loaded.exists;
       problems.push(...loaded.problems.map(show));
       if (loaded.problems.length === 0) {

@@ -10,6 +10,7 @@ import { formatKeyPath } from "./key-path.ts";
 import { parseJson5, readTextIfExists } from "./json5-text.ts";
 import type { ConfigLocation } from "./location.ts";
 import { type ConfigProblem, validateConfig } from "./schema.ts";
+import { untilAborted } from "../wait.ts";
 
 /** A problem found while loading, with the error code it maps to. */
 export interface LoadProblem extends ConfigProblem {
@@ -36,6 +37,7 @@ export async function evaluateConfigText(
   text: string,
   file: string,
   env: Readonly<Record<string, string | undefined>>,
+  signal?: AbortSignal,
 ): Promise<{ data: Record<string, unknown>; problems: LoadProblem[] }> {
   const parsed = parseJson5(text, file);
   if (!isPlainObject(parsed)) {
@@ -43,7 +45,8 @@ export async function evaluateConfigText(
       hint: "A config file looks like { models: { providers: { ... } } }",
     });
   }
-  const included = await resolveIncludes(parsed, file);
+  // An included file may be a FIFO nobody writes to: its read gives way to a signal or the run's timeout.
+  const included = await resolveIncludes(parsed, file, (f) => untilAborted(readTextIfExists(f), signal));
   const missing: MissingVar[] = [];
   const data = substituteEnvVars(included, env, (m) => missing.push(m)) as Record<string, unknown>;
   const problems: LoadProblem[] = missing.map((m) => ({
@@ -58,15 +61,16 @@ export async function evaluateConfigText(
 
 /**
  * Loads the config file at `location`; a missing file is an empty config, except when `--config` named it.
+ * Reading ends when `signal` aborts (a config or include that is a FIFO nobody writes to).
  * @throws OclawError E_CONFIG_INVALID for a missing `--config` file or an unreadable file, and whatever
  *   {@link evaluateConfigText} throws
  */
 export async function loadConfig(
   location: ConfigLocation,
   env: Readonly<Record<string, string | undefined>>,
-  options: { allowMissing?: boolean } = {},
+  options: { allowMissing?: boolean; signal?: AbortSignal | undefined } = {},
 ): Promise<LoadedConfig> {
-  const text = await readTextIfExists(location.path);
+  const text = await untilAborted(readTextIfExists(location.path), options.signal);
   if (text === undefined) {
     if (location.source === "flag" && options.allowMissing !== true) {
       throw new OclawError("E_CONFIG_INVALID", `Config file ${location.path} does not exist (named by --config)`, {
@@ -75,7 +79,7 @@ export async function loadConfig(
     }
     return { location, exists: false, text: undefined, data: {}, problems: [] };
   }
-  const { data, problems } = await evaluateConfigText(text, location.path, env);
+  const { data, problems } = await evaluateConfigText(text, location.path, env, options.signal);
   return { location, exists: true, text, data, problems };
 }
 

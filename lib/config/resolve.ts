@@ -40,6 +40,8 @@ export interface ResolveOptions {
   configPath?: string | undefined;
   /** The OpenClaw agent whose auth profiles count (default `main`). */
   agent?: string | undefined;
+  /** Ends reading the files (default: the Io's interrupt). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface ResolveOptions {
  */
 export async function resolveConfig(io: Io, options: ResolveOptions = {}): Promise<ResolvedConfig> {
   const location = locateConfig(io, options.configPath);
-  const loaded = await loadConfig(location, io.env);
+  const loaded = await loadConfig(location, io.env, { signal: options.signal ?? io.interrupt });
   if (loaded.problems.length > 0) throw problemError(loaded.problems, location.path);
   return await resolveLoaded(io, loaded, options.agent);
 }

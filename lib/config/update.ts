@@ -20,12 +20,17 @@ interface Evaluation {
   fatal?: OclawError;
 }
 
-async function evaluate(text: string | undefined, file: string, env: Readonly<Record<string, string | undefined>>): Promise<Evaluation> {
+async function evaluate(
+  text: string | undefined,
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+  signal: AbortSignal | undefined,
+): Promise<Evaluation> {
   if (text === undefined) return { data: {}, problems: [] };
   try {
-    return await evaluateConfigText(text, file, env);
+    return await evaluateConfigText(text, file, env, signal);
   } catch (error) {
-    if (error instanceof OclawError && error.code !== "E_CONFIG_PARSE") return { data: {}, problems: [], fatal: error };
+    if (error instanceof OclawError && error.code !== "E_CONFIG_PARSE" && !signal?.aborted) return { data: {}, problems: [], fatal: error };
     throw error;
   }
 }
@@ -60,7 +65,7 @@ export async function applyConfigEdit(
 ): Promise<UpdateResult> {
   const file = location.path;
   return await updateConfigFile(file, async (before) => {
-    const old = await evaluate(before, file, env);
+    const old = await evaluate(before, file, env, options.signal);
     let after: string;
     try {
       after = editConfigText(before, edit, file);
@@ -72,7 +77,7 @@ export async function applyConfigEdit(
       }
       throw error;
     }
-    const next = await evaluate(after, file, env);
+    const next = await evaluate(after, file, env, options.signal);
     const verb = edit.op === "set" ? "set" : "unset";
     if (next.fatal !== undefined && next.fatal.message !== old.fatal?.message) {
       throw new OclawError(next.fatal.code, `Refusing to ${verb} ${formatKeyPath(edit.path)}: ${next.fatal.message}`, {
