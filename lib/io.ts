@@ -3,11 +3,15 @@
  * through an {@link Io}. `main.ts` builds the real one (lib/runtime.ts); tests build one with
  * tests/support/memory-io.ts and run the real code in-process.
  */
+import type { OutputText } from "./terminal.ts";
 
-/** A text sink (stdout or stderr). */
+/**
+ * A text sink (stdout or stderr). What is written passes lib/terminal.ts's renderOutput on the way out: on a
+ * terminal (and on stderr always) control characters are shown, not obeyed.
+ */
 export interface OutStream {
   /** Writes text; resolves once the runtime accepted it (backpressure). Never throws on a closed pipe. */
-  write(text: string): Promise<void>;
+  write(text: OutputText): Promise<void>;
   /** True when attached to a terminal. */
   readonly isTTY: boolean;
   /** Terminal width in columns, when known. */

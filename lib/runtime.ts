@@ -8,6 +8,7 @@ import os from "node:os";
 import { EXIT, exitCodeFor, OclawError } from "./errors.ts";
 import { fsReason } from "./fs-errors.ts";
 import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
+import { neutralizeControls, type OutputText, type RenderPolicy, renderOutput } from "./terminal.ts";
 import { untilAborted } from "./wait.ts";
 
 /** Flushes of every stream's queued text, awaited before the process exits. */
@@ -115,7 +116,8 @@ function outStream(fd: 1 | 2): OutStream {
     return last;
   });
   let isTTY: boolean | undefined;
-  return {
+  let policy: RenderPolicy | undefined;
+  const stream: OutStream = {
     get isTTY() {
       return isTTY ??= isTerminal(fd);
     },
@@ -124,7 +126,13 @@ function outStream(fd: 1 | 2): OutStream {
       return (fd === 1 ? process.stdout : process.stderr).columns;
     },
     closed: closed.signal,
-    write(text: string): Promise<void> {
+    write(output: OutputText): Promise<void> {
+      // The one place output meets the terminal: stderr's messages are always neutralised, stdout's text on
+      // a terminal only (a pipe gets the reply byte for byte); styling goes to a terminal only.
+      // (A message on stderr needs no look at the descriptor: it is neutralised wherever it goes.)
+      const text = fd === 2 && typeof output === "string"
+        ? neutralizeControls(output)
+        : renderOutput(output, policy ??= { neutralize: fd === 2 || stream.isTTY, styles: stream.isTTY });
       if (closed.signal.aborted || text === "") return Promise.resolve();
       if (!inTurn) {
         send(text);
@@ -140,6 +148,7 @@ function outStream(fd: 1 | 2): OutStream {
       return last;
     },
   };
+  return stream;
 }
 
 /** Bytes asked of read(2) at a time when reading stdin. */

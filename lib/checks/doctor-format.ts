@@ -2,10 +2,10 @@
  * How doctor shows its checks: aligned lines with the fix under each problem (colour only on a TTY), or
  * one JSON document for `--json`.
  */
+import { type Control, paint, type StyledPart, StyledText } from "../terminal.ts";
 import { type CheckResult, type CheckStatus, worstStatus } from "./types.ts";
 
-const COLOR: Record<CheckStatus, string> = { ok: "\x1b[32m", warn: "\x1b[33m", fail: "\x1b[31m" };
-const RESET = "\x1b[0m";
+const COLOR: Record<CheckStatus, Control> = { ok: "green", warn: "yellow", fail: "red" };
 
 function label(check: CheckResult): string {
   return check.provider === undefined ? check.name : `${check.name} (${check.provider})`;
@@ -16,20 +16,22 @@ function plural(n: number, word: string): string {
 }
 
 /** Doctor's text report: one line per check, `fix:` lines under warnings and failures, a summary. */
-export function formatDoctorText(checks: CheckResult[], color: boolean): string {
+export function formatDoctorText(checks: CheckResult[], color: boolean): string | StyledText {
   const width = Math.max(...checks.map((c) => label(c).length));
-  const paint = (status: CheckStatus, text: string) => (color ? `${COLOR[status]}${text}${RESET}` : text);
-  const lines: string[] = [];
+  const parts: StyledPart[] = [];
   for (const c of checks) {
-    lines.push(`${paint(c.status, c.status.padEnd(4))}  ${label(c).padEnd(width)}  ${c.message}`);
-    if (c.fix !== undefined) lines.push(`${" ".repeat(6 + width + 2)}fix: ${c.fix}`);
+    const status = c.status.padEnd(4);
+    if (color) parts.push(...paint(COLOR[c.status], status));
+    else parts.push(status);
+    parts.push(`  ${label(c).padEnd(width)}  ${c.message}\n`);
+    if (c.fix !== undefined) parts.push(`${" ".repeat(6 + width + 2)}fix: ${c.fix}\n`);
   }
   const count = (s: CheckStatus) => checks.filter((c) => c.status === s).length;
-  lines.push("");
-  lines.push(
-    `${plural(count("ok"), "check")} ok, ${plural(count("warn"), "warning")}, ${plural(count("fail"), "failure")}`,
+  parts.push(
+    `\n${plural(count("ok"), "check")} ok, ${plural(count("warn"), "warning")}, ${plural(count("fail"), "failure")}\n`,
   );
-  return lines.join("\n") + "\n";
+  const text = new StyledText(parts);
+  return color ? text : text.toString();
 }
 
 /** Doctor's `--json` report: `{"status","checks":[{name,status,message,fix,provider?,ms?}]}`. */

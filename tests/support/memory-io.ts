@@ -4,6 +4,7 @@
  */
 import { type Fetch, type Io, type Lookup, type OutStream, systemLookup } from "../../lib/io.ts";
 import { isIpAddress } from "../../lib/net/host.ts";
+import { type OutputText, renderOutput } from "../../lib/terminal.ts";
 
 /** A captured output stream, for tests. */
 export interface CapturedStream extends OutStream {
@@ -13,16 +14,20 @@ export interface CapturedStream extends OutStream {
   close(): void;
 }
 
-/** Creates an in-memory output stream. */
-export function capturedStream(isTTY = false, columns: number | undefined = undefined): CapturedStream {
+/**
+ * Creates an in-memory output stream. It renders as the real one does (lib/terminal.ts): controls
+ * neutralised on a "terminal" and, for a stderr (`stderr` true), always.
+ */
+export function capturedStream(isTTY = false, columns: number | undefined = undefined, stderr = false): CapturedStream {
   let buffer = "";
   const controller = new AbortController();
+  const policy = { neutralize: isTTY || stderr, styles: isTTY };
   return {
     isTTY,
     columns,
     closed: controller.signal,
-    write(text: string): Promise<void> {
-      if (!controller.signal.aborted) buffer += text;
+    write(text: OutputText): Promise<void> {
+      if (!controller.signal.aborted) buffer += renderOutput(text, policy);
       return Promise.resolve();
     },
     text: () => buffer,
@@ -70,7 +75,7 @@ export function memoryIo(
   return {
     env: options.env ?? {},
     stdout: capturedStream(options.stdoutIsTTY ?? false),
-    stderr: capturedStream(false),
+    stderr: capturedStream(false, undefined, true),
     stdin: {
       isTTY: options.stdinIsTTY ?? stdinText === undefined,
       readAll: () => Promise.resolve(stdinText ?? ""),

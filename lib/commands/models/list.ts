@@ -10,6 +10,7 @@ import { EXIT, EXIT_CODES, type ErrorCode, OclawError } from "../../errors.ts";
 import type { Io } from "../../io.ts";
 import { setupModelsRun } from "./setup.ts";
 import { formatTokens, renderTable, type TableRow } from "./table.ts";
+import { oneLine } from "../../terminal.ts";
 
 const HEADER = ["MODEL", "INPUT", "CTX", "MAX OUT", "REASONING", "SOURCE", "TAGS"];
 
@@ -89,7 +90,8 @@ async function runList(ctx: CommandContext): Promise<number> {
     const errors = catalog.errors.map((e) => ({ provider: e.provider, code: e.code as ErrorCode, message: e.message }));
     await io.stdout.write(JSON.stringify({ models: catalog.models.map(modelJson), errors }) + "\n");
   } else if (ctx.values.plain === true) {
-    await io.stdout.write(catalog.models.map((m) => `${m.ref}\n`).join(""));
+    // One ref a line, whatever a server put in a name (a newline shows as `\n`).
+    await io.stdout.write(catalog.models.map((m) => `${oneLine(m.ref)}\n`).join(""));
   } else {
     await io.stdout.write(renderTable(HEADER, catalog.models.map(tableRow), ctx.global.color));
   }

@@ -10,6 +10,7 @@ import { OclawError, toOclawError, usageError } from "../../errors.ts";
 import { withIdleTimeout } from "../../http/body.ts";
 import { apiRequest } from "../../client/server-errors.ts";
 import type { Io } from "../../io.ts";
+import { StyledText } from "../../terminal.ts";
 import { ollamaProviderFor, setupModelsRun } from "./setup.ts";
 
 /** Longest silence allowed while pulling (Ollama reports progress several times a second). */
@@ -89,14 +90,15 @@ export function barView(io: Io): ProgressView {
       if (p.status !== current && current !== "") await io.stderr.write("\n");
       current = p.status;
       if (pct === undefined) {
-        await io.stderr.write(`\r\x1b[K${p.status}`);
+        await io.stderr.write(new StyledText([{ control: "eraseLine" }, p.status]));
         return;
       }
       const filled = Math.round((pct / 100) * width);
       const bar = "█".repeat(filled) + "░".repeat(width - filled);
-      await io.stderr.write(
-        `\r\x1b[K${p.status} ${String(Math.floor(pct)).padStart(3)}% ${bar} ${formatBytes(p.completed!)}/${formatBytes(p.total!)}`,
-      );
+      await io.stderr.write(new StyledText([
+        { control: "eraseLine" },
+        `${p.status} ${String(Math.floor(pct)).padStart(3)}% ${bar} ${formatBytes(p.completed!)}/${formatBytes(p.total!)}`,
+      ]));
     },
     async done() {
       if (current !== "") await io.stderr.write("\n");
