@@ -184,9 +184,10 @@ function processAlive(pid: number): boolean {
 
 /**
  * Whether a lock is left over: its owner, on this host, is gone (at once); or it cannot be asked and the
- * lock is older than {@link STALE_LOCK_MS}.
+ * lock is older than {@link STALE_LOCK_MS}. Returns the stale lock's token (to break exactly that lock), or
+ * undefined.
  */
-async function isStale(lockFile: string): Promise<boolean> {
+async function staleToken(lockFile: string): Promise<string | undefined> {
   let text: string;
   let mtimeMs: number;
   try {
@@ -198,12 +199,24 @@ async function isStale(lockFile: string): Promise<boolean> {
       await handle.close();
     }
   } catch (error) {
-    if (isNotFound(error)) return false;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
   const owner = parseLock(text);
-  if (owner.pid !== undefined && owner.host === os.hostname()) return !processAlive(owner.pid);
-  return Date.now() - mtimeMs > STALE_LOCK_MS;
+  const stale = owner.pid !== undefined && owner.host === os.hostname()
+    ? !processAlive(owner.pid)
+    : Date.now() - mtimeMs > STALE_LOCK_MS;
+  return stale ? owner.token : undefined;
+}
+
+/**
+ * Removes the lock file if it still is the stale lock with `token`. Its owner may have released it (and
+ * exited, which made it look dead) while we looked, and another process taken a new lock at the same path:
+ * that one must stay.
+ */
+async function breakStaleLock(lockFile: string, token: string): Promise<void> {
+  const now = await readFile(lockFile, "utf8").catch(() => undefined);
+  if (now !== undefined && parseLock(now).token === token) await unlink(lockFile).catch(() => {});
 }
 
 /** Takes `<file>.lock` (exclusive create), waiting for another holder; returns the release function. */
@@ -223,8 +236,9 @@ async function acquireLock(lockFile: string, options: UpdateOptions): Promise<()
     } catch (cause) {
       if ((cause as { code?: unknown }).code !== "EEXIST") throw writeError(lockFile, "create the lock file", cause);
     }
-    if (await isStale(lockFile).catch(() => false)) {
-      await unlink(lockFile).catch(() => {});
+    const stale = await staleToken(lockFile).catch(() => undefined);
+    if (stale !== undefined) {
+      await breakStaleLock(lockFile, stale);
       continue;
     }
     if (Date.now() - started > LOCK_WAIT_MS) {
