@@ -5,12 +5,14 @@
  */
 import type { CatalogModel, ModelEntry, Provider } from "./types.ts";
 import type { ResolvedConfig } from "../config/resolve.ts";
-import { parseModelRef } from "../config/model-ref.ts";
+import { DEFAULT_PROVIDER, parseModelRef } from "../config/model-ref.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { openShowCache } from "./cache.ts";
 import { modelfileNumCtx } from "./context.ts";
 import { type DiscoveredModel, type DiscoveryResult, describeModel, discoverModels, listTags } from "./discovery.ts";
+import { didYouMean } from "./model-suggest.ts";
+import { parseRefFor } from "./ref-provider.ts";
 import { paramsFor, refMatches, sameModelId, selectedRefs, selectionTags } from "./selection.ts";
 
 export { defaultCacheDir } from "./cache.ts";
@@ -109,9 +111,10 @@ function pickProviders(config: CatalogConfig, providerId: string | undefined): P
 export function noProvider(config: CatalogConfig, id: string, ref?: string): OclawError {
   const enabled = config.providers.map((p) => p.id);
   const what = ref === undefined ? `Provider '${id}'` : `Provider '${id}' of model '${ref}'`;
+  const ollamaRef = ref !== undefined && enabled.includes(DEFAULT_PROVIDER) ? `For an Ollama model of that name write ollama/${ref.trim()}; or add` : "Add";
   const hint = id === "ollama"
     ? "Enable Ollama: set OLLAMA_API_KEY (any value) or add models.providers.ollama to the config"
-    : `Add models.providers.${id} with a baseUrl to the config` +
+    : `${ollamaRef} models.providers.${id} with a baseUrl to the config` +
       (enabled.length > 0 ? `, or use one of: ${enabled.join(", ")}` : "");
   return new OclawError("E_NO_PROVIDER", `${what} is not configured`, { hint });
 }
@@ -230,14 +233,25 @@ export async function resolveModel(
   ref: string,
   options: CatalogOptions = {},
 ): Promise<{ provider: Provider; model: CatalogModel }> {
-  const parsed = parseModelRef(ref);
-  const provider = config.providers.find((p) => p.id === parsed.provider);
-  if (provider === undefined) throw noProvider(config, parsed.provider, ref);
+  let parsed = parseRefFor(ref, config.providers);
+  let provider = config.providers.find((p) => p.id === parsed.provider);
+  if (provider === undefined) {
+    // `someone/model` may be a model Ollama has (a namespaced name): one /api/tags tells.
+    const ollama = config.providers.find((p) => p.id === DEFAULT_PROVIDER && p.discover);
+    const whole = ref.trim();
+    const tags = ollama === undefined ? [] : await listTags(ollama, http, options).catch(() => []);
+    if (ollama === undefined || !tags.some((t) => t.name === whole || sameModelId(whole, t.name))) {
+      throw noProvider(config, parsed.provider, ref);
+    }
+    parsed = { provider: ollama.id, id: whole };
+    provider = ollama;
+  }
   if (!provider.discover) {
     const entry = provider.models.find((m) => sameModelId(parsed.id, m.id));
     if (entry === undefined) {
+      const guess = didYouMean(parsed.id, provider.models.map((m) => m.id), provider.id);
       throw new OclawError("E_MODEL_NOT_FOUND", `Model '${parsed.id}' is not in the models listed for provider '${provider.id}'`, {
-        hint: `Add it to models.providers.${provider.id}.models in the config, or pick one from 'oclaw models list'`,
+        hint: `${guess}Add it to models.providers.${provider.id}.models in the config, or pick one from 'oclaw models list'`,
       });
     }
     return { provider, model: catalogModel(config, provider, entry, { source: "configured", tools: true }) };
@@ -245,9 +259,10 @@ export async function resolveModel(
   const tags = await listTags(provider, http, options);
   const tag = tags.find((t) => t.name === parsed.id) ?? tags.find((t) => sameModelId(parsed.id, t.name));
   if (tag === undefined) {
+    const guess = didYouMean(parsed.id, tags.map((t) => t.name), provider.id);
     throw new OclawError("E_MODEL_NOT_FOUND", `Model '${parsed.id}' is not on Ollama at ${provider.baseUrl}`, {
       url: provider.baseUrl,
-      hint: `Pull it with 'oclaw models pull ${parsed.id}' (or 'ollama pull ${parsed.id}' on that host)`,
+      hint: `${guess}${guess ? "Or pull" : "Pull"} it with 'oclaw models pull ${parsed.id}' (or 'ollama pull ${parsed.id}' on that host)`,
     });
   }
   const cache = await openShowCache(options.cacheDir, provider.baseUrl, http.log);

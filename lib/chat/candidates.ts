@@ -3,6 +3,7 @@
  * its fallbacks (cli.md `oclaw chat`).
  */
 import type { ModelSelection, Provider } from "../catalog/types.ts";
+import { parseRefFor } from "../catalog/ref-provider.ts";
 import { formatModelRef, parseModelRef } from "../config/model-ref.ts";
 import { OclawError } from "../errors.ts";
 import type { Candidate } from "./fallback.ts";
@@ -25,7 +26,8 @@ export function chatCandidates(flags: string[], selection: ModelSelection, provi
   const seen = new Set<string>();
   const candidates: Candidate[] = [];
   for (const raw of refs) {
-    const ref = formatModelRef(parseModelRef(raw));
+    // `hf.co/org/repo:Q4` names an Ollama model, not a provider `hf.co` (lib/catalog/ref-provider.ts).
+    const ref = formatModelRef(parseRefFor(raw, providers));
     if (seen.has(ref)) continue;
     seen.add(ref);
     const { provider: providerId, id } = parseModelRef(ref);

@@ -50,6 +50,8 @@ const RETRYABLE_CODES = new Set([
   "E_DNS",
   "E_TIMEOUT",
   "E_MODEL_NOT_FOUND",
+  // A ref whose provider is not configured: the next candidate may be fine (issue 15 §2).
+  "E_NO_PROVIDER",
   "E_NO_TOOLS",
   "E_NO_IMAGES",
   "E_STREAM",

@@ -12,7 +12,7 @@ import { bareValues, type OptionSpecs, parseOptions } from "./flags.ts";
 import { GLOBAL_FLAGS } from "./global-flags.ts";
 import { builtins, type LazyCommand } from "./builtins.ts";
 import { commandHelp, rootHelp } from "./help.ts";
-import { closest } from "./suggest.ts";
+import { closest } from "../suggest.ts";
 import { COMMANDS } from "../commands/index.ts";
 
 /** Every top-level command: oclaw's own, then the command line's (help, completion). */

@@ -9,7 +9,7 @@ import { catalogModel, noProvider } from "../../catalog/catalog.ts";
 import { modelFromShow, showModel } from "../../catalog/discovery.ts";
 import { catalogTimeoutMs, fetchJson, type PsEntry, PsSchema, type Show } from "../../catalog/ollama-api.ts";
 import { sameModelId } from "../../catalog/selection.ts";
-import { parseModelRef } from "../../config/model-ref.ts";
+import { parseRefFor } from "../../catalog/ref-provider.ts";
 import { exitCodeFor, OclawError, toOclawError, usageError } from "../../errors.ts";
 import { modelJson } from "./list.ts";
 import { type ModelsRun, setupModelsRun } from "./setup.ts";
@@ -169,7 +169,7 @@ async function runShow(ctx: CommandContext): Promise<number> {
     throw usageError("Expected one model reference", "Example: oclaw models show ollama/qwen3:8b");
   }
   const run = await setupModelsRun(ctx);
-  const parsed = parseModelRef(ref);
+  const parsed = parseRefFor(ref, run.config.providers);
   const provider = run.config.providers.find((p) => p.id === parsed.provider);
   if (provider === undefined) throw noProvider(run.config, parsed.provider, ref);
   const facts = await gather(run, provider, parsed.id, ctx.io.interrupt);
