@@ -12,7 +12,7 @@ import { jsonLines } from "./support/json-lines.ts";
 const HF = "hf.co/acme/tiny-agent-GGUF:Q4_K_M";
 
 async function withServer(body: (env: Record<string, string>, chats: () => unknown[]) => Promise<void>) {
-  const server = await startFakeOllama({ models: [fixtureModel("qwen3:8b"), { ...fixtureModel("llama3.2:3b"), name: HF, model: HF }] });
+  const server = await startFakeOllama({ models: [fixtureModel("qwen3:8b"), { ...fixtureModel("llama3.2:3b"), name: HF }] });
   try {
     const chats = () => server.requests.filter((r) => r.path === "/api/chat").map((r) => (r.body as { model: string }).model);
     await body({ OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url }, chats);
@@ -51,7 +51,7 @@ test("an unknown provider in a -m list is a fallback event; the hint suggests ol
 });
 
 test("a namespaced name the server has (someone/model) is found through /api/tags", async () => {
-  const server = await startFakeOllama({ models: [{ ...fixtureModel("qwen3:8b"), name: "acme/agent:7b", model: "acme/agent:7b" }] });
+  const server = await startFakeOllama({ models: [{ ...fixtureModel("qwen3:8b"), name: "acme/agent:7b" }] });
   try {
     const r = await spawnOclaw(["chat", "-m", "acme/agent:7b", "hi"], { env: { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url } });
     assert.equal(r.code, 0, r.stderr);
