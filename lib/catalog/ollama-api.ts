@@ -7,15 +7,20 @@ import type { Provider } from "./types.ts";
 import { OclawError } from "../errors.ts";
 import { deadline } from "../http/abort.ts";
 import { readText } from "../http/body.ts";
+import { clip, MAX_NAME_CHARS } from "../clip.ts";
 import type { HttpContext } from "../http/context.ts";
 import { apiRequest } from "../client/server-errors.ts";
 
 /** Time allowed for one catalog request (connect excluded), unless the provider sets `timeoutSeconds`. */
 export const DEFAULT_CATALOG_TIMEOUT_MS = 30_000;
 
+// A name longer than any Ollama allows is cut where it is read, so no display of it (table, doctor, the
+// health line, JSON) can be a megabyte long; such a model cannot be asked for anyway.
+const ModelName = z.string().transform((name) => clip(name, MAX_NAME_CHARS));
+
 /** One entry of `/api/tags`. */
 export const TagSchema = z.looseObject({
-  name: z.string(),
+  name: ModelName,
   model: z.string().optional(),
   modified_at: z.string().optional(),
   size: z.number().optional(),
@@ -43,7 +48,7 @@ export type Show = z.infer<typeof ShowSchema>;
 
 /** One entry of `GET /api/ps`. */
 export const PsEntrySchema = z.looseObject({
-  name: z.string(),
+  name: ModelName,
   model: z.string().optional(),
   size: z.number().optional(),
   size_vram: z.number().optional(),

@@ -5,6 +5,7 @@
  */
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import type { Provider } from "../catalog/types.ts";
+import { clip, MAX_NAME_CHARS, MAX_VERSION_CHARS } from "../clip.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import { httpError } from "../client/server-errors.ts";
 import { deadline, sleep } from "../http/abort.ts";
@@ -61,13 +62,14 @@ function readIdentity(provider: Provider, url: URL, status: number, text: string
   }
   if (provider.api === "ollama") {
     const version = (body as { version?: unknown } | null)?.version;
-    if (typeof version === "string" && version !== "") return version;
+    if (typeof version === "string" && version !== "") return clip(version, MAX_VERSION_CHARS);
     return notTheServer(provider, url, `${status} with ${snippet(text)}, which has no version`, status);
   }
   const data = (body as { data?: unknown } | null)?.data;
   if (data === null) return [];
   if (Array.isArray(data)) {
-    return data.map((m) => (m as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === "string");
+    return data.map((m) => (m as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === "string")
+      .map((id) => clip(id, MAX_NAME_CHARS));
   }
   return notTheServer(provider, url, `${status} with ${snippet(text)}, which is no model list`, status);
 }

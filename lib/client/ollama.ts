@@ -5,6 +5,7 @@
  */
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import { z } from "../zod.ts";
+import { clip, MAX_MESSAGE_CHARS } from "../clip.ts";
 import { OclawError } from "../errors.ts";
 import { withIdleTimeout } from "../http/body.ts";
 import { apiRequest } from "./server-errors.ts";
@@ -177,7 +178,7 @@ export async function* ollamaEvents(
     for (const value of values) {
       if (value !== null && typeof value === "object" && "error" in value) {
         const error = (value as { error: unknown }).error;
-        const message = typeof error === "string" ? error : JSON.stringify(error);
+        const message = clip(typeof error === "string" ? error : JSON.stringify(error), MAX_MESSAGE_CHARS);
         problem = new OclawError("E_STREAM", `${source} failed mid-stream: ${message}`);
         break;
       }

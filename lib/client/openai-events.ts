@@ -4,12 +4,16 @@
  */
 import { z } from "../zod.ts";
 import { OclawError } from "../errors.ts";
+import { readAtMost } from "../http/body.ts";
 import { errorMessageFromBody } from "./server-errors.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { snippet } from "./ndjson.ts";
 import { EventBatch } from "./event-batch.ts";
 import { sseBatches, type SseMessage } from "./sse.ts";
 import { ToolCallBuffer, type ToolCallDelta } from "./tool-calls.ts";
+
+/** Largest non-streamed answer read: the stream's line cap. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 const ToolCallSchema = z.looseObject({
   index: z.number().nullish(),
@@ -253,7 +257,9 @@ export async function* completionEvents(
   describe: () => string,
   time: Clock,
 ): AsyncGenerator<ChatEvent, void, undefined> {
-  const text = await new Response(body).text();
+  const read = await readAtMost(body, MAX_ANSWER_BYTES);
+  if (read.over) throw new OclawError("E_STREAM", `${describe()} sent an answer longer than 16 MiB`);
+  const text = read.text;
   let json: unknown;
   try {
     json = JSON.parse(text);

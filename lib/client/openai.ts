@@ -4,9 +4,10 @@
  */
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import { OclawError } from "../errors.ts";
-import { errorMessageFromBody, httpError } from "./server-errors.ts";
+import { errorMessageFromBody, httpErrorFromBody } from "./server-errors.ts";
 import { warmOnce } from "./warm-up.ts";
-import { withIdleTimeout } from "../http/body.ts";
+import { clip, MAX_MESSAGE_CHARS } from "../clip.ts";
+import { readErrorBody, withIdleTimeout } from "../http/body.ts";
 import { request as httpRequest } from "../http/request.ts";
 import { openAiBody } from "./openai-body.ts";
 import { completionEvents, startClock, streamEvents } from "./openai-events.ts";
@@ -21,14 +22,14 @@ function serviceName(request: ChatRequest): string {
  * whatever its wording (OpenAI: "does not exist", code model_not_found; vLLM puts `message` at the top).
  */
 async function openAiHttpError(response: Response, url: URL, service: string): Promise<OclawError> {
-  const body = await response.text().catch(() => "");
-  const error = await httpError(new Response(body, { status: response.status }), url, service);
+  const body = await readErrorBody(response);
+  const error = httpErrorFromBody(response.status, body, url, service);
   if (error.code !== "E_HTTP") return error;
   let message = errorMessageFromBody(body);
   if (message === undefined) {
     try {
       const top = (JSON.parse(body) as { message?: unknown }).message;
-      if (typeof top === "string") message = top;
+      if (typeof top === "string") message = clip(top, MAX_MESSAGE_CHARS);
     } catch {
       // Not JSON: httpError's message stands.
     }

@@ -5,16 +5,21 @@
  */
 import { OclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
+import { clip, MAX_MESSAGE_CHARS } from "../clip.ts";
+import { readErrorBody } from "../http/body.ts";
 import { errorHint } from "../http/failure-hints.ts";
 import { request, type RequestOptions } from "../http/request.ts";
 
-/** The error message a server put in its body: Ollama's `{"error":"..."}` or OpenAI's `{"error":{"message"}}`. */
+/**
+ * The error message a server put in its body: Ollama's `{"error":"..."}` or OpenAI's `{"error":{"message"}}`,
+ * cut to {@link MAX_MESSAGE_CHARS}.
+ */
 export function errorMessageFromBody(body: string): string | undefined {
   try {
     const parsed = JSON.parse(body) as { error?: unknown };
-    if (typeof parsed.error === "string") return parsed.error;
+    if (typeof parsed.error === "string") return clip(parsed.error, MAX_MESSAGE_CHARS);
     const nested = (parsed.error as { message?: unknown } | undefined)?.message;
-    if (typeof nested === "string") return nested;
+    if (typeof nested === "string") return clip(nested, MAX_MESSAGE_CHARS);
   } catch {
     // Not JSON: fall through.
   }
@@ -22,13 +27,19 @@ export function errorMessageFromBody(body: string): string | undefined {
 }
 
 /**
- * Turns a non-2xx response into the matching OclawError: model not found, no tools, no thinking, the
- * Host check's 403, a different service on the port, or E_HTTP with the server's own message.
+ * Turns a non-2xx response into the matching OclawError (see {@link httpErrorFromBody}); its body is read
+ * with a bound (lib/http/body.ts's readErrorBody) and cancelled.
  */
 export async function httpError(response: Response, url: URL, service = "Ollama"): Promise<OclawError> {
-  const body = await response.text().catch(() => "");
+  return httpErrorFromBody(response.status, await readErrorBody(response), url, service);
+}
+
+/**
+ * The OclawError for a non-2xx answer with this body: model not found, no tools, no thinking, the Host
+ * check's 403, a different service on the port, or E_HTTP with the server's own message.
+ */
+export function httpErrorFromBody(status: number, body: string, url: URL, service = "Ollama"): OclawError {
   const message = errorMessageFromBody(body);
-  const status = response.status;
   const base = { status, url: url.origin };
   const at = `${service} at ${url.origin}`;
   if (message !== undefined && /does not support tools/.test(message)) {
