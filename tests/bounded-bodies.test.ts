@@ -39,7 +39,7 @@ async function withConfig<T>(url: string, body: (env: Record<string, string>) =>
   });
 }
 
-test("an error body trickled a byte at a time is read for a few seconds at most, then the connection is closed", async () => {
+test("an error body trickled a byte at a time is read for a few seconds at most, then the connection is closed", { timeout: 30_000 }, async () => {
   const seen = witness();
   const body = JSON.stringify({ error: "x".repeat(200) });
   const server = await serve(trickle(500, body, 50, seen));
@@ -96,7 +96,7 @@ test("a JSON answer over the cap fails with E_HTTP naming the cap, and the body 
   }
 });
 
-test("a gzip bomb counts inflated bytes: 1 MB on the wire fails at the 8 MiB cap", async () => {
+test("a gzip bomb counts inflated bytes: 1 MB on the wire fails at the 8 MiB cap", { timeout: 30_000 }, async () => {
   const bomb = await gzipBomb();
   assert.ok(bomb.length < 2 * 1024 * 1024, `${bomb.length} bytes on the wire`);
   const server = await serve(gzipBombHandler(bomb));
@@ -117,7 +117,7 @@ test("clip cuts long text with an ellipsis and never splits a surrogate pair", (
   assert.equal(clip("ab😀def", 5), "ab😀…");
 });
 
-test("e2e: chat against a 500 whose body trickles one byte a second exits promptly with the error", async () => {
+test("e2e: chat against a 500 whose body trickles one byte a second exits promptly with the error", { timeout: 30_000 }, async () => {
   const seen = witness();
   const body = JSON.stringify({ error: "the runner is busy, try later" });
   const server = await serve((req, res) => {
@@ -138,7 +138,7 @@ test("e2e: chat against a 500 whose body trickles one byte a second exits prompt
   }
 });
 
-test("e2e: models list against an endless 2 GB /api/tags stays under 150 MB and says what went wrong", async () => {
+test("e2e: models list against an endless 2 GB /api/tags stays under 150 MB and says what went wrong", { timeout: 60_000 }, async () => {
   const seen = witness();
   const server = await serve(endlessBody(2 * 1024 * 1024 * 1024, seen, "/api/tags"));
   try {
@@ -155,7 +155,7 @@ test("e2e: models list against an endless 2 GB /api/tags stays under 150 MB and 
   }
 });
 
-test("e2e: models list and health against a gzip bomb: bounded memory, a clear error, a short status line", async () => {
+test("e2e: models list and health against a gzip bomb: bounded memory, a clear error, a short status line", { timeout: 60_000 }, async () => {
   const server = await serve(gzipBombHandler(await gzipBomb()));
   try {
     await withConfig(server.url, async (env) => {
