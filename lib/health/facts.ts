@@ -3,10 +3,10 @@
  * share on the GPU, seconds until Ollama unloads it, allocated against configured context, and which
  * candidate would serve a chat now (`active`: the first usable one).
  */
+import { explicitContext } from "../catalog/context.ts";
 import type { PsEntry } from "../catalog/ollama-api.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import type { Provider } from "../catalog/types.ts";
-import { explicitContextWindow } from "../config/context-window.ts";
 import { parseModelRef } from "../config/model-ref.ts";
 import type { ResolvedConfig } from "../config/resolve.ts";
 import type { HttpContext } from "../http/context.ts";
@@ -40,13 +40,11 @@ export function psEntryOf(state: ServerState | undefined, id: string): PsEntry |
 }
 
 /**
- * The context oclaw asks Ollama for on this model: `params.num_ctx`, else a contextWindow written in the
- * config (chat sends it as num_ctx); undefined when oclaw sends none and Ollama decides.
+ * The context the config asks for on this model (`params.num_ctx`, `contextTokens`, a written
+ * `contextWindow`: lib/catalog/context.ts's rules); undefined when oclaw sends none and Ollama decides.
  */
 export function configuredContext(config: ResolvedConfig, provider: Provider, id: string): number | undefined {
-  const numCtx = probeModelFor(config, provider, `${provider.id}/${id}`).params.num_ctx;
-  if (typeof numCtx === "number" && numCtx > 0) return numCtx;
-  return explicitContextWindow(config.data, provider.id, id);
+  return explicitContext(probeModelFor(config, provider, `${provider.id}/${id}`), config.data)?.tokens;
 }
 
 /** `size_vram / size`, three decimals; undefined when the size is unknown. */
