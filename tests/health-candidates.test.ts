@@ -119,8 +119,8 @@ test("WARNING when Ollama allocated the active candidate less context than confi
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /ollama\/qwen3:8b ready \(\d+ ms\), ollama\/qwen3:8b has only 4096 of 32768 configured context tokens allocated \| .*'gpu_ratio'=1;;;0;1 'context'=4096;;;0 'context_configured'=32768;;;0\n$/);
     assert.match(r.stderr, /^hint: Longer prompts are cut without an error: .*oclaw stop ollama\/qwen3:8b.*OLLAMA_CONTEXT_LENGTH=32768/);
-    // contextTokens is a configured context too (lib/catalog/context.ts's rules).
-    const tokens = await healthBin(url, ["--json"], { models: [{ id: "qwen3:8b", contextTokens: 16384 }, { id: "llama3.2:3b" }] });
+    // params.num_ctx is a configured context too (lib/catalog/context.ts's rules).
+    const tokens = await healthBin(url, ["--json"], { models: [{ id: "qwen3:8b", params: { num_ctx: 16384 } }, { id: "llama3.2:3b" }] });
     assert.equal(tokens.code, 1, tokens.stdout);
     assert.deepEqual((JSON.parse(tokens.stdout) as Json).candidates[0]!.context, { allocated: 4096, configured: 16384 });
     // Enough context allocated: OK.
