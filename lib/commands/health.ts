@@ -10,6 +10,9 @@ import { formatHealthPrometheus } from "../health/prometheus.ts";
 import { type HealthReport, STATE_EXIT } from "../health/report.ts";
 import type { ProbeKind } from "../health/probe.ts";
 import { type HealthOptions, runHealth, unknownReport } from "../health/run.ts";
+import { lastStateFile, readLastState, writeLastState } from "../health/last-state.ts";
+import { notify, notifyUrl, pingRequest, pushUrl } from "../health/notify.ts";
+import { httpContext } from "../http/context.ts";
 
 /** The output formats. */
 const FORMATS = ["text", "json", "nagios", "prometheus"] as const;
@@ -53,8 +56,18 @@ function probeKind(value: unknown): ProbeKind | undefined {
   throw usageError(`Invalid --probe '${String(value)}': expected --probe or --probe=tools`, "Run 'oclaw health --help'");
 }
 
+/** Health's flags, read. */
+interface HealthFlags {
+  format: Format;
+  options: HealthOptions;
+  output?: string;
+  ping?: URL;
+  push?: URL;
+  changesOnly: boolean;
+}
+
 /** Reads health's flags. @throws OclawError E_USAGE for a bad value */
-function readFlags(ctx: CommandContext): { format: Format; options: HealthOptions; output?: string } {
+function readFlags(ctx: CommandContext): HealthFlags {
   const v = ctx.values;
   const formatFlag = typeof v.format === "string" ? v.format : ctx.global.json ? "json" : "text";
   if (!(FORMATS as readonly string[]).includes(formatFlag)) {
@@ -68,11 +81,14 @@ function readFlags(ctx: CommandContext): { format: Format; options: HealthOption
   if (warnMs > critMs) throw usageError(`--warn ${warnMs} is above --crit ${critMs}`, "The warning threshold must not exceed the critical one");
   const timeoutS = number(v.timeout, "--timeout", /s$/i, HEALTH_DEFAULTS.timeoutS);
   const models = (Array.isArray(v.model) ? v.model : v.model === undefined ? [] : [v.model]).map(String);
-  const out: { format: Format; options: HealthOptions; output?: string } = {
+  const out: HealthFlags = {
     format: formatFlag as Format,
     options: { configPath: ctx.global.config, models, probe: probeKind(v.probe), warnMs, critMs, timeoutMs: timeoutS * 1000 },
+    changesOnly: v["changes-only"] === true,
   };
   if (typeof v.output === "string" && v.output !== "") out.output = v.output;
+  if (typeof v.ping === "string") out.ping = notifyUrl(v.ping, "--ping");
+  if (typeof v.push === "string") out.push = notifyUrl(v.push, "--push");
   return out;
 }
 
@@ -88,7 +104,8 @@ export const healthCommand: TopLevelCommand = {
     if (report.hint !== undefined) await io.stderr.write(`hint: ${report.hint}\n`);
     return STATE_EXIT.unknown;
   },
-  usage: "health [--model REF]... [--probe[=tools]] [--format text|json|nagios|prometheus] [--warn MS] [--crit MS] [--timeout S] [--output FILE]",
+  usage: "health [--model REF]... [--probe[=tools]] [--format text|json|nagios|prometheus] [--warn MS] [--crit MS]\n" +
+    "       [--timeout S] [--output FILE] [--ping URL] [--push URL] [--changes-only]",
   flags: {
     model: {
       type: "string",
@@ -127,6 +144,23 @@ export const healthCommand: TopLevelCommand = {
         "Only a regular file (or a link to one) is replaced: a device, FIFO,\n" +
         "socket or directory is refused (UNKNOWN)",
     },
+    ping: {
+      type: "string",
+      arg: "URL",
+      help: "After the check, POST the status line to URL (healthchecks.io): URL on OK\n" +
+        "or WARNING, URL/fail on CRITICAL or UNKNOWN. A failed ping is a warning only",
+    },
+    push: {
+      type: "string",
+      arg: "URL",
+      help: "After the check, GET URL?status=up|down&msg=LINE&ping=MS (Uptime Kuma's\n" +
+        "push monitor; up on OK or WARNING). A failed push is a warning only",
+    },
+    "changes-only": {
+      type: "boolean",
+      help: "Print nothing (text and nagios) when the state is the last run's; the exit\n" +
+        "code is unchanged. State in $XDG_STATE_HOME/oclaw/health/",
+    },
   },
   notes: [
     "Without --probe the latency is the time the status requests took (/api/version, /api/tags, /api/ps).",
@@ -147,9 +181,46 @@ export const healthCommand: TopLevelCommand = {
       return await emit(ctx, unknownReport(error, base), format, undefined);
     }
     const report = await runHealth(ctx.io, ctx.log, flags.options);
-    return await emit(ctx, report, flags.format, flags.output);
+    const silent = flags.changesOnly && await unchanged(ctx, flags, report);
+    const code = silent ? STATE_EXIT[report.state] : await emit(ctx, report, flags.format, flags.output);
+    await notifyMonitors(ctx, flags, report);
+    return code;
   },
 };
+
+/**
+ * `--changes-only`: remembers this run's state and says whether the text or Nagios line may stay unprinted
+ * because the last run with the same config and arguments had the same state.
+ */
+async function unchanged(ctx: CommandContext, flags: HealthFlags, report: HealthReport): Promise<boolean> {
+  const { options } = flags;
+  const file = lastStateFile(ctx.io, {
+    configPath: options.configPath,
+    models: options.models,
+    probe: options.probe,
+    warnMs: options.warnMs,
+    critMs: options.critMs,
+  });
+  const last = await readLastState(file);
+  try {
+    await writeLastState(file, report.state, report.summary, report.timestamp);
+  } catch (error) {
+    await ctx.io.stderr.write(`oclaw: warning: --changes-only cannot keep the state: ${(error as Error).message}\n`);
+  }
+  ctx.log.debug(`--changes-only: last state ${last ?? "none"}, now ${report.state} (${file})`);
+  return last === report.state && (flags.format === "text" || flags.format === "nagios");
+}
+
+/** `--ping` and `--push`, at once; a failure is a warning on stderr, never a change of the exit code. */
+async function notifyMonitors(ctx: CommandContext, flags: HealthFlags, report: HealthReport): Promise<void> {
+  if (flags.ping === undefined && flags.push === undefined) return;
+  const http = httpContext(ctx.io, ctx.log);
+  const sent = await Promise.all([
+    flags.ping === undefined ? undefined : notify(http, "ping", pingRequest(flags.ping, report), ctx.io.interrupt),
+    flags.push === undefined ? undefined : notify(http, "push", { url: pushUrl(flags.push, report) }, ctx.io.interrupt),
+  ]);
+  for (const problem of sent) if (problem !== undefined) await ctx.io.stderr.write(`oclaw: warning: ${problem}\n`);
+}
 
 async function emit(ctx: CommandContext, report: HealthReport, format: Format, output: string | undefined): Promise<number> {
   const text = FORMATTERS[format](report);

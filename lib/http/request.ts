@@ -15,6 +15,8 @@ export interface RequestOptions {
   method?: "GET" | "POST" | "HEAD" | "DELETE";
   /** Sent as JSON. */
   json?: unknown;
+  /** Sent as text/plain (UTF-8) when there is no `json`. */
+  text?: string;
   headers?: Record<string, string>;
   /** Time to open the connection (default 5 s). */
   connectTimeoutMs?: number;
@@ -34,7 +36,7 @@ export interface RequestOptions {
 export async function request(ctx: HttpContext, url: string | URL, options: RequestOptions = {}): Promise<Response> {
   const target = new URL(url);
   const service = options.service ?? "Ollama";
-  const method = options.method ?? (options.json === undefined ? "GET" : "POST");
+  const method = options.method ?? (options.json === undefined && options.text === undefined ? "GET" : "POST");
   if (options.signal?.aborted) throw abortError(options.signal);
   const address = await resolveHost(ctx, target, service);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -56,6 +58,7 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
   const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   const headers: Record<string, string> = { ...options.headers };
   if (options.json !== undefined) headers["content-type"] = "application/json";
+  else if (options.text !== undefined) headers["content-type"] = "text/plain; charset=utf-8";
   const started = ctx.now();
   ctx.log.debug(`${method} ${target.href}`);
   let response: Response;
@@ -63,7 +66,7 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
     response = await ctx.fetch(target, {
       method,
       headers,
-      ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
+      ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : options.text !== undefined ? { body: options.text } : {}),
       ...(signal ? { signal } : {}),
       // Bun's fetch closes a connection idle for 5 minutes by default; oclaw keeps its own timers.
       timeout: false,
