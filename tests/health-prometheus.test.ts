@@ -70,7 +70,7 @@ test("every series, parsed: candidates, loaded, GPU share, context by kind, expi
         [{ model: "ollama/qwen3:8b", kind: "allocated" }, 8192],
         [{ model: "ollama/qwen3:8b", kind: "configured" }, 32768],
       ]);
-      const [[labels, expires]] = values("oclaw_model_expires_seconds") as Array<[unknown, number]>;
+      const [labels, expires] = (values("oclaw_model_expires_seconds") as Array<[unknown, number]>)[0]!;
       assert.deepEqual(labels, { model: "ollama/qwen3:8b" });
       assert.ok(expires > 200 && expires <= 300, String(expires));
       assert.deepEqual(values("oclaw_health_status"), [[undefined, 1]]);
