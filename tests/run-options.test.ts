@@ -75,5 +75,5 @@ test("-o num_ctx=16384 arrives in options over the config's params; a bad -o sen
     assert.equal(v1.code, 0, v1.stderr);
     assert.equal(w.chatBodies()[1]?.temperature, 0.1);
     assert.match(v1.stderr, /warning: v1\/qwen3:8b speaks the OpenAI API, which has no num_ctx/);
-  }, agents);
+  }, { agents });
 });

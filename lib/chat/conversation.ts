@@ -8,7 +8,13 @@ import path from "node:path";
 import { usageError } from "../errors.ts";
 import { fsReason } from "../fs-errors.ts";
 import type { Io } from "../io.ts";
+import type { Logger } from "../log.ts";
 import { type Message, MessageIssue, parseMessages, type UserMessage } from "./messages.ts";
+import type { ChatOptions } from "./options.ts";
+import { readPrompt } from "./prompt.ts";
+import type { RecordedConversation } from "./record.ts";
+import { readRunLog } from "./run-log.ts";
+import { lastSession, loadSession } from "./sessions.ts";
 
 const MESSAGES_HINT = 'Expected a JSON array like [{"role":"user","content":"..."},' +
   '{"role":"assistant","content":"","tool_calls":[...]},{"role":"tool","tool_name":"...","content":"..."}]';
@@ -61,4 +67,74 @@ export function conversation(system: string | undefined, prior: Message[], turn:
   }
   if (turn !== undefined) messages.push(turn);
   return messages;
+}
+
+/** A run's conversation, and the session it belongs to. */
+export interface ChatConversation extends RecordedConversation {
+  session?: string;
+}
+
+/**
+ * The last logged exchange as messages (what was sent, then the reply), for `-c` when no session was used.
+ * Images and attached files were logged by name only, so they are left out.
+ * @throws OclawError E_USAGE when the log holds no answered run
+ */
+async function lastLoggedExchange(io: Io): Promise<Message[]> {
+  const entry = (await readRunLog(io)).findLast((e) => e.model !== undefined);
+  if (entry === undefined) {
+    throw usageError("Nothing to continue: no session was used and the log holds no answered run", "Start one with --session NAME");
+  }
+  const wire = entry.messages.map((m) => {
+    if (typeof m !== "object" || m === null) return m;
+    const { images: _images, ...rest } = m as Record<string, unknown>;
+    return rest;
+  });
+  wire.push({ role: "assistant", content: entry.reply, ...(entry.toolCalls?.length ? { tool_calls: entry.toolCalls.map((c) => ({ id: c.id, function: { name: c.name, arguments: c.arguments } })) } : {}) });
+  try {
+    return parseMessages(wire);
+  } catch (error) {
+    if (error instanceof MessageIssue) throw usageError(`The last logged run cannot be continued: ${error.where}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Builds the messages to send: a session's messages (`--session`, or the last one used with `-c`; else with
+ * `-c` the last logged exchange), `--messages`, the system prompt, then the user's turn (the words, stdin).
+ * @throws OclawError E_USAGE for a bad file, a damaged session, or no prompt where one is needed
+ */
+export async function chatConversation(
+  io: Io,
+  words: string[],
+  options: ChatOptions,
+  signal: AbortSignal,
+  log?: Logger,
+): Promise<ChatConversation> {
+  const session = options.session ?? (options.continue ? await lastSession(io) : undefined);
+  const fromSession = session === undefined ? [] : await loadSession(io, session);
+  const fromLog = session === undefined && options.continue ? await lastLoggedExchange(io) : [];
+  let given: Message[] = [];
+  // Reading stdin is a wait like any other: Ctrl-C, a signal or --timeout (the run's signal) ends it.
+  if (!io.stdin.isTTY && (options.messagesFile === "-" || !options.noStdin)) log?.debug("reading stdin");
+  if (options.messagesFile !== undefined) {
+    const stdinText = options.messagesFile === "-" ? await io.stdin.readAll(signal) : undefined;
+    given = await readMessagesFile(io, options.messagesFile, stdinText);
+  }
+  const prior = [...fromSession, ...fromLog, ...given];
+  const prompt = await readPrompt(words, io.stdin, {
+    signal,
+    readStdin: !options.noStdin && options.messagesFile !== "-",
+    // A conversation ending with a tool result (or a question) asks for a reply by itself.
+    required: !endsWithQuestion(prior),
+  });
+  const turn: UserMessage | undefined = prompt === "" ? undefined : { role: "user", content: prompt };
+  const messages = conversation(options.system, prior, turn);
+  const fresh: Message[] = [];
+  const system = options.system;
+  if (system !== undefined && system !== "" && !(fromSession[0]?.role === "system" && fromSession[0].content === system)) {
+    fresh.push({ role: "system", content: system });
+  }
+  fresh.push(...given);
+  if (turn !== undefined) fresh.push(turn);
+  return session === undefined ? { messages, fresh } : { messages, fresh, session };
 }

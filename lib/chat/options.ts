@@ -10,6 +10,7 @@ import { usageError } from "../errors.ts";
 import { fsReason } from "../fs-errors.ts";
 import type { Io } from "../io.ts";
 import { parseRunOptions } from "./run-options.ts";
+import { checkSessionName } from "./sessions.ts";
 
 /** Time to the first byte of a reply: cold loads on CPU take minutes (Ollama's own load limit is 5 min). */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10 * 60_000;
@@ -43,6 +44,12 @@ export interface ChatOptions {
   messagesFile?: string;
   /** `-o KEY=VALUE`, read and checked: laid over each model's params for this run. */
   params: Record<string, unknown>;
+  /** `--session NAME` (checked). */
+  session?: string;
+  /** `-c/--continue`: the last session used, else the last logged exchange. */
+  continue: boolean;
+  /** `--no-log`. */
+  noLog: boolean;
 }
 
 /** The raw flag values as lib/cli parses them. */
@@ -173,7 +180,14 @@ export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptio
     stats: values.stats === true,
     noStdin: values["no-stdin"] === true,
     params: parseRunOptions(strings(values.option)),
+    continue: values.continue === true,
+    noLog: values["no-log"] === true,
   };
+  const session = str(values.session);
+  if (session !== undefined) {
+    if (options.continue) throw usageError("--session and -c/--continue both say which conversation to continue", "Give one of them");
+    options.session = checkSessionName(session);
+  }
   const system = str(values.system);
   const systemFile = str(values["system-file"]);
   if (system !== undefined && systemFile !== undefined) {

@@ -26,6 +26,18 @@ export const CHAT_FLAGS: Flags = {
       "(role, content, images, tool_calls, tool_call_id/tool_name). A list that ends\n" +
       "with a tool result or a user message needs no prompt",
   },
+  session: {
+    type: "string",
+    arg: "NAME",
+    help: "Continue (or start) the conversation NAME, kept in $XDG_STATE_HOME/oclaw/\n" +
+      "sessions/NAME.jsonl; an interrupted or failed exchange is not kept",
+  },
+  continue: {
+    type: "boolean",
+    short: "c",
+    help: "Continue the last session used (else the last logged exchange)",
+  },
+  "no-log": { type: "boolean", help: "Do not log this run (also OCLAW_LOG=off); see 'oclaw logs'" },
   "no-stdin": { type: "boolean", help: "Never read stdin (in loops, or under ssh that passes its own stdin on)" },
   think: {
     type: "string",

@@ -6,16 +6,16 @@ import { defaultCacheDir } from "../catalog/catalog.ts";
 import { chatAttempt } from "../chat/attempt.ts";
 import { chatCandidates } from "../chat/candidates.ts";
 import { runWithFallback } from "../chat/fallback.ts";
-import { type ChatOptions, chatOptions } from "../chat/options.ts";
-import { conversation, endsWithQuestion, readMessagesFile } from "../chat/conversation.ts";
-import type { Message } from "../chat/messages.ts";
-import { readPrompt } from "../chat/prompt.ts";
+import { chatOptions } from "../chat/options.ts";
+import { chatConversation } from "../chat/conversation.ts";
+import { RunRecord } from "../chat/record.ts";
+import { logEnabled } from "../chat/run-log.ts";
 import { jsonRenderer, type Renderer, textRenderer } from "../chat/render.ts";
 import { type RunSignal, runSignal } from "../chat/run-signal.ts";
 import type { Warning } from "../chat/truncation.ts";
 import type { CommandContext, TopLevelCommand } from "../cli/command.ts";
 import { resolveConfig } from "../config/resolve.ts";
-import { EXIT, toOclawError } from "../errors.ts";
+import { EXIT, exitCodeFor, toOclawError } from "../errors.ts";
 import { httpContext } from "../http/context.ts";
 import { CHAT_FLAGS, CHAT_NOTES } from "./chat-flags.ts";
 
@@ -33,39 +33,25 @@ function makeRenderer(ctx: CommandContext): Renderer {
     });
 }
 
-/** The messages to send: system prompt, prior messages (`--messages`), then the user's turn. */
-async function chatConversation(ctx: CommandContext, options: ChatOptions, signal: AbortSignal): Promise<Message[]> {
-  const { io } = ctx;
-  let prior: Message[] = [];
-  // Reading stdin is a wait like any other: Ctrl-C, a signal or --timeout (the run's signal) ends it.
-  if (!io.stdin.isTTY && (options.messagesFile === "-" || !options.noStdin)) ctx.log.debug("reading stdin");
-  if (options.messagesFile !== undefined) {
-    const stdinText = options.messagesFile === "-" ? await io.stdin.readAll(signal) : undefined;
-    prior = await readMessagesFile(io, options.messagesFile, stdinText);
-  }
-  const prompt = await readPrompt(ctx.positionals, io.stdin, {
-    signal,
-    readStdin: !options.noStdin && options.messagesFile !== "-",
-    // A conversation ending with a tool result (or a question) asks for a reply by itself.
-    required: !endsWithQuestion(prior),
-  });
-  return conversation(options.system, prior, prompt === "" ? undefined : { role: "user", content: prompt });
-}
-
 async function runChat(ctx: CommandContext): Promise<number> {
   const { io, global } = ctx;
   // Made first, so that any failure below still ends `--json` output with the error event.
   const renderer = makeRenderer(ctx);
   let run: RunSignal | undefined;
+  let record: RunRecord | undefined;
   // Warnings are written as soon as they are known, in order with the events.
   let written = Promise.resolve();
   try {
     const options = await chatOptions(ctx.values, io);
     run = runSignal(io, options.timeoutMs);
-    const messages = await chatConversation(ctx, options, run.signal);
+    const chat = await chatConversation(io, ctx.positionals, options, run.signal, ctx.log);
+    const messages = chat.messages;
+    record = new RunRecord({ io, session: chat.session, log: logEnabled(io.env, options.noLog) });
+    record.conversation(chat);
     const config = await resolveConfig(io, { configPath: global.config, signal: run.signal });
     const log = ctx.log;
     log.addSecrets(config.secrets);
+    record.secrets(config.secrets);
     const candidates = chatCandidates(options.models, config.selection, config.providers);
     const attempt = chatAttempt({
       config,
@@ -81,15 +67,22 @@ async function runChat(ctx: CommandContext): Promise<number> {
     for await (const event of events) {
       await written;
       if (event.type === "start") log.debug(`trying ${event.model} (provider ${event.provider}, api ${event.api})`);
+      record.event(event);
       await renderer.event(event);
     }
     await written;
+    await record.finish(EXIT.ok);
     return EXIT.ok;
   } catch (error) {
     await written;
     // Nobody reads stdout any more (`| head -1`): a quiet stop.
-    if (run?.stdoutClosed) return EXIT.ok;
-    await renderer.fail(toOclawError(error));
+    if (run?.stdoutClosed) {
+      await record?.finish(EXIT.ok).catch(() => {});
+      return EXIT.ok;
+    }
+    const failure = toOclawError(error);
+    await record?.finish(exitCodeFor(failure), failure).catch(() => {});
+    await renderer.fail(failure);
     throw error;
   } finally {
     run?.dispose();

@@ -31,6 +31,11 @@ export const COMMANDS: CommandEntry[] = [
     async () => (await import("./config.ts")).configCommand,
   ),
   entry(
+    "logs",
+    "Show the last runs of chat from the run log (readable, or one JSON object a line)",
+    async () => (await import("./logs.ts")).logsCommand,
+  ),
+  entry(
     "doctor",
     "Check the setup end to end and say how to fix what is wrong",
     async () => (await import("./doctor.ts")).doctorCommand,

@@ -31,11 +31,17 @@ export const V1_MODELS = [
   { id: "qwen2.5vl:7b", input: ["text", "image"] },
 ];
 
-/** Runs `body` in a fresh world (`agents`: the config's agents section); everything is removed afterwards. */
+/** What a test adds to the world's config: the agents section, more fields of the ollama provider. */
+export interface WorldConfig {
+  agents?: Record<string, unknown>;
+  ollama?: Record<string, unknown>;
+}
+
+/** Runs `body` in a fresh world; everything is removed afterwards. */
 export async function withChatWorld(
   options: Partial<FakeOllamaOptions>,
   body: (w: ChatWorld) => Promise<void>,
-  agents?: Record<string, unknown>,
+  extra: WorldConfig = {},
 ): Promise<void> {
   await withFakeOllama(options, (server) =>
     withTempDir("chat", async (dir) => {
@@ -45,11 +51,11 @@ export async function withChatWorld(
         JSON.stringify({
           models: {
             providers: {
-              ollama: { baseUrl: server.url },
+              ollama: { baseUrl: server.url, ...extra.ollama },
               v1: { baseUrl: `${server.url}/v1`, api: "openai-completions", models: V1_MODELS },
             },
           },
-          ...(agents === undefined ? {} : { agents }),
+          ...(extra.agents === undefined ? {} : { agents: extra.agents }),
         }),
       );
       const env = {
