@@ -3,6 +3,7 @@
  * through an {@link Io}. `main.ts` builds the real one (lib/runtime.ts); tests build one with
  * tests/support/memory-io.ts and run the real code in-process.
  */
+import type { Secrets } from "./redact.ts";
 import type { OutputText } from "./terminal.ts";
 
 /**
@@ -18,6 +19,11 @@ export interface OutStream {
   readonly columns: number | undefined;
   /** Aborted when the reader went away (EPIPE: `oclaw chat | head -1`). */
   readonly closed: AbortSignal;
+  /**
+   * Waits until everything written so far went out; resolves to the error that lost output (a full disk,
+   * `> /dev/full`), undefined when none did (a reader that went away is not an error).
+   */
+  drain(): Promise<Error | undefined>;
 }
 
 /** The standard input. */
@@ -65,4 +71,6 @@ export interface Io {
   readonly homeDir: string;
   /** The working directory. */
   readonly cwd: string;
+  /** The run's known secrets: both output streams redact them (filled once the config is read). */
+  readonly secrets: Secrets;
 }

@@ -10,6 +10,7 @@ import { fsReason } from "./fs-errors.ts";
 import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
 import { neutralizeControls, type OutputText, type RenderPolicy, renderOutput } from "./terminal.ts";
 import { untilAborted } from "./wait.ts";
+import { Secrets } from "./redact.ts";
 
 /** Flushes of every stream's queued text, awaited before the process exits. */
 const pendingOutput = new Set<() => Promise<void>>();
@@ -70,7 +71,7 @@ let stdoutFailure: OclawError | undefined;
  * stdout or stderr, written with `node:fs` on the descriptor. Not `process.stdout`: in the compiled binary,
  * touching it loads Node's stream machinery, ~15 ms of every run (half of `oclaw --version`).
  */
-function outStream(fd: 1 | 2): OutStream {
+function outStream(fd: 1 | 2, secrets: Secrets): OutStream {
   const closed = new AbortController();
   const encoder = new TextEncoder();
   // The first text of a turn of the event loop goes out at once; text written later in the same turn (the
@@ -126,13 +127,18 @@ function outStream(fd: 1 | 2): OutStream {
       return (fd === 1 ? process.stdout : process.stderr).columns;
     },
     closed: closed.signal,
+    async drain(): Promise<Error | undefined> {
+      flushQueue();
+      await last;
+      return fd === 1 ? stdoutFailure : undefined;
+    },
     write(output: OutputText): Promise<void> {
       // The one place output meets the terminal: stderr's messages are always neutralised, stdout's text on
       // a terminal only (a pipe gets the reply byte for byte); styling goes to a terminal only.
       // (A message on stderr needs no look at the descriptor: it is neutralised wherever it goes.)
       const text = fd === 2 && typeof output === "string"
-        ? neutralizeControls(output)
-        : renderOutput(output, policy ??= { neutralize: fd === 2 || stream.isTTY, styles: stream.isTTY });
+        ? neutralizeControls(secrets.redact(output))
+        : renderOutput(output, policy ??= { neutralize: fd === 2 || stream.isTTY, styles: stream.isTTY, secrets });
       if (closed.signal.aborted || text === "") return Promise.resolve();
       if (!inTurn) {
         send(text);
@@ -215,6 +221,7 @@ const SIGNAL_GRACE_MS = 2_000;
  */
 export function processIo(): Io {
   const interrupt = new AbortController();
+  const secrets = new Secrets();
   const onSignal = (signal: keyof typeof SIGNALS) => {
     if (interrupt.signal.aborted) process.exit(128 + SIGNALS[receivedSignal ?? signal]);
     receivedSignal = signal;
@@ -226,8 +233,9 @@ export function processIo(): Io {
   for (const signal of Object.keys(SIGNALS) as Array<keyof typeof SIGNALS>) process.on(signal, () => onSignal(signal));
   return {
     env: { ...process.env },
-    stdout: outStream(1),
-    stderr: outStream(2),
+    stdout: outStream(1, secrets),
+    stderr: outStream(2, secrets),
+    secrets,
     stdin: inStream(),
     fetch: (input, init) => fetch(input, init),
     lookup: systemLookup,

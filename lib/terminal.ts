@@ -4,8 +4,10 @@
  * characters other than newline and tab are rendered visibly (`^[`, `^G`, `\x9b`), so a server's OSC 52
  * (clipboard), OSC 8 (links), `ESC[2J` or BEL in a reply, a model name or an error message reaches the
  * screen as text, not as a command. oclaw's own styling (bold headers, coloured doctor lines, the pull
- * progress bar) is not text at all: it travels as {@link StyledText}, an object no server can forge.
+ * progress bar) is not text at all: it travels as {@link StyledText}, an object no server can forge. The
+ * run's known secrets (lib/redact.ts) are replaced by `***` here too, on every stream.
  */
+import type { Secrets } from "./redact.ts";
 
 /** The controls oclaw itself writes to a terminal. */
 export type Control = "reset" | "bold" | "dim" | "red" | "green" | "yellow" | "eraseLine";
@@ -79,6 +81,8 @@ export function oneLine(text: string): string {
 
 /** How a stream renders: whether controls are neutralised, whether oclaw's own controls are sent. */
 export interface RenderPolicy {
+  /** Secrets to redact from every text (whatever the stream is attached to). */
+  secrets?: Secrets | undefined;
   /** Render control characters visibly (a terminal; and stderr always). */
   neutralize: boolean;
   /** Send oclaw's own styling (only to a terminal). */
@@ -90,11 +94,12 @@ export interface RenderPolicy {
  * (a pipe gets the real text); on one it cannot drive the terminal.
  */
 export function renderOutput(output: OutputText, policy: RenderPolicy): string {
-  if (typeof output === "string") return policy.neutralize ? neutralizeControls(output) : output;
-  let text = "";
-  for (const part of output.parts) {
-    if (typeof part !== "string") text += policy.styles ? SEQUENCES[part.control] : "";
-    else text += policy.neutralize ? neutralizeControls(part) : part;
-  }
-  return text;
+  const text = (part: string) => {
+    const redacted = policy.secrets === undefined ? part : policy.secrets.redact(part);
+    return policy.neutralize ? neutralizeControls(redacted) : redacted;
+  };
+  if (typeof output === "string") return text(output);
+  let out = "";
+  for (const part of output.parts) out += typeof part === "string" ? text(part) : policy.styles ? SEQUENCES[part.control] : "";
+  return out;
 }

@@ -59,6 +59,8 @@ export interface Provider {
   enabledBy: EnabledBy;
   /** Where the base URL came from, for doctor and `-v`: "config", "OLLAMA_HOST" or "default". */
   baseUrlSource: "config" | "OLLAMA_HOST" | "default";
+  /** Which of several configured credentials is sent (for `-v`), when the provider has more than one. */
+  authNote?: string;
 }
 
 /** A model reference split at the first `/`: `ollama/hf.co/org/repo:Q4` → provider ollama. */

@@ -100,6 +100,7 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
     return checks;
   }
   log.addSecrets(config.secrets);
+  for (const note of config.notes) log.debug(note);
   checks.push(configCheck(config));
   const perms = config.file.exists ? await permissionsCheck(config.file.path) : undefined;
   if (perms !== undefined) checks.push(perms);

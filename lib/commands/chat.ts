@@ -52,6 +52,7 @@ async function runChat(ctx: CommandContext): Promise<number> {
     const log = ctx.log;
     log.addSecrets(config.secrets);
     record.secrets(config.secrets);
+    for (const note of config.notes) log.debug(note);
     const candidates = chatCandidates(options.models, config.selection, config.providers);
     const attempt = chatAttempt({
       config,

@@ -234,6 +234,9 @@ async function emit(ctx: CommandContext, report: HealthReport, format: Format, o
     }
   } else {
     await ctx.io.stdout.write(text);
+    // Output that could not be written (`> /dev/full`) means monitoring got no answer: UNKNOWN, whatever the
+    // check found (the reason goes to stderr on exit).
+    if (await ctx.io.stdout.drain() !== undefined) return STATE_EXIT.unknown;
   }
   if (report.hint !== undefined && !ctx.global.quiet) await ctx.io.stderr.write(`hint: ${report.hint}\n`);
   return STATE_EXIT[report.state];

@@ -78,21 +78,24 @@ export function cleanBaseUrl(url: string, api: Api): string {
  * Authorization header itself): fetch refuses URLs with credentials, and a base URL is shown in messages,
  * health output and Prometheus labels, where a password must never appear.
  */
-function moveCredentials(baseUrl: string, headers: Record<string, string>): { url: string; headers: Record<string, string> } {
+function moveCredentials(
+  baseUrl: string,
+  headers: Record<string, string>,
+): { url: string; headers: Record<string, string>; credentials: boolean } {
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    return { url: baseUrl, headers };
+    return { url: baseUrl, headers, credentials: false };
   }
-  if (url.username === "" && url.password === "") return { url: baseUrl, headers };
+  if (url.username === "" && url.password === "") return { url: baseUrl, headers, credentials: false };
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
   url.username = "";
   url.password = "";
   const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === "authorization");
   if (!hasAuth) headers.authorization = `Basic ${btoa(`${user}:${password}`)}`;
-  return { url: url.href.replace(/\/+$/, ""), headers };
+  return { url: url.href.replace(/\/+$/, ""), headers, credentials: true };
 }
 
 function ollamaHostUrl(env: ProviderInputs["env"]): { url: string; source: Provider["baseUrlSource"] } {
@@ -149,7 +152,7 @@ function buildProvider(id: string, api: Api, config: ProviderConfig, inputs: Pro
     baseUrl = cleanBaseUrl(api === "ollama" ? host.url : `${cleanBaseUrl(host.url, "ollama")}/v1`, api);
     baseUrlSource = host.source;
   }
-  const { url, headers } = moveCredentials(baseUrl, { ...config.headers });
+  const { url, headers, credentials } = moveCredentials(baseUrl, { ...config.headers });
   const models = (config.models ?? []).map(normalizeModelEntry);
   const provider: Provider = {
     id,
@@ -164,7 +167,21 @@ function buildProvider(id: string, api: Api, config: ProviderConfig, inputs: Pro
   const apiKey = config.apiKey ?? (id === OLLAMA_PROVIDER ? fallbackOllamaKey(inputs) : undefined);
   if (apiKey !== undefined && apiKey !== "") provider.apiKey = apiKey;
   if (config.timeoutSeconds !== undefined) provider.timeoutSeconds = config.timeoutSeconds;
+  const note = authNote(id, config.headers ?? {}, credentials, provider.apiKey !== undefined);
+  if (note !== undefined) provider.authNote = note;
   return provider;
+}
+
+/**
+ * Which credentials a provider sends when it has more than one kind, for `-v`: an Authorization header in
+ * `headers` wins, then `user:password@` in the base URL (as Basic auth), then `apiKey` (as Bearer).
+ */
+function authNote(id: string, configHeaders: Record<string, string>, urlCredentials: boolean, apiKey: boolean): string | undefined {
+  const header = Object.keys(configHeaders).some((k) => k.toLowerCase() === "authorization");
+  const unused = [urlCredentials ? "the credentials in its baseUrl" : "", apiKey ? "its apiKey" : ""].filter(Boolean);
+  if (header && unused.length > 0) return `provider ${id}: sends the Authorization header from headers; ${unused.join(" and ")} not sent`;
+  if (urlCredentials && apiKey) return `provider ${id}: sends the credentials in its baseUrl as Basic auth; its apiKey is not sent`;
+  return undefined;
 }
 
 function fallbackOllamaKey(inputs: ProviderInputs): string | undefined {

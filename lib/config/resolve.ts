@@ -11,7 +11,7 @@ import { type ConfigSource, locateConfig, stateDirFor } from "./location.ts";
 import { formatModelRef, parseModelRef } from "./model-ref.ts";
 import { buildProviders, type IgnoredProvider, OLLAMA_PROVIDER } from "./providers.ts";
 import type { ConfigData } from "./schema.ts";
-import { collectSecrets } from "./secrets.ts";
+import { collectSecrets, collectUrlPasswords, headerSecrets } from "./secrets.ts";
 
 /** Everything oclaw knows after reading the config. */
 export interface ResolvedConfig {
@@ -30,6 +30,8 @@ export interface ResolvedConfig {
   ollama: { enabled: boolean; enabledBy?: EnabledBy; reasons: string[] };
   /** Every apiKey/token value seen (config, env, auth profiles), for log redaction. */
   secrets: string[];
+  /** Facts worth a `-v` line: which credentials a provider sends when it has several. */
+  notes: string[];
   /** `$OPENCLAW_STATE_DIR` or `~/.openclaw`. */
   stateDir: string;
 }
@@ -72,12 +74,14 @@ export async function resolveLoaded(io: Io, loaded: LoadedConfig, agent: string 
   const secrets = collectSecrets(loaded.data);
   if (io.env.OLLAMA_API_KEY) secrets.add(io.env.OLLAMA_API_KEY);
   for (const profile of authProfiles) if (profile.secret) secrets.add(profile.secret);
+  collectUrlPasswords(loaded.data, secrets);
+  if (io.env.OLLAMA_HOST) collectUrlPasswords(io.env.OLLAMA_HOST, secrets);
   for (const provider of providers) {
     if (provider.apiKey) secrets.add(provider.apiKey);
-    for (const [name, value] of Object.entries(provider.headers)) {
-      if (name.toLowerCase() === "authorization") secrets.add(value.replace(/^\w+\s+/, ""));
-    }
+    for (const value of headerSecrets(provider.headers)) secrets.add(value);
   }
+  // From here on, both output streams redact them from everything: messages, events, -v lines.
+  io.secrets.add(secrets);
   return {
     file: { path: loaded.location.path, exists: loaded.exists, source: loaded.location.source },
     data: loaded.data,
@@ -87,6 +91,7 @@ export async function resolveLoaded(io: Io, loaded: LoadedConfig, agent: string 
     modelParams: modelParamsOf(data),
     ollama,
     secrets: [...secrets],
+    notes: providers.flatMap((p) => p.authNote ?? []),
     stateDir,
   };
 }

@@ -95,6 +95,7 @@ async function evaluate(run: Run): Promise<HealthReport> {
     return unknownReport(error, run.base);
   }
   run.log.addSecrets(selection.config.secrets);
+  for (const note of selection.config.notes) run.log.debug(note);
   const http = httpContext(run.io, run.log);
   const limits = inspectLimits(run);
   const states = await askServers(run, http, selection, limits);

@@ -5,6 +5,7 @@
 import { type Fetch, type Io, type Lookup, type OutStream, systemLookup } from "../../lib/io.ts";
 import { isIpAddress } from "../../lib/net/host.ts";
 import { type OutputText, renderOutput } from "../../lib/terminal.ts";
+import { Secrets } from "../../lib/redact.ts";
 
 /** A captured output stream, for tests. */
 export interface CapturedStream extends OutStream {
@@ -16,16 +17,22 @@ export interface CapturedStream extends OutStream {
 
 /**
  * Creates an in-memory output stream. It renders as the real one does (lib/terminal.ts): controls
- * neutralised on a "terminal" and, for a stderr (`stderr` true), always.
+ * neutralised on a "terminal" and, for a stderr (`stderr` true), always; `secrets` redacted.
  */
-export function capturedStream(isTTY = false, columns: number | undefined = undefined, stderr = false): CapturedStream {
+export function capturedStream(
+  isTTY = false,
+  columns: number | undefined = undefined,
+  stderr = false,
+  secrets?: Secrets,
+): CapturedStream {
   let buffer = "";
   const controller = new AbortController();
-  const policy = { neutralize: isTTY || stderr, styles: isTTY };
+  const policy = { neutralize: isTTY || stderr, styles: isTTY, secrets };
   return {
     isTTY,
     columns,
     closed: controller.signal,
+    drain: () => Promise.resolve(undefined),
     write(text: OutputText): Promise<void> {
       if (!controller.signal.aborted) buffer += renderOutput(text, policy);
       return Promise.resolve();
@@ -72,10 +79,12 @@ export function memoryIo(
   options: MemoryIoOptions = {},
 ): Io & { stdout: CapturedStream; stderr: CapturedStream } {
   const stdinText = options.stdin;
+  const secrets = new Secrets();
   return {
     env: options.env ?? {},
-    stdout: capturedStream(options.stdoutIsTTY ?? false),
-    stderr: capturedStream(false, undefined, true),
+    stdout: capturedStream(options.stdoutIsTTY ?? false, undefined, false, secrets),
+    stderr: capturedStream(false, undefined, true, secrets),
+    secrets,
     stdin: {
       isTTY: options.stdinIsTTY ?? stdinText === undefined,
       readAll: () => Promise.resolve(stdinText ?? ""),

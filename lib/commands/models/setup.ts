@@ -25,6 +25,7 @@ export interface ModelsRun {
 export async function setupModelsRun(ctx: CommandContext): Promise<ModelsRun> {
   const config = await resolveConfig(ctx.io, { configPath: ctx.global.config });
   ctx.log.addSecrets(config.secrets);
+  for (const note of config.notes) ctx.log.debug(note);
   return { config, http: httpContext(ctx.io, ctx.log), cacheDir: defaultCacheDir(ctx.io) };
 }
 
