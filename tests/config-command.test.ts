@@ -11,10 +11,11 @@ const mode = async (file: string) => (await stat(file)).mode & 0o777;
 
 // ---- the seed's quick start ----
 
+// The doc's troubleshooting step `config set provider ollama` is left out: OpenClaw refuses that root key
+// (tested below); models.providers.ollama is what turns the provider on.
 const QUICK_START = [
   ["config", "set", "models.providers.ollama.apiKey", "ollama-local"],
   ["config", "set", "gateway.mode", "local"],
-  ["config", "set", "provider", "ollama"],
   ["config", "set", "agents.defaults.model.primary", "ollama/llama3.2:3b"],
 ];
 
@@ -30,11 +31,34 @@ test("the seed's quick start works on a machine with no config (real processes)"
     assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), {
       models: { providers: { ollama: { apiKey: "ollama-local" } } },
       gateway: { mode: "local" },
-      provider: "ollama",
       agents: { defaults: { model: { primary: "ollama/llama3.2:3b" } } },
     });
     assert.equal(await mode(home.configFile), 0o600);
     assert.equal(await mode(home.stateDir), 0o700);
+  }));
+
+test("set refuses a root key OpenClaw refuses to start with (exit 3, what to set instead); --force writes it", () =>
+  withTempHome(async (home) => {
+    await home.write(".openclaw/openclaw.json", "{ gateway: { mode: \"local\" } }\n");
+    const before = await home.read(".openclaw/openclaw.json");
+    const refused = await home.run(["config", "set", "provider", "ollama"]);
+    assert.equal(refused.code, 3);
+    assert.equal(refused.stdout, "");
+    assert.match(refused.stderr, /^oclaw: Refusing to set provider: unknown key 'provider' \(OpenClaw refuses to start with it\)\n/);
+    assert.match(refused.stderr, /hint: OpenClaw has no root 'provider': models\.providers\.ollama \(or OLLAMA_API_KEY\) is what turns/);
+    assert.match(refused.stderr, /--force writes it anyway\)\n$/);
+    assert.equal(await home.read(".openclaw/openclaw.json"), before);
+    const json = await home.run(["config", "set", "--json", "models.pricing", "{enabled: false}"]);
+    assert.equal(json.code, 3);
+    assert.match(json.stderr, /retired models\.pricing/);
+    const forced = await home.run(["config", "set", "provider", "ollama", "--force"]);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.deepEqual(JSON5.parse(await home.read(".openclaw/openclaw.json")), { gateway: { mode: "local" }, provider: "ollama" });
+    // Commands that do not write read such a file without complaint; validate reports it.
+    assert.equal((await home.run(["config", "get", "gateway.mode"])).code, 0);
+    const validate = await home.run(["config", "validate"]);
+    assert.equal(validate.code, 3);
+    assert.match(validate.stdout, /^provider: unknown key 'provider' \(OpenClaw refuses to start with it\) \(OpenClaw has no root/);
   }));
 
 test("set reports what it did on stderr (quiet with -q) and nothing on stdout; --json reports on stdout", () =>
@@ -113,16 +137,16 @@ test("set: VALUE is a JSON5 literal, else a string; --strict-json refuses the fa
       ["hello world", "hello world"],
     ];
     for (const [text, expected] of cases) {
-      const r = await home.run(["config", "set", "x.value", text]);
+      const r = await home.run(["config", "set", "gateway.x", text]);
       assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(JSON5.parse(await home.read(".openclaw/openclaw.json")).x.value, expected, text);
+      assert.deepEqual(JSON5.parse(await home.read(".openclaw/openclaw.json")).gateway.x, expected, text);
     }
     const before = await home.read(".openclaw/openclaw.json");
-    const strict = await home.run(["config", "set", "x.value", "local", "--strict-json"]);
+    const strict = await home.run(["config", "set", "gateway.x", "local", "--strict-json"]);
     assert.equal(strict.code, 2);
     assert.match(strict.stderr, /^oclaw: VALUE is not a JSON5 literal: local\nhint: Quote a string/);
     assert.equal(await home.read(".openclaw/openclaw.json"), before);
-    assert.equal((await home.run(["config", "set", "x.value", `"local"`, "--strict-json"])).code, 0);
+    assert.equal((await home.run(["config", "set", "gateway.x", `"local"`, "--strict-json"])).code, 0);
   }));
 
 test("set: a value that would make the config invalid is refused (exit 3), the file stays byte for byte", () =>
@@ -256,13 +280,14 @@ test("validate lists every problem with its key path and hint, exit 3; --json ha
       "models.providers.ollama.baseURL: unknown key 'baseURL' (did you mean baseUrl?)",
       "models.providers.ollama.models[0].contextwindow: unknown key 'contextwindow' (did you mean contextWindow?)",
       "models.providers.ollama.models[0].maxTokens: Too small: expected number to be >0",
+      'models.providers.ollama.models[0].name: missing: OpenClaw requires a name for every model entry (set it, e.g. name: "a")',
       "models.providers.vllm.apiKey: environment variable VLLM_KEY is not set (export VLLM_KEY, or write $${VLLM_KEY} for a literal ${VLLM_KEY})",
       "models.providers.vllm.baseUrl: required for provider 'vllm' (set it, e.g. http://127.0.0.1:8000/v1)",
     ]);
-    assert.equal(r.stderr, `6 problems in ${home.configFile}\n`);
+    assert.equal(r.stderr, `7 problems in ${home.configFile}\n`);
     const json = JSON.parse((await home.run(["config", "validate", "--json"])).stdout);
     assert.equal(json.valid, false);
-    assert.equal(json.problems.length, 6);
+    assert.equal(json.problems.length, 7);
     assert.deepEqual(json.problems.find((p: { path: string }) => p.path === "models.providers.ollama.baseURL"), {
       path: "models.providers.ollama.baseURL",
       code: "E_CONFIG_INVALID",

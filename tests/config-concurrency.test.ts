@@ -43,12 +43,12 @@ test("eight processes setting eight keys at once on a file that does not exist y
   withTempHome(async (home) => {
     const env = { HOME: home.dir };
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => spawnOclaw(["config", "set", `k${i}.value`, String(i)], { env })),
+      Array.from({ length: 8 }, (_, i) => spawnOclaw(["config", "set", `gateway.k${i}.value`, String(i)], { env })),
     );
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     const data = JSON.parse(await home.read(".openclaw/openclaw.json"));
-    assert.deepEqual(Object.keys(data).sort(), ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"]);
-    for (let i = 0; i < 8; i++) assert.deepEqual(data[`k${i}`], { value: i });
+    assert.deepEqual(Object.keys(data.gateway).sort(), ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"]);
+    for (let i = 0; i < 8; i++) assert.deepEqual(data.gateway[`k${i}`], { value: i });
   }));
 
 test("a stale lock left by a crashed process is broken; a fresh one is waited for", () =>
@@ -59,22 +59,22 @@ test("a stale lock left by a crashed process is broken; a fresh one is waited fo
     await writeFile(lock, "crashed\n");
     const old = new Date(Date.now() - 120_000);
     await utimes(lock, old, old);
-    const r = await spawnOclaw(["config", "set", "a", "1"], { env: { HOME: home.dir } });
+    const r = await spawnOclaw(["config", "set", "gateway.a", "1"], { env: { HOME: home.dir } });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { a: 1 });
+    assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { gateway: { a: 1 } });
 
     await writeFile(lock, "busy\n");
     let sawWait: () => void = () => {};
     const waits = new Promise<void>((resolve) => (sawWait = resolve));
-    const waiting = spawnOclaw(["config", "set", "b", "2", "-v"], {
+    const waiting = spawnOclaw(["config", "set", "gateway.b", "2", "-v"], {
       env: { HOME: home.dir },
       onSpawn: (child) => child.stderr!.on("data", (d: string) => String(d).includes("waiting for") && sawWait()),
     });
     // Once the process says it waits for the lock, it must not write until the lock goes away.
     await waits;
-    assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { a: 1 });
+    assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { gateway: { a: 1 } });
     await unlink(lock);
     const done = await waiting;
     assert.equal(done.code, 0, done.stderr);
-    assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { a: 1, b: 2 });
+    assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { gateway: { a: 1, b: 2 } });
   }));

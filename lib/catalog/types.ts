@@ -2,12 +2,13 @@
  * The resolved shapes that config resolution hands to discovery, the clients, doctor and health.
  * Config parsing (lib/config) produces {@link Provider}s; the catalog (lib/catalog) produces {@link CatalogModel}s.
  */
+import type { OclawError } from "../errors.ts";
 
 /** Wire protocol of a provider or model. */
 export type Api = "ollama" | "openai-completions";
 
 /** Input kinds a model accepts. */
-export type InputKind = "text" | "image";
+export type InputKind = "text" | "image" | "video" | "audio";
 
 /** Per-token costs (always 0 for Ollama). */
 export interface Cost {
@@ -33,8 +34,14 @@ export interface ModelEntry {
   input: InputKind[];
   cost: Cost;
   contextWindow: number;
+  /** The context budget to plan with when smaller than the window (OpenClaw's `contextTokens`). */
+  contextTokens?: number;
   maxTokens: number;
   params: ModelParams;
+  /** Headers this model's requests add (`models[].headers`). */
+  headers?: Record<string, string>;
+  /** The `api` the config names when oclaw cannot speak it (`anthropic-messages` ...): listed, never chatted with. */
+  unsupportedApi?: string;
 }
 
 /** How the provider came to be enabled. */
@@ -47,9 +54,23 @@ export interface Provider {
   api: Api;
   /** Base URL without a trailing slash; for api "ollama" also without `/v1`. */
   baseUrl: string;
-  /** Sent as `Authorization: Bearer` when present. */
+  /** Sent as `Authorization: Bearer` when present (unless `auth` or a header says otherwise). */
   apiKey?: string;
+  /** The provider's `headers`, secrets resolved (credentials from the base URL as Basic auth). */
   headers: Record<string, string>;
+  /** `request.headers`, sent after the provider's and the model's (they win). */
+  requestHeaders?: Record<string, string>;
+  /** `request.auth`: the one header it sets (replacing Authorization's default). */
+  auth?: { headerName: string; value: string };
+  /** `request.tls` for the server's connection, PEM text resolved. */
+  tls?: TlsOptions;
+  /** `request.proxy`: the environment's proxy variables, or an explicit URL. */
+  proxy?: ProxySetting;
+  /**
+   * Set when the provider's config cannot be used (an unset `$\{VAR}`, a SecretRef that does not resolve):
+   * thrown where the provider is needed, so one broken provider does not stop commands that do not use it.
+   */
+  configError?: OclawError;
   /** Per-request timeout from config, when set. */
   timeoutSeconds?: number;
   /** The explicit catalogue, when the config lists models; discovery fills it otherwise. */
@@ -62,6 +83,18 @@ export interface Provider {
   /** Which of several configured credentials is sent (for `-v`), when the provider has more than one. */
   authNote?: string;
 }
+
+/** TLS settings for a connection (PEM text, not paths). */
+export interface TlsOptions {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  serverName?: string;
+}
+
+/** How a provider's requests reach it: through `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, or an explicit proxy. */
+export type ProxySetting = { mode: "env" } | { mode: "explicit"; url: string; tls?: TlsOptions };
 
 /** A model reference split at the first `/`: `ollama/hf.co/org/repo:Q4` → provider ollama. */
 export interface ModelRef {

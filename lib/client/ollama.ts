@@ -249,7 +249,7 @@ async function post(request: ChatRequest, context: ChatContext, body: Record<str
   return await apiRequest(context.http, `${request.provider.baseUrl}/api/chat`, {
     method: "POST",
     json: body,
-    headers: providerHeaders(request.provider),
+    headers: providerHeaders(request.provider, request.model),
     signal: context.signal,
     ...(connectMs === undefined ? {} : { connectTimeoutMs: connectMs }),
     ...(headersMs === undefined ? {} : { headersTimeoutMs: headersMs }),

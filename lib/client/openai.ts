@@ -57,7 +57,7 @@ async function post(request: ChatRequest, context: ChatContext, url: URL, body: 
   const response = await httpRequest(context.http, url, {
     method: "POST",
     json: body,
-    headers: providerHeaders(request.provider),
+    headers: providerHeaders(request.provider, request.model),
     signal: context.signal,
     service,
     ...(connectMs === undefined ? {} : { connectTimeoutMs: connectMs }),

@@ -99,9 +99,13 @@ const setCommand: Command = {
   ],
   flags: {
     "strict-json": { type: "boolean", help: "Refuse a VALUE that is not a JSON5 literal" },
-    force: { type: "boolean", help: "Edit the file even when it is read-only (mode without a write bit)" },
+    force: {
+      type: "boolean",
+      help: "Write anyway: a key OpenClaw would refuse to load (a root 'provider'), or a read-only file",
+    },
   },
-  notes: `The whole config is checked before writing; the previous file is kept as <file>.bak.
+  notes: `The whole config is checked before writing, as strictly as OpenClaw checks it (a key it does not
+know stops it from starting); the previous file is kept as <file>.bak.
 Use -- before a VALUE that starts with '-': oclaw config set gateway.x -- -1`,
   async run(ctx) {
     const [pathText, valueText] = positionals(ctx, ["PATH", "VALUE"], "set PATH VALUE");
@@ -181,8 +185,21 @@ const validateCommand: Command = {
       exists = loaded.exists;
       problems.push(...loaded.problems.map(show));
       if (loaded.problems.length === 0) {
-        // Provider resolution has checks of its own (OLLAMA_HOST).
-        buildProviders({ data: loaded.data as ConfigData, env: ctx.io.env, file: where.path, authProfiles: [], authProfilesFile: authProfilesPath(stateDirFor(ctx.io)) });
+        // Provider resolution has checks of its own (OLLAMA_HOST, SecretRefs that must resolve, TLS).
+        const built = await buildProviders({
+          data: loaded.data as ConfigData,
+          env: ctx.io.env,
+          file: where.path,
+          authProfiles: [],
+          authProfilesFile: authProfilesPath(stateDirFor(ctx.io)),
+          homeDir: ctx.io.homeDir,
+        });
+        for (const provider of built.providers) {
+          const error = provider.configError;
+          if (error !== undefined) {
+            problems.push({ path: `models.providers.${provider.id}`, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) });
+          }
+        }
       }
     } catch (error) {
       if (!(error instanceof OclawError) || !error.code.startsWith("E_CONFIG")) throw error;

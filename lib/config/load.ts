@@ -6,7 +6,7 @@
 import { OclawError } from "../errors.ts";
 import { type MissingVar, substituteEnvVars } from "./env-vars.ts";
 import { isPlainObject, resolveIncludes } from "./include.ts";
-import { formatKeyPath } from "./key-path.ts";
+import { formatKeyPath, type KeySegment } from "./key-path.ts";
 import { parseJson5, readTextIfExists } from "./json5-text.ts";
 import type { ConfigLocation } from "./location.ts";
 import { type ConfigProblem, validateConfig } from "./schema.ts";
@@ -55,8 +55,16 @@ export async function evaluateConfigText(
     message: `environment variable ${m.name} is not set`,
     hint: `export ${m.name}, or write $\${${m.name}} for a literal \${${m.name}}`,
   }));
-  for (const problem of validateConfig(data)) problems.push({ code: "E_CONFIG_INVALID", ...problem });
+  for (const problem of validateConfig(data)) {
+    // A value left as `${VAR}` fails its type check too: the missing variable is the one problem there.
+    if (missing.some((m) => isWithin(problem.path, m.path))) continue;
+    problems.push({ code: "E_CONFIG_INVALID", ...problem });
+  }
   return { data, problems };
+}
+
+function isWithin(path: readonly KeySegment[], prefix: readonly KeySegment[]): boolean {
+  return prefix.length <= path.length && prefix.every((segment, i) => String(segment) === String(path[i]));
 }
 
 /**

@@ -5,10 +5,10 @@ import type { Api, EnabledBy, ModelEntry, Provider } from "../catalog/types.ts";
 import { OclawError } from "../errors.ts";
 import type { AuthProfile } from "./auth-profiles.ts";
 import { DEFAULT_OLLAMA_URL, normalizeOllamaHost } from "./ollama-host.ts";
-import { type ConfigData, SUPPORTED_APIS } from "./schema.ts";
-
-type ProviderConfig = NonNullable<NonNullable<ConfigData["models"]>["providers"]>[string];
-type ModelConfig = NonNullable<ProviderConfig["models"]>[number];
+import { resolveProviderRequest } from "./provider-request.ts";
+import type { ConfigData } from "./schema.ts";
+import { type ModelConfig, type ProviderConfig, SUPPORTED_APIS } from "./schema-provider.ts";
+import type { SecretContext } from "./secret-refs.ts";
 
 /** The id of the built-in Ollama provider. */
 export const OLLAMA_PROVIDER = "ollama";
@@ -23,10 +23,14 @@ export interface OllamaStatus {
   reasons: string[];
 }
 
-/** A configured provider oclaw cannot talk to (an API it does not speak). */
+/** A configured provider oclaw cannot talk to (an API it does not speak); its models are listed, unusable. */
 export interface IgnoredProvider {
   id: string;
   reason: string;
+  /** The api the config names. */
+  api: string;
+  /** Its configured models, each marked `unsupportedApi`. */
+  models: ModelEntry[];
 }
 
 /** What {@link buildProviders} needs besides the config. */
@@ -38,11 +42,27 @@ export interface ProviderInputs {
   /** Auth profiles for provider `ollama`, and the file they were looked for in. */
   authProfiles: AuthProfile[];
   authProfilesFile: string;
+  /** The home directory (a secret file's `~`). */
+  homeDir?: string;
+  /**
+   * Problems that make one provider unusable (an unset `$\{VAR}` inside it), by provider id: that provider
+   * is built with a `configError` instead of stopping every command.
+   */
+  deferred?: ReadonlyMap<string, OclawError>;
+}
+
+/** Provider-level settings a model entry inherits (OpenClaw migrates the provider-level forms into each entry). */
+export interface ModelDefaults {
+  contextWindow?: number | undefined;
+  contextTokens?: number | undefined;
+  maxTokens?: number | undefined;
+  /** The provider's api, when oclaw cannot speak it. */
+  unsupportedApi?: string | undefined;
 }
 
 /** Fills a configured model entry's defaults (name = id, text input, zero costs, 8192 context, 10× output). */
-export function normalizeModelEntry(model: ModelConfig): ModelEntry {
-  const contextWindow = model.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+export function normalizeModelEntry(model: ModelConfig, defaults: ModelDefaults = {}): ModelEntry {
+  const contextWindow = model.contextWindow ?? defaults.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
   const entry: ModelEntry = {
     id: model.id,
     name: model.name ?? model.id,
@@ -55,10 +75,15 @@ export function normalizeModelEntry(model: ModelConfig): ModelEntry {
       cacheWrite: model.cost?.cacheWrite ?? 0,
     },
     contextWindow,
-    maxTokens: model.maxTokens ?? 10 * contextWindow,
+    maxTokens: model.maxTokens ?? defaults.maxTokens ?? 10 * contextWindow,
     params: { ...model.params },
   };
+  const contextTokens = model.contextTokens ?? defaults.contextTokens;
+  if (contextTokens !== undefined) entry.contextTokens = contextTokens;
+  if (model.headers !== undefined && Object.keys(model.headers).length > 0) entry.headers = { ...model.headers };
   if (isSupportedApi(model.api)) entry.api = model.api;
+  const foreign = model.api !== undefined && !isSupportedApi(model.api) ? model.api : defaults.unsupportedApi;
+  if (foreign !== undefined) entry.unsupportedApi = foreign;
   return entry;
 }
 
@@ -81,7 +106,7 @@ export function cleanBaseUrl(url: string, api: Api): string {
 function moveCredentials(
   baseUrl: string,
   headers: Record<string, string>,
-): { url: string; headers: Record<string, string>; credentials: boolean } {
+): { url: string; headers: Record<string, string>; credentials: boolean; password?: string } {
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -95,7 +120,7 @@ function moveCredentials(
   url.password = "";
   const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === "authorization");
   if (!hasAuth) headers.authorization = `Basic ${btoa(`${user}:${password}`)}`;
-  return { url: url.href.replace(/\/+$/, ""), headers, credentials: true };
+  return { url: url.href.replace(/\/+$/, ""), headers, credentials: true, ...(password === "" ? {} : { password }) };
 }
 
 function ollamaHostUrl(env: ProviderInputs["env"]): { url: string; source: Provider["baseUrlSource"] } {
@@ -113,37 +138,90 @@ function ollamaHostUrl(env: ProviderInputs["env"]): { url: string; source: Provi
   }
 }
 
+/** True when the config switches the Ollama plugin's discovery off (`plugins.entries.ollama.config.discovery.enabled`). */
+export function ollamaDiscoveryOff(data: ConfigData): boolean {
+  const entries = (data.plugins?.entries ?? {}) as Record<string, { config?: { discovery?: { enabled?: unknown } } } | undefined>;
+  return entries.ollama?.config?.discovery?.enabled === false;
+}
+
 /**
- * Builds the enabled providers (`ollama` first when enabled, then the config's order).
+ * Builds the enabled providers (`ollama` first when enabled, then the config's order), secrets resolved.
+ * With `models.mode: "replace"` only the config's providers count and nothing is discovered (OpenClaw then
+ * uses the configured catalogues alone).
  * @throws OclawError E_CONFIG_INVALID when OLLAMA_HOST cannot be read as a host
  */
-export function buildProviders(inputs: ProviderInputs): {
+export async function buildProviders(inputs: ProviderInputs): Promise<{
   providers: Provider[];
   ollama: OllamaStatus;
   ignored: IgnoredProvider[];
-} {
+  secrets: string[];
+}> {
   const configured = inputs.data.models?.providers ?? {};
-  const ollama = ollamaStatus(inputs, configured[OLLAMA_PROVIDER] !== undefined);
+  const replace = inputs.data.models?.mode === "replace";
+  const ollama = ollamaStatus(inputs, configured[OLLAMA_PROVIDER] !== undefined, replace);
   const providers: Provider[] = [];
   const ignored: IgnoredProvider[] = [];
+  const secrets: string[] = [];
   const ids = Object.keys(configured).filter((id) => id !== OLLAMA_PROVIDER);
   if (ollama.enabled) ids.unshift(OLLAMA_PROVIDER);
+  const ctx: SecretContext = {
+    secrets: inputs.data.secrets,
+    env: inputs.env,
+    homeDir: inputs.homeDir ?? inputs.env.HOME ?? "",
+  };
   for (const id of ids) {
     const config: ProviderConfig = configured[id] ?? {};
     const api = config.api ?? (id === OLLAMA_PROVIDER ? "ollama" : "openai-completions");
     if (!isSupportedApi(api)) {
-      ignored.push({ id, reason: `api '${api}' is not one oclaw speaks (${SUPPORTED_APIS.join(", ")})` });
+      const models = (config.models ?? []).map((m) => normalizeModelEntry(m, { ...providerDefaults(config), unsupportedApi: api }));
+      ignored.push({ id, api, models, reason: `api '${api}' is not one oclaw speaks (${SUPPORTED_APIS.join(", ")})` });
       continue;
     }
-    providers.push(buildProvider(id, api, config, inputs, id === OLLAMA_PROVIDER ? ollama.enabledBy! : "config"));
+    const enabledBy = id === OLLAMA_PROVIDER ? ollama.enabledBy! : "config";
+    const deferred = inputs.deferred?.get(id);
+    if (deferred !== undefined) {
+      providers.push(unusableProvider(id, api, config, enabledBy, deferred));
+      continue;
+    }
+    try {
+      const provider = await buildProvider(id, api, config, inputs, enabledBy, ctx, secrets);
+      if (replace || (id === OLLAMA_PROVIDER && ollamaDiscoveryOff(inputs.data))) provider.discover = false;
+      providers.push(provider);
+    } catch (error) {
+      // A secret that does not resolve (or TLS settings refused) stops this provider only.
+      if (!(error instanceof OclawError) || error.code === "E_INTERNAL") throw error;
+      providers.push(unusableProvider(id, api, config, enabledBy, error));
+    }
   }
-  return { providers, ollama, ignored };
+  return { providers, ollama, ignored, secrets };
 }
 
-function buildProvider(id: string, api: Api, config: ProviderConfig, inputs: ProviderInputs, enabledBy: EnabledBy): Provider {
+function providerDefaults(config: ProviderConfig): ModelDefaults {
+  return { contextWindow: config.contextWindow, contextTokens: config.contextTokens, maxTokens: config.maxTokens };
+}
+
+function unusableProvider(id: string, api: Api, config: ProviderConfig, enabledBy: EnabledBy, error: OclawError): Provider {
+  let baseUrl = typeof config.baseUrl === "string" ? config.baseUrl : DEFAULT_OLLAMA_URL;
+  try {
+    baseUrl = new URL(baseUrl).origin;
+  } catch {
+    // Left as written (a `${VAR}` that did not resolve).
+  }
+  return { id, api, baseUrl, headers: {}, models: [], discover: false, enabledBy, baseUrlSource: "config", configError: error };
+}
+
+async function buildProvider(
+  id: string,
+  api: Api,
+  config: ProviderConfig,
+  inputs: ProviderInputs,
+  enabledBy: EnabledBy,
+  ctx: SecretContext,
+  secrets: string[],
+): Promise<Provider> {
   let baseUrl: string;
   let baseUrlSource: Provider["baseUrlSource"];
-  if (config.baseUrl !== undefined) {
+  if (config.baseUrl !== undefined && config.baseUrl.trim() !== "") {
     baseUrl = cleanBaseUrl(config.baseUrl, api);
     baseUrlSource = "config";
   } else {
@@ -152,8 +230,13 @@ function buildProvider(id: string, api: Api, config: ProviderConfig, inputs: Pro
     baseUrl = cleanBaseUrl(api === "ollama" ? host.url : `${cleanBaseUrl(host.url, "ollama")}/v1`, api);
     baseUrlSource = host.source;
   }
-  const { url, headers, credentials } = moveCredentials(baseUrl, { ...config.headers });
-  const models = (config.models ?? []).map(normalizeModelEntry);
+  const request = await resolveProviderRequest(id, config, ctx);
+  secrets.push(...request.secrets);
+  const configHeaders = { ...request.headers };
+  const { url, headers, credentials, password } = moveCredentials(baseUrl, request.headers);
+  if (password !== undefined) secrets.push(password);
+  const defaults = providerDefaults(config);
+  const models = (config.models ?? []).map((m) => normalizeModelEntry(m, defaults));
   const provider: Provider = {
     id,
     api,
@@ -164,10 +247,14 @@ function buildProvider(id: string, api: Api, config: ProviderConfig, inputs: Pro
     enabledBy,
     baseUrlSource,
   };
-  const apiKey = config.apiKey ?? (id === OLLAMA_PROVIDER ? fallbackOllamaKey(inputs) : undefined);
+  const apiKey = request.apiKey ?? (id === OLLAMA_PROVIDER ? fallbackOllamaKey(inputs) : undefined);
   if (apiKey !== undefined && apiKey !== "") provider.apiKey = apiKey;
+  if (request.requestHeaders !== undefined) provider.requestHeaders = request.requestHeaders;
+  if (request.auth !== undefined) provider.auth = request.auth;
+  if (request.tls !== undefined) provider.tls = request.tls;
+  if (request.proxy !== undefined) provider.proxy = request.proxy;
   if (config.timeoutSeconds !== undefined) provider.timeoutSeconds = config.timeoutSeconds;
-  const note = authNote(id, config.headers ?? {}, credentials, provider.apiKey !== undefined);
+  const note = authNote(id, configHeaders, credentials, provider.apiKey !== undefined);
   if (note !== undefined) provider.authNote = note;
   return provider;
 }
@@ -190,7 +277,7 @@ function fallbackOllamaKey(inputs: ProviderInputs): string | undefined {
   return inputs.authProfiles.find((p) => p.secret !== undefined)?.secret;
 }
 
-function ollamaStatus(inputs: ProviderInputs, inConfig: boolean): OllamaStatus {
+function ollamaStatus(inputs: ProviderInputs, inConfig: boolean, replace: boolean): OllamaStatus {
   const envSet = inputs.env.OLLAMA_API_KEY !== undefined;
   const profile = inputs.authProfiles[0];
   const reasons = [
@@ -200,6 +287,10 @@ function ollamaStatus(inputs: ProviderInputs, inConfig: boolean): OllamaStatus {
       ? `auth profile '${profile.id}' for provider ollama in ${inputs.authProfilesFile}`
       : `no auth profile for provider ollama in ${inputs.authProfilesFile}`,
   ];
+  if (replace && !inConfig) {
+    reasons.push(`models.mode is "replace": only the config's providers count`);
+    return { enabled: false, reasons };
+  }
   const enabledBy: EnabledBy | undefined = inConfig ? "config" : envSet ? "env" : profile ? "auth-profile" : undefined;
   return enabledBy === undefined ? { enabled: false, reasons } : { enabled: true, enabledBy, reasons };
 }

@@ -53,6 +53,7 @@ export function valueAt(data: unknown, path: readonly KeySegment[]): unknown {
  * Applies one edit to the config file at `location`. A problem the file already had does not block the
  * edit (so a broken config can be fixed one key at a time); a problem the edit would add does, and the
  * file is then left byte for byte as it was.
+ * With `force`, an edit that adds a problem (a key OpenClaw refuses) is written anyway.
  * @throws OclawError E_CONFIG_INVALID / E_CONFIG_ENV for an edit that would add a problem, E_NOT_SET for
  *   unsetting a missing key, E_CONFIG_PARSE when the file is not valid JSON5, E_CONFIG_WRITE when it
  *   cannot be written
@@ -86,11 +87,12 @@ export async function applyConfigEdit(
     }
     const known = new Set(old.problems.map(signature));
     const first = next.problems.find((p) => !known.has(signature(p)));
-    if (first !== undefined) {
+    // --force writes what parses, problems or not (the user asked for exactly this file).
+    if (first !== undefined && options.force !== true) {
       const where = formatKeyPath(first.path) === formatKeyPath(edit.path) ? "" : ` (${formatKeyPath(first.path)})`;
       const hint = first.hint ? `${first.hint[0]!.toUpperCase()}${first.hint.slice(1)} ` : "";
       throw new OclawError(first.code, `Refusing to ${verb} ${formatKeyPath(edit.path)}${where}: ${first.message}`, {
-        hint: hint === "" ? `${file} was not changed` : `${hint}(${file} was not changed)`,
+        hint: `${hint}(${file} was not changed${edit.op === "set" ? "; --force writes it anyway" : ""})`,
       });
     }
     return after;

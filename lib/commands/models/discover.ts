@@ -83,7 +83,7 @@ async function writeBlock(io: Io, run: ModelsRun, id: string, block: ProviderBlo
     for (const key of ["baseUrl", "api", "models"] as const) {
       text = editConfigText(text, { op: "set", path: ["models", "providers", id, key], value: block[key] }, file);
     }
-    const { problems } = await evaluateConfigText(text!, file, io.env);
+    const problems = (await evaluateConfigText(text!, file, io.env)).problems.filter((p) => p.openclawOnly !== true);
     if (problems.length > 0) throw problemError(problems, file);
     return text!;
   }, { signal: io.interrupt });
