@@ -120,7 +120,7 @@ test("credentials in a base URL become a Basic Authorization header and a secret
     assert.ok(!JSON.stringify(config.providers).includes("hunter2"));
   }));
 
-test("OLLAMA_HOST normalisation: scheme added, 0.0.0.0 → 127.0.0.1, port 11434 unless given, https → 443", () => {
+test("OLLAMA_HOST as Ollama's envconfig reads it: bare host → 11434, scheme without port → 80/443, 0.0.0.0 → loopback, credentials kept", () => {
   const cases: [string, string][] = [
     ["", "http://127.0.0.1:11434"],
     ["0.0.0.0", "http://127.0.0.1:11434"],
@@ -128,12 +128,17 @@ test("OLLAMA_HOST normalisation: scheme added, 0.0.0.0 → 127.0.0.1, port 11434
     ["gpu-box", "http://gpu-box:11434"],
     ["gpu-box:8080", "http://gpu-box:8080"],
     [":9999", "http://127.0.0.1:9999"],
-    ["http://gpu-box", "http://gpu-box:11434"],
+    ["http://gpu-box", "http://gpu-box"],
+    ["http://gpu-box:80", "http://gpu-box"],
+    ["ollama.com", "https://ollama.com"],
+    ["http://user:pa55@127.0.0.1:8080", "http://user:pa55@127.0.0.1:8080"],
+    ["user:pa55@gpu-box", "http://user:pa55@gpu-box:11434"],
+    ["https://u:p%40ss@gpu-box", "https://u:p%40ss@gpu-box"],
     ["https://ollama.example.com", "https://ollama.example.com"],
     ["https://ollama.example.com:8443/", "https://ollama.example.com:8443"],
     ["http://[::]:11434", "http://[::1]:11434"],
     ["[::1]", "http://[::1]:11434"],
-    ["http://proxy/ollama/", "http://proxy:11434/ollama"],
+    ["http://proxy/ollama/", "http://proxy/ollama"],
     ["  10.0.0.5  ", "http://10.0.0.5:11434"],
   ];
   for (const [input, expected] of cases) assert.equal(normalizeOllamaHost(input), expected, input);

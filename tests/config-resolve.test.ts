@@ -183,13 +183,27 @@ test("${VAR} is substituted in strings, $${VAR} stays literal, keys are left alo
     assert.ok(config.secrets.includes("sekrit"));
   }));
 
-test("a missing ${VAR} is E_CONFIG_ENV naming the variable and the key path", () =>
+test("a missing ${VAR} in one provider makes that provider unusable (E_CONFIG_ENV naming variable and key), not the config", () =>
   withTempHome(async (home) => {
-    await home.write(".openclaw/openclaw.json", `{ models: { providers: { "ollama-gpu": { baseUrl: "http://x", apiKey: "\${GPU_KEY}" } } } }`);
-    const error = await expectOclawError(resolveConfig(home.io({ GPU_KEY: "" })));
+    await home.write(
+      ".openclaw/openclaw.json",
+      `{ models: { providers: { "ollama-gpu": { baseUrl: "http://x", api: "ollama", apiKey: "\${GPU_KEY}", models: [] } } },
+         channels: { telegram: { botToken: "\${TG_TOKEN}" } } }`,
+    );
+    const io = home.io({ GPU_KEY: "" });
+    const config = await resolveConfig(io);
+    const gpu = config.providers.find((p) => p.id === "ollama-gpu")!;
+    assert.ok(gpu.configError !== undefined);
+    assert.equal(gpu.configError.code, "E_CONFIG_ENV");
+    assert.match(gpu.configError.message, /^Provider 'ollama-gpu' cannot be used: Environment variable GPU_KEY is not set/);
+    assert.ok(gpu.configError.message.includes("at models.providers.ollama-gpu.apiKey in"), gpu.configError.message);
+    // A key oclaw never reads only warns.
+    assert.match(io.stderr.text(), /^oclaw: warning: environment variable TG_TOKEN is not set \(used at channels\.telegram\.botToken, which oclaw does not read\)\n$/);
+    // Where every command needs the value, it still stops the run.
+    await home.write(".openclaw/openclaw.json", `{ agents: { defaults: { model: { primary: "\${PRIMARY}" } } } }`);
+    const error = await expectOclawError(resolveConfig(home.io()));
     assert.equal(error.code, "E_CONFIG_ENV");
-    assert.match(error.message, /GPU_KEY is not set/);
-    assert.ok(error.message.includes("at models.providers.ollama-gpu.apiKey in"), error.message);
+    assert.match(error.message, /PRIMARY is not set/);
   }));
 
 // ---- schema ----
@@ -246,7 +260,7 @@ test("the realistic OpenClaw config resolves: providers, selection, params, igno
     const vision = config.providers[0]!.models[2]!;
     assert.deepEqual(vision, {
       id: "qwen2.5vl:7b",
-      name: "qwen2.5vl:7b",
+      name: "Qwen2.5 VL 7B",
       reasoning: false,
       input: ["text", "image"],
       cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },

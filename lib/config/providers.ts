@@ -103,7 +103,7 @@ export function cleanBaseUrl(url: string, api: Api): string {
  * Authorization header itself): fetch refuses URLs with credentials, and a base URL is shown in messages,
  * health output and Prometheus labels, where a password must never appear.
  */
-function moveCredentials(
+export function moveCredentials(
   baseUrl: string,
   headers: Record<string, string>,
 ): { url: string; headers: Record<string, string>; credentials: boolean; password?: string } {
@@ -189,7 +189,9 @@ export async function buildProviders(inputs: ProviderInputs): Promise<{
       providers.push(provider);
     } catch (error) {
       // A secret that does not resolve (or TLS settings refused) stops this provider only.
-      if (!(error instanceof OclawError) || error.code === "E_INTERNAL") throw error;
+      if (!(error instanceof OclawError) || error.code === "E_INTERNAL" || error.message.startsWith("Invalid OLLAMA_HOST")) {
+        throw error;
+      }
       providers.push(unusableProvider(id, api, config, enabledBy, error));
     }
   }

@@ -7,7 +7,7 @@ import type { Provider } from "../../catalog/types.ts";
 import { defaultCacheDir } from "../../catalog/cache.ts";
 import { resolveConfig, type ResolvedConfig } from "../../config/resolve.ts";
 import { normalizeOllamaHost } from "../../config/ollama-host.ts";
-import { cleanBaseUrl, OLLAMA_PROVIDER } from "../../config/providers.ts";
+import { cleanBaseUrl, moveCredentials, OLLAMA_PROVIDER } from "../../config/providers.ts";
 import { OclawError, usageError } from "../../errors.ts";
 import { type HttpContext, httpContext } from "../../http/context.ts";
 
@@ -52,8 +52,11 @@ export function ollamaProviderFor(
     provider = {
       id,
       api: "ollama",
-      baseUrl: normalizeOllamaHost(env.OLLAMA_HOST ?? ""),
-      headers: {},
+      ...(() => {
+        const moved = moveCredentials(normalizeOllamaHost(env.OLLAMA_HOST ?? ""), {});
+        if (moved.password !== undefined) run.http.log.addSecrets([moved.password]);
+        return { baseUrl: moved.url, headers: moved.headers };
+      })(),
       models: [],
       discover: true,
       enabledBy: "config",
@@ -62,8 +65,13 @@ export function ollamaProviderFor(
     if (env.OLLAMA_API_KEY) provider.apiKey = env.OLLAMA_API_KEY;
   }
   if (baseUrl !== undefined) {
-    return { ...provider, api: "ollama", baseUrl: cleanBaseUrl(normalizeOllamaHost(baseUrl), "ollama"), baseUrlSource: "config" };
+    // Credentials in --base-url are sent as Basic auth, as OLLAMA_HOST's are, and never shown.
+    const moved = moveCredentials(cleanBaseUrl(normalizeOllamaHost(baseUrl), "ollama"), { ...provider.headers });
+    if (moved.password !== undefined) run.http.log.addSecrets([moved.password]);
+    const { configError: _unused, ...usable } = provider;
+    return { ...usable, api: "ollama", baseUrl: moved.url, headers: moved.headers, baseUrlSource: "config" };
   }
+  if (provider.configError !== undefined) throw provider.configError;
   if (provider.api !== "ollama") {
     throw usageError(
       `Provider '${id}' speaks ${provider.api}, not Ollama's native API`,
