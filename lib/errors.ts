@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   "E_ABORTED",
   "E_RUN_TIMEOUT",
   "E_NOT_SET",
+  "E_UNSUPPORTED_API",
   "E_INTERNAL",
 ] as const;
 
@@ -67,6 +68,8 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   E_ABORTED: EXIT.interrupted,
   E_RUN_TIMEOUT: EXIT.timeout,
   E_NOT_SET: EXIT.failure,
+  // A configured model whose `api` (anthropic-messages ...) oclaw cannot speak: chat falls back past it.
+  E_UNSUPPORTED_API: EXIT.failure,
   E_INTERNAL: EXIT.failure,
 };
 

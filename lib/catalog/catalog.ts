@@ -18,7 +18,9 @@ import { paramsFor, refMatches, sameModelId, selectedRefs, selectionTags } from 
 export { defaultCacheDir } from "./cache.ts";
 
 /** What the catalogue needs of the resolved config. */
-export type CatalogConfig = Pick<ResolvedConfig, "providers" | "selection"> & Partial<Pick<ResolvedConfig, "modelParams">>;
+export type CatalogConfig =
+  & Pick<ResolvedConfig, "providers" | "selection">
+  & Partial<Pick<ResolvedConfig, "modelParams" | "ignoredProviders">>;
 
 /** Options for {@link buildCatalog} and {@link resolveModel}. */
 export interface CatalogOptions {
@@ -137,6 +139,7 @@ function catalogError(provider: Provider, error: OclawError, model?: string): Ca
 export async function buildCatalog(config: CatalogConfig, http: HttpContext, options: CatalogOptions = {}): Promise<Catalog> {
   const providers = pickProviders(config, options.providerId);
   const outcomes = await Promise.all(providers.map(async (provider): Promise<ProviderOutcome> => {
+    if (provider.configError !== undefined) return { provider, error: provider.configError };
     if (!provider.discover) return { provider };
     try {
       return { provider, discovery: await discoverModels(provider, http, options) };
@@ -154,7 +157,9 @@ export async function buildCatalog(config: CatalogConfig, http: HttpContext, opt
     if (outcome.error !== undefined) errors.push(catalogError(provider, outcome.error));
     if (!provider.discover) {
       for (const entry of provider.models) {
-        models.push(catalogModel(config, provider, entry, { source: "configured", tools: true }));
+        models.push(entry.unsupportedApi !== undefined
+          ? unsupportedRow(config, provider.id, entry)
+          : catalogModel(config, provider, entry, { source: "configured", tools: true }));
       }
     }
     for (const found of outcome.discovery?.models ?? []) {
@@ -165,8 +170,31 @@ export async function buildCatalog(config: CatalogConfig, http: HttpContext, opt
     for (const failure of outcome.discovery?.failures ?? []) errors.push(catalogError(provider, failure.error, failure.model));
   }
 
+  models.push(...unsupportedRows(config, options.providerId));
   models.push(...missingRows(config, outcomes, models, options.providerId));
   return { models, errors, providers: outcomes };
+}
+
+/** The models of providers (or entries) whose api oclaw cannot speak: listed, tagged `unsupported-api`. */
+function unsupportedRows(config: CatalogConfig, providerId: string | undefined): CatalogModel[] {
+  const rows: CatalogModel[] = [];
+  for (const ignored of config.ignoredProviders ?? []) {
+    if (providerId !== undefined && ignored.id !== providerId) continue;
+    for (const entry of ignored.models) rows.push(unsupportedRow(config, ignored.id, entry));
+  }
+  return rows;
+}
+
+function unsupportedRow(config: CatalogConfig, providerId: string, entry: ModelEntry): CatalogModel {
+  const tags = [...selectionTags(config.selection, providerId, entry.id), "unsupported-api"];
+  return { ...entry, ref: `${providerId}/${entry.id}`, provider: providerId, api: "openai-completions", tools: false, source: "configured", tags };
+}
+
+/** The error for a model whose api oclaw cannot speak (chat falls back past it). */
+export function unsupportedApiError(ref: string, api: string): OclawError {
+  return new OclawError("E_UNSUPPORTED_API", `${ref} uses api '${api}', which oclaw does not speak (it speaks ollama, openai-completions)`, {
+    hint: "Pick a model served over Ollama's API or an OpenAI-compatible /v1 ('oclaw models list')",
+  });
 }
 
 /** Rows for selected refs that no provider offers: `missing`, or `unverified` when their provider failed. */
@@ -236,6 +264,8 @@ export async function resolveModel(
   let parsed = parseRefFor(ref, config.providers);
   let provider = config.providers.find((p) => p.id === parsed.provider);
   if (provider === undefined) {
+    const ignored = config.ignoredProviders?.find((p) => p.id === parsed.provider);
+    if (ignored !== undefined) throw unsupportedApiError(ref, ignored.api);
     // `someone/model` may be a model Ollama has (a namespaced name): one /api/tags tells.
     const ollama = config.providers.find((p) => p.id === DEFAULT_PROVIDER && p.discover);
     const whole = ref.trim();
@@ -246,8 +276,10 @@ export async function resolveModel(
     parsed = { provider: ollama.id, id: whole };
     provider = ollama;
   }
+  if (provider.configError !== undefined) throw provider.configError;
   if (!provider.discover) {
     const entry = provider.models.find((m) => sameModelId(parsed.id, m.id));
+    if (entry?.unsupportedApi !== undefined) throw unsupportedApiError(ref, entry.unsupportedApi);
     if (entry === undefined) {
       const guess = didYouMean(parsed.id, provider.models.map((m) => m.id), provider.id);
       throw new OclawError("E_MODEL_NOT_FOUND", `Model '${parsed.id}' is not in the models listed for provider '${provider.id}'`, {

@@ -55,6 +55,10 @@ const RETRYABLE_CODES = new Set([
   "E_NO_TOOLS",
   "E_NO_IMAGES",
   "E_STREAM",
+  // An api oclaw cannot speak, or a provider whose config cannot be used (an unset variable, a secret
+  // that does not resolve): the next candidate may be fine.
+  "E_UNSUPPORTED_API",
+  "E_CONFIG_ENV",
 ]);
 
 /**

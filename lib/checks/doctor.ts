@@ -18,6 +18,7 @@ import { configuredModelsCheck, discoveryCheck, selectionChecks } from "./models
 import { probeCheck, runProbe } from "./probe.ts";
 import { reachabilityChecks } from "./reachability.ts";
 import { probeServer } from "./server.ts";
+import { nativeApiCheck, unlistedModelsCheck } from "./drift.ts";
 import { check, type CheckResult } from "./types.ts";
 import { versionCheck } from "./version.ts";
 
@@ -108,7 +109,13 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
 
   const http = httpContext(io, log);
   const signal = options.signal;
-  const probes = await Promise.all(config.providers.map((provider) =>
+  // A provider whose config cannot be used (an unset variable, a secret that does not resolve) is not asked.
+  for (const provider of config.providers) {
+    const error = provider.configError;
+    if (error !== undefined) checks.push(check("config", "fail", error.message, { provider: provider.id, fix: error.hint }));
+  }
+  const usable = config.providers.filter((p) => p.configError === undefined);
+  const probes = await Promise.all(usable.map((provider) =>
     probeServer(http, provider, {
       answerTimeoutMs: ANSWER_TIMEOUT_MS,
       dnsRetryDelaysMs: DNS_RETRY_DELAYS_MS,
@@ -116,14 +123,14 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
     })
   ));
   if (signal?.aborted) throw new OclawError("E_ABORTED", "Interrupted");
-  const reachable = config.providers.filter((_, i) => probes[i]!.ok);
+  const reachable = usable.filter((_, i) => probes[i]!.ok);
   const catalog = await buildCatalog({ ...config, providers: reachable }, http, {
     includeAll: true,
     cacheDir: defaultCacheDir(io),
     signal,
   });
 
-  const perProvider = await Promise.all(config.providers.map(async (provider, i) => {
+  const perProvider = await Promise.all(usable.map(async (provider, i) => {
     const probe = probes[i]!;
     const out = reachabilityChecks(provider, probe);
     if (!probe.ok) return out;
@@ -131,11 +138,16 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
     if (provider.api === "ollama") out.push(...await ollamaServerChecks(http, provider, catalog, config.selection, config.data, signal));
     else if (probe.modelIds !== undefined && probe.modelIds.length > 0) out.push(configuredModelsCheck(provider, probe.modelIds));
     else out.push(check("models", "ok", `${provider.models.length} configured model(s)`, { provider: provider.id }));
+    const drift = provider.api === "ollama"
+      ? await unlistedModelsCheck(http, provider, { cacheDir: defaultCacheDir(io), signal })
+      : await nativeApiCheck(http, provider, signal);
+    if (drift !== undefined) out.push(drift);
     return out;
   }));
   for (const list of perProvider) checks.push(...list);
 
-  const unreachable = new Set(config.providers.filter((_, i) => !probes[i]!.ok).map((p) => p.id));
+  const unreachable = new Set(usable.filter((_, i) => !probes[i]!.ok).map((p) => p.id));
+  for (const provider of config.providers) if (provider.configError !== undefined) unreachable.add(provider.id);
   checks.push(...selectionChecks(config.selection, config.providers, catalog.models, unreachable));
 
   if (options.probe === true) {

@@ -103,6 +103,18 @@ export function selectionChecks(
     const label = tag === "default" ? "Primary" : `Fallback #${tag.slice("fallback#".length)}`;
     const providerId = providerOf(ref);
     const provider = providers.find((p) => p.id === providerId);
+    const foreign = models.find((m) => m.tags.includes("unsupported-api") && refMatches(ref, m.provider, m.id));
+    if (foreign !== undefined) {
+      return check(name, "warn", `${label} ${ref} uses api '${foreign.unsupportedApi}', which oclaw does not speak: chat skips it`, {
+        fix: "Fine for OpenClaw itself; for oclaw, put a model served over Ollama or a /v1 server before it",
+      });
+    }
+    if (provider?.configError !== undefined) {
+      return check(name, "fail", `${label} ${ref}: provider ${provider.id} cannot be used (see its config check)`, {
+        provider: provider.id,
+        fix: provider.configError.hint,
+      });
+    }
     if (provider === undefined) {
       return check(name, "fail", `${label} ${ref}: provider '${providerId ?? ref}' is not enabled`, {
         fix: providerId === "ollama"

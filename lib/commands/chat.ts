@@ -48,7 +48,7 @@ async function runChat(ctx: CommandContext): Promise<number> {
     const messages = chat.messages;
     record = new RunRecord({ io, session: chat.session, log: logEnabled(io.env, options.noLog) });
     record.conversation(chat);
-    const config = await resolveConfig(io, { configPath: global.config, signal: run.signal });
+    const config = await resolveConfig(io, { configPath: global.config, signal: run.signal, quiet: global.quiet });
     const log = ctx.log;
     log.addSecrets(config.secrets);
     record.secrets(config.secrets);

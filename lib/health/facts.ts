@@ -62,8 +62,13 @@ export function secondsUntil(expiresAt: string | undefined, wallClockMs: number)
 }
 
 /** Why each candidate is or is not usable, before asking about tools. */
-function firstVerdict(c: Candidate, state: ServerState | undefined): string {
-  if (c.provider === undefined) return `provider '${parseModelRef(c.ref).provider}' not configured`;
+function firstVerdict(c: Candidate, state: ServerState | undefined, ignored: ResolvedConfig["ignoredProviders"]): string {
+  if (c.provider === undefined) {
+    const { provider: id } = parseModelRef(c.ref);
+    const foreign = ignored.find((p) => p.id === id);
+    return foreign !== undefined ? `api '${foreign.api}' not spoken by oclaw` : `provider '${id}' not configured`;
+  }
+  if (c.provider.configError !== undefined) return `provider '${c.provider.id}' config unusable (${c.provider.configError.code})`;
   if (state === undefined || !isUp(state)) return "unreachable";
   return hasModel(state, parseModelRef(c.ref).id) ? READY : "missing";
 }
@@ -73,7 +78,7 @@ function firstVerdict(c: Candidate, state: ServerState | undefined): string {
  * tools (`/api/show`, cached on disk). Never throws.
  */
 export async function candidateFacts(ctx: FactsContext, candidates: Candidate[], states: ServerState[]): Promise<CandidateFacts[]> {
-  const verdicts = candidates.map((c) => firstVerdict(c, serverOf(states, c.provider)));
+  const verdicts = candidates.map((c) => firstVerdict(c, serverOf(states, c.provider), ctx.config.ignoredProviders));
   const tools: Array<boolean | null> = candidates.map((_, i) => (verdicts[i] === READY ? true : null));
   for (const state of states.filter(isUp)) {
     const ids = candidates.flatMap((c, i) => (c.provider === state.provider && verdicts[i] === READY ? [parseModelRef(c.ref).id] : []));

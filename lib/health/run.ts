@@ -156,9 +156,10 @@ function inspectLimits(run: Run): InspectLimits {
 /** Step 2: every server a candidate runs on (all of them without a selection), asked at once. */
 async function askServers(run: Run, http: HttpContext, selection: Selection, limits: InspectLimits): Promise<ServerState[]> {
   const { candidates, config } = selection;
-  const involved: Provider[] = candidates.length > 0
+  // A provider whose config cannot be used (an unset variable, a secret that does not resolve) is not asked.
+  const involved: Provider[] = (candidates.length > 0
     ? [...new Set(candidates.flatMap((c) => (c.provider ? [c.provider] : [])))]
-    : config.providers;
+    : config.providers).filter((p) => p.configError === undefined);
   run.asking.push(...involved.map((provider) => provider.baseUrl));
   return await Promise.all(involved.map((provider) => inspectServer(http, provider, limits)));
 }

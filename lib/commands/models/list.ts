@@ -21,7 +21,7 @@ export function modelJson(m: CatalogModel): Record<string, unknown> {
     provider: m.provider,
     id: m.id,
     name: m.name,
-    api: m.api,
+    api: m.unsupportedApi ?? m.api,
     reasoning: m.reasoning,
     input: m.input,
     contextWindow: m.contextWindow,

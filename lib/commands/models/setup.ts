@@ -23,7 +23,7 @@ export interface ModelsRun {
  * @throws OclawError config errors (exit 3)
  */
 export async function setupModelsRun(ctx: CommandContext): Promise<ModelsRun> {
-  const config = await resolveConfig(ctx.io, { configPath: ctx.global.config });
+  const config = await resolveConfig(ctx.io, { configPath: ctx.global.config, quiet: ctx.global.quiet });
   ctx.log.addSecrets(config.secrets);
   for (const note of config.notes) ctx.log.debug(note);
   return { config, http: httpContext(ctx.io, ctx.log), cacheDir: defaultCacheDir(ctx.io) };
