@@ -22,7 +22,7 @@ export const DEFAULT_OLLAMA_PORT = "11434";
  *   it as a config error)
  */
 export function normalizeOllamaHost(value: string): string {
-  let text = value.trim();
+  const text = value.trim();
   if (text === "") return DEFAULT_OLLAMA_URL;
   const schemeMatch = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
   let scheme = schemeMatch ? schemeMatch[1]!.toLowerCase() : "http";
