@@ -8,7 +8,10 @@ import { discoverModels } from "../catalog/discovery.ts";
 import type { Provider } from "../catalog/types.ts";
 import { providerHeaders } from "../catalog/provider-headers.ts";
 import { OclawError, toOclawError } from "../errors.ts";
-import { deadline, type HttpContext, readText, request } from "../http.ts";
+import { deadline } from "../http/abort.ts";
+import { readText } from "../http/body.ts";
+import type { HttpContext } from "../http/context.ts";
+import { request } from "../http/request.ts";
 import { check, type CheckResult } from "./types.ts";
 
 /**
