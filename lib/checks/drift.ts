@@ -58,7 +58,7 @@ export async function nativeApiCheck(http: HttpContext, provider: Provider, sign
   const url = new URL(`${base}/api/version`);
   const both = signal ? AbortSignal.any([signal, limit]) : limit;
   try {
-    const response = await request(http, url, { headers: providerHeaders(provider), acceptAnyStatus: true, signal: both, service: provider.id });
+    const response = await request(http, url, { headers: providerHeaders(provider), signal: both, service: provider.id });
     if (!response.ok) {
       await response.body?.cancel();
       return undefined;
