@@ -3,7 +3,7 @@
  * model (bounded concurrency, a time limit per request, answers cached on disk by base URL + name + digest).
  * A model whose `/api/show` fails is reported and skipped; the list goes on.
  */
-import { providerHeaders } from "./provider-headers.ts";
+import { providerHeaders, providerTransport } from "./provider-headers.ts";
 import type { ModelEntry, Provider } from "./types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
@@ -130,6 +130,7 @@ export async function listTags(
     ...asTuning(tuning),
     timeoutMs: catalogTimeoutMs(provider),
     headers: providerHeaders(provider),
+    transport: providerTransport(provider),
   });
   return tags.models;
 }
@@ -149,6 +150,7 @@ export function showModel(
     ...asTuning(tuning),
     timeoutMs: catalogTimeoutMs(provider),
     headers: providerHeaders(provider),
+    transport: providerTransport(provider),
   });
 }
 

@@ -10,6 +10,7 @@ import { readText } from "../http/body.ts";
 import { clip, MAX_NAME_CHARS } from "../clip.ts";
 import type { HttpContext } from "../http/context.ts";
 import { apiRequest } from "../client/server-errors.ts";
+import type { Transport } from "../http/transport.ts";
 
 /** Time allowed for one catalog request (connect excluded), unless the provider sets `timeoutSeconds`. */
 export const DEFAULT_CATALOG_TIMEOUT_MS = 30_000;
@@ -77,6 +78,8 @@ export interface FetchJsonOptions {
   service?: string;
   /** Time to open the connection (default: lib/http/diagnose.ts's). */
   connectTimeoutMs?: number | undefined;
+  /** The provider's TLS settings and proxy. */
+  transport?: Transport;
 }
 
 /**
@@ -105,6 +108,7 @@ export async function fetchJson<T extends z.ZodType>(
     signal,
     service,
     ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    ...(options.transport === undefined ? {} : { transport: options.transport }),
   });
   const text = await readText(response, target, service, signal);
   let parsed: unknown;

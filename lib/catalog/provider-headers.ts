@@ -4,6 +4,7 @@
  * one replaces an earlier one of the same name, whatever its case), then `request.auth`'s header; without
  * `request.auth`, `Authorization: Bearer <apiKey>` unless a header already sets Authorization.
  */
+import type { Transport } from "../http/transport.ts";
 import type { ModelEntry, Provider } from "./types.ts";
 
 function merge(into: Record<string, string>, from: Record<string, string> | undefined): void {
@@ -31,4 +32,12 @@ export function providerHeaders(provider: Provider, model?: Pick<ModelEntry, "he
   const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === "authorization");
   if (provider.apiKey && !hasAuth) headers.authorization = `Bearer ${provider.apiKey}`;
   return headers;
+}
+
+/** The TLS settings and proxy of requests to `provider` (`request.tls`, `request.proxy`). */
+export function providerTransport(provider: Provider): Transport {
+  const transport: Transport = {};
+  if (provider.tls !== undefined) transport.tls = provider.tls;
+  if (provider.proxy !== undefined) transport.proxy = provider.proxy;
+  return transport;
 }

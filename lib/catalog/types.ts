@@ -3,6 +3,9 @@
  * Config parsing (lib/config) produces {@link Provider}s; the catalog (lib/catalog) produces {@link CatalogModel}s.
  */
 import type { OclawError } from "../errors.ts";
+import type { ProxySetting, TlsOptions } from "../http/transport.ts";
+
+export type { ProxySetting, TlsOptions };
 
 /** Wire protocol of a provider or model. */
 export type Api = "ollama" | "openai-completions";
@@ -83,18 +86,6 @@ export interface Provider {
   /** Which of several configured credentials is sent (for `-v`), when the provider has more than one. */
   authNote?: string;
 }
-
-/** TLS settings for a connection (PEM text, not paths). */
-export interface TlsOptions {
-  ca?: string;
-  cert?: string;
-  key?: string;
-  passphrase?: string;
-  serverName?: string;
-}
-
-/** How a provider's requests reach it: through `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, or an explicit proxy. */
-export type ProxySetting = { mode: "env" } | { mode: "explicit"; url: string; tls?: TlsOptions };
 
 /** A model reference split at the first `/`: `ollama/hf.co/org/repo:Q4` → provider ollama. */
 export interface ModelRef {

@@ -6,7 +6,7 @@
 import { sameModelId } from "../catalog/selection.ts";
 import { discoverModels } from "../catalog/discovery.ts";
 import type { Provider } from "../catalog/types.ts";
-import { providerHeaders } from "../catalog/provider-headers.ts";
+import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import { deadline } from "../http/abort.ts";
 import { readText } from "../http/body.ts";
@@ -58,7 +58,7 @@ export async function nativeApiCheck(http: HttpContext, provider: Provider, sign
   const url = new URL(`${base}/api/version`);
   const both = signal ? AbortSignal.any([signal, limit]) : limit;
   try {
-    const response = await request(http, url, { headers: providerHeaders(provider), signal: both, service: provider.id });
+    const response = await request(http, url, { headers: providerHeaders(provider), transport: providerTransport(provider), signal: both, service: provider.id });
     if (!response.ok) {
       await response.body?.cancel();
       return undefined;

@@ -3,7 +3,7 @@
  * cause of 60–730 s replies on a VPS) and how much context Ollama really allocated, compared with what
  * oclaw expects the model to take.
  */
-import { providerHeaders } from "../catalog/provider-headers.ts";
+import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
 import type { CatalogModel, ModelSelection } from "../catalog/types.ts";
 import { fetchJson, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
 import type { HttpContext } from "../http/context.ts";
@@ -21,6 +21,7 @@ export async function loadedModels(http: HttpContext, provider: Provider, signal
     signal,
     timeoutMs: PS_TIMEOUT_MS,
     headers: providerHeaders(provider),
+    transport: providerTransport(provider),
   });
   return ps.models;
 }

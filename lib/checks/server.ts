@@ -3,7 +3,7 @@
  * anything else on the port — an nginx 404 page — is not Ollama), `GET /models` for OpenAI-compatible
  * servers. Every failure comes back as an OclawError classified by lib/http/ (the request) and lib/client/server-errors.ts (the answer).
  */
-import { providerHeaders } from "../catalog/provider-headers.ts";
+import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
 import type { Provider } from "../catalog/types.ts";
 import { clip, MAX_NAME_CHARS, MAX_VERSION_CHARS } from "../clip.ts";
 import { OclawError, toOclawError } from "../errors.ts";
@@ -105,6 +105,7 @@ async function probeOnce(http: HttpContext, provider: Provider, limits: ProbeLim
   try {
     const response = await request(http, url, {
       headers: providerHeaders(provider),
+      transport: providerTransport(provider),
       signal,
       service,
       ...(limits.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: limits.connectTimeoutMs }),

@@ -3,7 +3,7 @@
  * through a streaming decoder, each line parsed loosely (Ollama adds fields), and every protocol violation
  * (an `{"error"}` line, a malformed line, an end without `done:true`) is an E_STREAM error.
  */
-import { providerHeaders } from "../catalog/provider-headers.ts";
+import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
 import { z } from "../zod.ts";
 import { clip, MAX_MESSAGE_CHARS } from "../clip.ts";
 import { OclawError } from "../errors.ts";
@@ -250,6 +250,7 @@ async function post(request: ChatRequest, context: ChatContext, body: Record<str
     method: "POST",
     json: body,
     headers: providerHeaders(request.provider, request.model),
+    transport: providerTransport(request.provider),
     signal: context.signal,
     ...(connectMs === undefined ? {} : { connectTimeoutMs: connectMs }),
     ...(headersMs === undefined ? {} : { headersTimeoutMs: headersMs }),

@@ -2,7 +2,7 @@
  * The OpenAI-compatible chat client: `POST {baseUrl}/chat/completions` (Ollama's /v1, vLLM, llama.cpp,
  * LM Studio ...), SSE or one JSON answer, turned into the same ChatEvents as the native client.
  */
-import { providerHeaders } from "../catalog/provider-headers.ts";
+import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
 import { OclawError } from "../errors.ts";
 import { errorMessageFromBody, httpErrorFromBody } from "./server-errors.ts";
 import { warmOnce } from "./warm-up.ts";
@@ -58,6 +58,7 @@ async function post(request: ChatRequest, context: ChatContext, url: URL, body: 
     method: "POST",
     json: body,
     headers: providerHeaders(request.provider, request.model),
+    transport: providerTransport(request.provider),
     signal: context.signal,
     service,
     ...(connectMs === undefined ? {} : { connectTimeoutMs: connectMs }),

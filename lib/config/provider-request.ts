@@ -72,6 +72,16 @@ async function resolveTls(tls: TlsConfig | undefined, ctx: SecretContext, at: st
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** The password in a proxy URL (`http://user:pass@proxy:3128`), for redaction. */
+export function proxyPassword(url: string): string | undefined {
+  try {
+    const password = decodeURIComponent(new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : `http://${url}`).password);
+    return password === "" ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Resolves a provider's secrets and request settings.
  * @throws OclawError E_CONFIG_ENV for a SecretRef that does not resolve, E_CONFIG_INVALID for TLS settings
@@ -113,6 +123,8 @@ export async function resolveProviderRequest(id: string, config: ProviderConfig,
   if (request.proxy?.mode === "env-proxy") out.proxy = { mode: "env" };
   else if (request.proxy?.mode === "explicit-proxy" && request.proxy.url.trim() !== "") {
     const proxy: ProxySetting = { mode: "explicit", url: request.proxy.url.trim() };
+    const password = proxyPassword(proxy.url);
+    if (password !== undefined) secrets.push(password);
     const proxyTls = await resolveTls(request.proxy.tls, ctx, `${at}.request.proxy.tls`, secrets);
     if (proxyTls !== undefined) proxy.tls = proxyTls;
     out.proxy = proxy;

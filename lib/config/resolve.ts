@@ -11,6 +11,7 @@ import { formatKeyPath, type KeySegment } from "./key-path.ts";
 import { type LoadedConfig, loadConfig, type LoadProblem, problemError } from "./load.ts";
 import { type ConfigSource, locateConfig, stateDirFor } from "./location.ts";
 import { formatModelRef, parseModelRef } from "./model-ref.ts";
+import { proxyPassword } from "./provider-request.ts";
 import { buildProviders, type IgnoredProvider, OLLAMA_PROVIDER } from "./providers.ts";
 import type { ConfigData } from "./schema.ts";
 import { collectSecrets, collectUrlPasswords, headerSecrets } from "./secrets.ts";
@@ -125,6 +126,10 @@ export async function resolveLoaded(
   const { providers, ollama, ignored } = built;
   const secrets = collectSecrets(loaded.data);
   for (const secret of built.secrets) secrets.add(secret);
+  for (const name of ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"]) {
+    const password = io.env[name] === undefined ? undefined : proxyPassword(io.env[name]!);
+    if (password !== undefined) secrets.add(password);
+  }
   if (io.env.OLLAMA_API_KEY) secrets.add(io.env.OLLAMA_API_KEY);
   for (const profile of authProfiles) if (profile.secret) secrets.add(profile.secret);
   collectUrlPasswords(loaded.data, secrets);

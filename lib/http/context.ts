@@ -12,9 +12,19 @@ export interface HttpContext {
   addresses: Map<string, Promise<string>>;
   /** Origins that answered, or took a connection, in this run: their later requests need no check. */
   reachable: Set<string>;
+  /** The environment a proxy is read from (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`); none: direct. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Builds the HTTP context for a command run. */
 export function httpContext(io: Io, log: Logger): HttpContext {
-  return { fetch: io.fetch, lookup: io.lookup, log, now: () => io.now(), addresses: new Map(), reachable: new Set() };
+  return {
+    fetch: io.fetch,
+    lookup: io.lookup,
+    log,
+    now: () => io.now(),
+    addresses: new Map(),
+    reachable: new Set(),
+    env: io.env,
+  };
 }

@@ -9,6 +9,8 @@ import { abortError, deadline } from "./abort.ts";
 import type { HttpContext } from "./context.ts";
 import { DEFAULT_CONNECT_TIMEOUT_MS, reachability, watchConnection } from "./diagnose.ts";
 import { resolveHost } from "./dns.ts";
+import { transportInit } from "./runtime-transport.ts";
+import { proxyFor, type Transport } from "./transport.ts";
 
 /** Options for one request. */
 export interface RequestOptions {
@@ -26,6 +28,34 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** What is being talked to, for messages ("Ollama", "vllm"). */
   service?: string;
+  /** TLS settings and proxy of the provider (a proxy may also come from the environment). */
+  transport?: Transport;
+}
+
+/**
+ * What a TLS failure says: Bun's error code (`UNABLE_TO_VERIFY_LEAF_SIGNATURE`, `CERT_HAS_EXPIRED`...); Deno
+ * gives no code, only its message ("invalid peer certificate: UnknownIssuer"), read as a last resort.
+ */
+function tlsFailure(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /CERT|SIGNATURE|TLS|SSL|HANDSHAKE/.test(code)) return code;
+    const message = e.message.match(/(invalid peer certificate[^\n]*|certificate[^\n]{0,60}|handshake[^\n]{0,60})/i);
+    if (message !== null) return message[1]!.trim();
+  }
+  return undefined;
+}
+
+/** The proxy of a request, worded as a config error when its URL cannot be read. */
+function proxyOf(ctx: HttpContext, target: URL, transport: Transport | undefined): URL | undefined {
+  try {
+    return proxyFor(target, transport?.proxy, ctx.env);
+  } catch (cause) {
+    throw new OclawError("E_CONFIG_INVALID", `Cannot read the proxy URL for ${target.origin}`, {
+      cause,
+      hint: "Check request.proxy.url, or HTTPS_PROXY / HTTP_PROXY in the environment",
+    });
+  }
 }
 
 /**
@@ -38,7 +68,15 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
   const service = options.service ?? "Ollama";
   const method = options.method ?? (options.json === undefined && options.text === undefined ? "GET" : "POST");
   if (options.signal?.aborted) throw abortError(options.signal);
-  const address = await resolveHost(ctx, target, service);
+  // Through a proxy, only the proxy is looked up and connected to: the target may not resolve here at all.
+  const proxy = proxyOf(ctx, target, options.transport);
+  const dialed = proxy ?? target;
+  const dialedService = proxy === undefined ? service : `the proxy for ${service}`;
+  const runtimeInit = transportInit(
+    target.protocol === "https:" ? options.transport?.tls : undefined,
+    proxy,
+  );
+  const address = await resolveHost(ctx, dialed, dialedService);
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
   const signals: AbortSignal[] = [];
@@ -51,9 +89,9 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
         hint: "The model may still be loading; raise the timeout or check 'ollama ps'",
       })));
   }
-  const watch = ctx.reachable.has(target.origin)
+  const watch = ctx.reachable.has(dialed.origin)
     ? undefined
-    : watchConnection(ctx, target, address, connectTimeoutMs, service, options.signal);
+    : watchConnection(ctx, dialed, address, connectTimeoutMs, dialedService, options.signal);
   if (watch) signals.push(watch.signal);
   const signal = signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
   const headers: Record<string, string> = { ...options.headers };
@@ -70,15 +108,24 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
       ...(signal ? { signal } : {}),
       // Bun's fetch closes a connection idle for 5 minutes by default; oclaw keeps its own timers.
       timeout: false,
+      ...runtimeInit,
     } as RequestInit);
   } catch (error) {
     if (signal?.aborted) throw abortError(signal);
     watch?.stop();
     // Why did it fail? A connect check of its own tells a port nobody listens on (or a dropped one) from a
     // server that took the connection and closed it (Deno's fetch says neither with an errno code).
-    const failure = await reachability(ctx, target, address, connectTimeoutMs, connectTimeoutMs,
-      options.signal ?? new AbortController().signal, service);
+    const failure = await reachability(ctx, dialed, address, connectTimeoutMs, connectTimeoutMs,
+      options.signal ?? new AbortController().signal, dialedService);
     if (failure !== undefined) throw failure;
+    const tls = target.protocol === "https:" ? tlsFailure(error) : undefined;
+    if (tls !== undefined) {
+      throw new OclawError("E_UNREACHABLE", `Cannot reach ${service} at ${target.origin}: TLS handshake failed (${tls})`, {
+        cause: error,
+        url: target.origin,
+        hint: "For a private CA set request.tls.ca (PEM); a server that wants a client certificate needs request.tls.cert and key",
+      });
+    }
     throw new OclawError("E_STREAM", `${service} at ${target.origin} closed the connection before answering`, {
       cause: error,
       url: target.origin,
@@ -86,7 +133,7 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
   } finally {
     watch?.stop();
   }
-  ctx.reachable.add(target.origin);
+  ctx.reachable.add(dialed.origin);
   ctx.log.debug(`${method} ${target.pathname} → ${response.status} in ${(ctx.now() - started).toFixed(1)} ms`);
   return response;
 }

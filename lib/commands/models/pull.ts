@@ -3,7 +3,7 @@
  * line at most once a second otherwise (cron logs), one NDJSON event per progress line with `--json`.
  * A `{"error"}` line or a stream that ends without `success` fails the pull.
  */
-import { providerHeaders } from "../../catalog/provider-headers.ts";
+import { providerHeaders, providerTransport } from "../../catalog/provider-headers.ts";
 import type { Command, CommandContext } from "../../cli/command.ts";
 import { ndjsonValues } from "../../client/ndjson.ts";
 import { OclawError, toOclawError, usageError } from "../../errors.ts";
@@ -148,6 +148,7 @@ async function runPull(ctx: CommandContext): Promise<number> {
     const response = await apiRequest(run.http, `${provider.baseUrl}/api/pull`, {
       json: { model: name, stream: true },
       headers: providerHeaders(provider),
+      transport: providerTransport(provider),
       signal: io.interrupt,
     });
     if (response.body === null) throw new OclawError("E_STREAM", `${source}: the server sent no body`);

@@ -2,7 +2,7 @@
  * `oclaw models show REF`: everything known about one model — its catalogue entry, and from an Ollama
  * server its capabilities, architecture, trained context, parameters and whether it is loaded (CPU/GPU).
  */
-import { providerHeaders } from "../../catalog/provider-headers.ts";
+import { providerHeaders, providerTransport } from "../../catalog/provider-headers.ts";
 import type { Command, CommandContext } from "../../cli/command.ts";
 import type { CatalogModel, Provider } from "../../catalog/types.ts";
 import { catalogModel, noProvider } from "../../catalog/catalog.ts";
@@ -80,6 +80,7 @@ async function gather(run: ModelsRun, provider: Provider, id: string, signal: Ab
       signal,
       timeoutMs: catalogTimeoutMs(provider),
       headers: providerHeaders(provider),
+      transport: providerTransport(provider),
     });
     loaded = ps.models.find((m) => sameModelId(id, m.name) || sameModelId(id, m.model ?? ""));
   } catch (error) {
