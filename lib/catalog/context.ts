@@ -109,7 +109,9 @@ export function modelContextFacts(model: CatalogModel, data: Record<string, unkn
   if (positive(model.params.num_ctx)) facts.numCtx = model.params.num_ctx;
   if (model.source === "configured") {
     const entry = configEntry(data, model.provider, model.id);
-    if (positive(entry?.contextTokens)) facts.contextTokens = entry.contextTokens;
+    // The normalised entry also carries a provider-level contextTokens (the older form OpenClaw migrates).
+    const contextTokens = model.contextTokens ?? entry?.contextTokens;
+    if (positive(contextTokens)) facts.contextTokens = contextTokens;
     if (positive(entry?.contextWindow)) facts.contextWindow = entry.contextWindow;
   } else if (positive(model.contextWindow)) {
     facts.trained = model.contextWindow;
