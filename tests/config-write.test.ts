@@ -59,9 +59,9 @@ test("a lock whose owner process is gone is stale at once; a live owner's is wai
     await new Promise((resolve) => dead.on("close", resolve));
     await writeFile(lock, `killed-writer\npid ${dead.pid}\nhost ${os.hostname()}\n`);
     const started = performance.now();
-    const r = await spawnOclaw(["config", "set", "a", "1"], { env: { HOME: home.dir } });
+    const r = await spawnOclaw(["config", "set", "gateway.a", "1"], { env: { HOME: home.dir } });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(performance.now() - started < 10_000, "the dead owner's lock was not waited out");
-    assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { a: 1 });
+    assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { gateway: { a: 1 } });
     assert.ok(!(await readdir(home.stateDir)).some((f) => f.endsWith(".lock")));
   }));
