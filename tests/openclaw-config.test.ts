@@ -136,6 +136,35 @@ test("a SecretRef that does not resolve stops its provider where it is needed: c
     assert.match(v.stdout, /^models\.providers\.ollama: Provider|Cannot resolve the secret/m);
   }));
 
+test("request.auth authorization-bearer replaces the apiKey's Bearer; authHeader and headers SecretRefs from env", () =>
+  withFakeOllama({}, (server) =>
+    withTempDir("bearer", async (dir) => {
+      const config = await writeConfig(dir, {
+        models: {
+          providers: {
+            ollama: {
+              baseUrl: server.url,
+              apiKey: "ollama-local",
+              authHeader: true,
+              headers: { "X-Org": { source: "env", provider: "default", id: "ORG_ID" } },
+              request: { auth: { mode: "authorization-bearer", token: { source: "env", provider: "default", id: "GATEWAY_TOKEN" } } },
+            },
+          },
+        },
+      });
+      const r = await spawnOclaw(["--config", config, "chat", "-v", "-m", "llama3.2:3b", "hi"], {
+        env: { HOME: dir, GATEWAY_TOKEN: "gw-tok-0004", ORG_ID: "org-0005" },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const sent = server.requests.find((q) => q.path === "/api/chat")!;
+      assert.equal(sent.headers.authorization, "Bearer gw-tok-0004");
+      assert.equal(sent.headers["x-org"], "org-0005");
+      assert.ok(!r.stderr.includes("gw-tok-0004") && !r.stderr.includes("org-0005"), r.stderr);
+      const unset = await spawnOclaw(["--config", config, "chat", "-m", "llama3.2:3b", "hi"], { env: { HOME: dir, ORG_ID: "o" } });
+      assert.equal(unset.code, 3);
+      assert.match(unset.stderr, /request\.auth\.token \(env:default:GATEWAY_TOKEN\): environment variable GATEWAY_TOKEN is not set\nhint: export GATEWAY_TOKEN/);
+    })));
+
 test("OLLAMA_HOST with credentials and a port is kept: Basic auth is sent, the password never shown", () =>
   withFakeOllama({}, (server) =>
     withTempDir("ollama-host", async (dir) => {
