@@ -18,7 +18,7 @@ interface Json {
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
-test("each candidate's facts in JSON: loaded on the GPU with its expiry and context, cold, missing", async () => {
+test("each candidate's facts in JSON: loaded on the GPU with its expiry and context, cold, missing", { timeout: 60_000 }, async () => {
   const ps = [{ name: "qwen3:8b", size_vram: QWEN_SIZE, context_length: 32768, expires_at: inSeconds(240) }];
   await withFakeOllama({ ps }, async ({ url }) => {
     const models = [{ id: "qwen3:8b", contextWindow: 32768 }, { id: "llama3.2:3b" }];
@@ -68,7 +68,7 @@ test("each candidate's facts in JSON: loaded on the GPU with its expiry and cont
   });
 });
 
-test("a candidate without tools, and an unreachable server: unknown facts are null", async () => {
+test("a candidate without tools, and an unreachable server: unknown facts are null", { timeout: 60_000 }, async () => {
   await withFakeOllama({}, async ({ url }) => {
     const r = await healthBin(url, ["--json", "-m", "ollama/gemma:2b", "-m", "ollama/qwen3:8b"]);
     assert.equal(r.code, 1, r.stdout);
@@ -86,7 +86,7 @@ test("a candidate without tools, and an unreachable server: unknown facts are nu
   }
 });
 
-test("WARNING when the active candidate is not the primary, names both", async () => {
+test("WARNING when the active candidate is not the primary, names both", { timeout: 60_000 }, async () => {
   await withFakeOllama({}, async ({ url }) => {
     const r = await healthBin(url, ["--json"], { model: { primary: "ollama/llama3.3:70b", fallbacks: ["ollama/qwen3:8b"] } });
     assert.equal(r.code, 1);
@@ -97,7 +97,7 @@ test("WARNING when the active candidate is not the primary, names both", async (
   });
 });
 
-test("WARNING when the active candidate runs partly on the CPU; the GPU share in the perfdata", async () => {
+test("WARNING when the active candidate runs partly on the CPU; the GPU share in the perfdata", { timeout: 60_000 }, async () => {
   const ps = [{ name: "qwen3:8b", size_vram: Math.round(QWEN_SIZE * 0.25), context_length: 4096 }];
   await withFakeOllama({ ps }, async ({ url }) => {
     const r = await healthBin(url, ["--format", "nagios"]);
@@ -112,7 +112,7 @@ test("WARNING when the active candidate runs partly on the CPU; the GPU share in
   });
 });
 
-test("WARNING when Ollama allocated the active candidate less context than configured", async () => {
+test("WARNING when Ollama allocated the active candidate less context than configured", { timeout: 60_000 }, async () => {
   const ps = [{ name: "qwen3:8b", size_vram: QWEN_SIZE, context_length: 4096 }];
   await withFakeOllama({ ps }, async ({ url }) => {
     const r = await healthBin(url, ["--format", "nagios"], { models: [{ id: "qwen3:8b", contextWindow: 32768 }, { id: "llama3.2:3b" }] });

@@ -12,7 +12,7 @@ import { withFakeOllama } from "./support/with-fake-ollama.ts";
 const chatBodies = (requests: Array<{ path: string; body: unknown }>) =>
   requests.filter((q) => q.path === "/api/chat").map((q) => q.body as Record<string, unknown>);
 
-test("the probe stops at the first token: a slow model is WARNING with its figure, and stops generating", async () => {
+test("the probe stops at the first token: a slow model is WARNING with its figure, and stops generating", { timeout: 60_000 }, async () => {
   // A cold load, then a long reply at 100 ms a token: waiting for all of it would take 30 s.
   const replies = { "qwen3:8b": { content: Array.from({ length: 300 }, () => "word ") } };
   await withFakeOllama({ headerDelayMs: 700, tokenDelayMs: 100, replies }, async (server) => {
@@ -27,7 +27,7 @@ test("the probe stops at the first token: a slow model is WARNING with its figur
   });
 });
 
-test("a probe with no first token within --timeout is CRITICAL naming the model, not 'no answer from' the servers", async () => {
+test("a probe with no first token within --timeout is CRITICAL naming the model, not 'no answer from' the servers", { timeout: 60_000 }, async () => {
   await withFakeOllama({ stallAfterChunks: 0 }, async (server) => {
     const r = await healthBin(server.url, ["--probe", "--timeout", "2"]);
     assert.equal(r.code, 2, r.stdout + r.stderr);
@@ -35,7 +35,7 @@ test("a probe with no first token within --timeout is CRITICAL naming the model,
   });
 });
 
-test("probes never pin or evict: keep_alive 0 for a cold model, none for a loaded one, no probe while another is loaded", async () => {
+test("probes never pin or evict: keep_alive 0 for a cold model, none for a loaded one, no probe while another is loaded", { timeout: 60_000 }, async () => {
   const size = fixtureModel("qwen3:8b").size;
   // Cold, nothing else loaded: loaded for the probe, unloaded right after.
   await withFakeOllama({}, async (server) => {
@@ -60,7 +60,7 @@ test("probes never pin or evict: keep_alive 0 for a cold model, none for a loade
   });
 });
 
-test("--probe=tools: a structured tool call is OK; text, or a call written as text, is WARNING", async () => {
+test("--probe=tools: a structured tool call is OK; text, or a call written as text, is WARNING", { timeout: 60_000 }, async () => {
   const call = { "qwen3:8b": { toolCalls: [{ name: "report_status", arguments: { status: "ok" } }] } };
   await withFakeOllama({ replies: call }, async (server) => {
     const r = await healthBin(server.url, ["--probe=tools", "--json"]);

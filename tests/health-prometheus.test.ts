@@ -51,7 +51,7 @@ async function promFile(dir: string, url: string): Promise<string> {
 const size = fixtureModel("qwen3:8b").size;
 const ps = [{ name: "qwen3:8b", size_vram: Math.round(size / 2), context_length: 8192, expires_at: new Date(Date.now() + 300_000).toISOString() }];
 
-test("every series, parsed: candidates, loaded, GPU share, context by kind, expiry, Ollama's version", async () => {
+test("every series, parsed: candidates, loaded, GPU share, context by kind, expiry, Ollama's version", { timeout: 60_000 }, async () => {
   await withFakeOllama({ ps }, async ({ url }) => {
     await withTempDir("prom", async (dir) => {
       const text = await readFile(await promFile(dir, url), "utf8");
@@ -78,7 +78,7 @@ test("every series, parsed: candidates, loaded, GPU share, context by kind, expi
   });
 });
 
-test("promtool check metrics finds nothing to complain about", async (t) => {
+test("promtool check metrics finds nothing to complain about", { timeout: 60_000 }, async (t) => {
   const promtool = tool(["promtool"], "prometheus");
   if (promtool === undefined) return t.skip("promtool not installed (apt-get install prometheus)");
   await withFakeOllama({ ps }, async ({ url }) => {
@@ -91,7 +91,7 @@ test("promtool check metrics finds nothing to complain about", async (t) => {
   });
 });
 
-test("node_exporter's textfile collector scrapes the file without error", async (t) => {
+test("node_exporter's textfile collector scrapes the file without error", { timeout: 60_000 }, async (t) => {
   const exporter = tool(["prometheus-node-exporter", "node_exporter"], "prometheus-node-exporter");
   if (exporter === undefined) return t.skip("node_exporter not installed (apt-get install prometheus-node-exporter)");
   await withFakeOllama({ ps }, async ({ url }) => {

@@ -40,7 +40,7 @@ async function withMonitor<T>(status: number, body: (url: string, received: Rece
   }
 }
 
-test("--ping: POST URL with the line on OK and WARNING, POST URL/fail on CRITICAL", async () => {
+test("--ping: POST URL with the line on OK and WARNING, POST URL/fail on CRITICAL", { timeout: 60_000 }, async () => {
   await withFakeOllama({}, async ({ url }) => {
     await withMonitor(200, async (monitor, received) => {
       const ok = await healthBin(url, ["--ping", `${monitor}/ping/abc-123`]);
@@ -63,7 +63,7 @@ test("--ping: POST URL with the line on OK and WARNING, POST URL/fail on CRITICA
   });
 });
 
-test("--push: GET URL?status=up|down&msg=<line>&ping=<ms>, keeping the URL's own parameters", async () => {
+test("--push: GET URL?status=up|down&msg=<line>&ping=<ms>, keeping the URL's own parameters", { timeout: 60_000 }, async () => {
   await withFakeOllama({}, async ({ url }) => {
     await withMonitor(200, async (monitor, received) => {
       const up = await healthBin(url, ["--push", `${monitor}/api/push/Tok3n?status=up&msg=OK&ping=`]);
@@ -82,7 +82,7 @@ test("--push: GET URL?status=up|down&msg=<line>&ping=<ms>, keeping the URL's own
   });
 });
 
-test("a monitor that fails or cannot be reached is a warning on stderr; the exit code and stdout stay", async () => {
+test("a monitor that fails or cannot be reached is a warning on stderr; the exit code and stdout stay", { timeout: 60_000 }, async () => {
   await withFakeOllama({}, async ({ url }) => {
     await withMonitor(500, async (monitor) => {
       const r = await healthBin(url, ["--ping", `${monitor}/x`]);
@@ -100,7 +100,7 @@ test("a monitor that fails or cannot be reached is a warning on stderr; the exit
   });
 });
 
-test("--changes-only: silent while the state holds, the exit code unchanged; JSON always printed", async () => {
+test("--changes-only: silent while the state holds, the exit code unchanged; JSON always printed", { timeout: 60_000 }, async () => {
   await withFakeOllama({}, async (server) => {
     await withTempDir("changes", async (dir) => {
       const file = await writeConfig(dir, {

@@ -5,6 +5,7 @@
 import { defaultCacheDir } from "../catalog/catalog.ts";
 import { chatAttempt } from "../chat/attempt.ts";
 import { chatCandidates } from "../chat/candidates.ts";
+import { type DeadHostMemory, deadHostMemory } from "../chat/dead-hosts.ts";
 import { runWithFallback } from "../chat/fallback.ts";
 import { chatOptions } from "../chat/options.ts";
 import { chatConversation } from "../chat/conversation.ts";
@@ -39,6 +40,7 @@ async function runChat(ctx: CommandContext): Promise<number> {
   const renderer = makeRenderer(ctx);
   let run: RunSignal | undefined;
   let record: RunRecord | undefined;
+  let hosts: DeadHostMemory | undefined;
   // Warnings are written as soon as they are known, in order with the events.
   let written = Promise.resolve();
   try {
@@ -54,7 +56,9 @@ async function runChat(ctx: CommandContext): Promise<number> {
     record.secrets(config.secrets);
     for (const note of config.notes) log.debug(note);
     const candidates = chatCandidates(options.models, config.selection, config.providers);
-    const attempt = chatAttempt({
+    // Hosts that could not be reached in the last minute are tried last (not at all with --no-fallback).
+    hosts = await deadHostMemory(io, log, config.providers);
+    const attempt = hosts.watch(chatAttempt({
       config,
       http: httpContext(io, log),
       options,
@@ -63,8 +67,9 @@ async function runChat(ctx: CommandContext): Promise<number> {
       warn: (warning: Warning) => {
         written = written.then(() => renderer.event(warning));
       },
-    });
-    const events = runWithFallback(candidates, attempt, { signal: run.signal, log, noFallback: options.noFallback });
+    }));
+    const chain = options.noFallback ? candidates : hosts.order(candidates);
+    const events = runWithFallback(chain, attempt, { signal: run.signal, log, noFallback: options.noFallback });
     for await (const event of events) {
       await written;
       if (event.type === "start") log.debug(`trying ${event.model} (provider ${event.provider}, api ${event.api})`);
@@ -87,6 +92,7 @@ async function runChat(ctx: CommandContext): Promise<number> {
     throw error;
   } finally {
     run?.dispose();
+    await hosts?.save();
   }
 }
 
