@@ -34,6 +34,12 @@ export interface InStream {
    * @throws OclawError the signal's reason as soon as `signal` aborts
    */
   readAll(signal?: AbortSignal): Promise<string>;
+  /**
+   * Reads stdin to its end as bytes (`-a -`: an image may come on stdin); more than `maxBytes` stops the read.
+   * @returns the bytes, and whether there were more than `maxBytes`
+   * @throws OclawError the signal's reason as soon as `signal` aborts
+   */
+  readBytes(maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; over: boolean }>;
 }
 
 /** The function used for every HTTP request; the global `fetch` by default. */

@@ -200,6 +200,28 @@ function inStream(): InStream {
       };
       return await untilAborted(read(), signal);
     },
+    async readBytes(maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; over: boolean }> {
+      const read = async () => {
+        const chunks: Uint8Array[] = [];
+        let size = 0;
+        for (;;) {
+          const buffer = new Uint8Array(STDIN_CHUNK);
+          const n = await readOnce(0, buffer);
+          if (n === 0) break;
+          chunks.push(buffer.subarray(0, n));
+          size += n;
+          if (size > maxBytes) return { bytes: new Uint8Array(), over: true };
+        }
+        const bytes = new Uint8Array(size);
+        let at = 0;
+        for (const chunk of chunks) {
+          bytes.set(chunk, at);
+          at += chunk.length;
+        }
+        return { bytes, over: false };
+      };
+      return await untilAborted(read(), signal);
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { usageError } from "../errors.ts";
 import { fsReason } from "../fs-errors.ts";
 import type { Io } from "../io.ts";
 import type { Logger } from "../log.ts";
+import { readAttachments, userTurn } from "./attachments.ts";
 import { type Message, MessageIssue, parseMessages, type UserMessage } from "./messages.ts";
 import type { ChatOptions } from "./options.ts";
 import { readPrompt } from "./prompt.ts";
@@ -121,13 +122,15 @@ export async function chatConversation(
     given = await readMessagesFile(io, options.messagesFile, stdinText);
   }
   const prior = [...fromSession, ...fromLog, ...given];
+  const attachments = await readAttachments(io, options.attach, signal);
   const prompt = await readPrompt(words, io.stdin, {
     signal,
-    readStdin: !options.noStdin && options.messagesFile !== "-",
-    // A conversation ending with a tool result (or a question) asks for a reply by itself.
-    required: !endsWithQuestion(prior),
+    readStdin: !options.noStdin && options.messagesFile !== "-" && !options.attach.includes("-"),
+    // A conversation ending with a tool result (or a question) asks for a reply by itself; files are a prompt.
+    required: !endsWithQuestion(prior) && attachments.length === 0,
   });
-  const turn: UserMessage | undefined = prompt === "" ? undefined : { role: "user", content: prompt };
+  const user = prompt === "" && attachments.length === 0 ? undefined : userTurn(prompt, attachments);
+  const turn: UserMessage | undefined = user?.turn;
   const messages = conversation(options.system, prior, turn);
   const fresh: Message[] = [];
   const system = options.system;
@@ -136,5 +139,8 @@ export async function chatConversation(
   }
   fresh.push(...given);
   if (turn !== undefined) fresh.push(turn);
-  return session === undefined ? { messages, fresh } : { messages, fresh, session };
+  const built: ChatConversation = { messages, fresh };
+  if (user !== undefined && attachments.some((a) => a.text !== undefined)) built.logView = new Map([[user.turn, user.logged]]);
+  if (session !== undefined) built.session = session;
+  return built;
 }

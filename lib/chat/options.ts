@@ -50,6 +50,8 @@ export interface ChatOptions {
   continue: boolean;
   /** `--no-log`. */
   noLog: boolean;
+  /** `-a/--attach PATH|-`, in order. */
+  attach: string[];
 }
 
 /** The raw flag values as lib/cli parses them. */
@@ -182,7 +184,16 @@ export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptio
     params: parseRunOptions(strings(values.option)),
     continue: values.continue === true,
     noLog: values["no-log"] === true,
+    attach: strings(values.attach),
   };
+  const stdinAttached = options.attach.filter((a) => a === "-").length;
+  if (stdinAttached > 1) throw usageError("-a - is given twice: stdin can be read once");
+  if (stdinAttached === 1 && options.noStdin) {
+    throw usageError("-a - reads stdin, and --no-stdin says not to", "Attach a file, or drop --no-stdin");
+  }
+  if (stdinAttached === 1 && values.messages === "-") {
+    throw usageError("-a - and --messages - both read stdin", "Give one of them a file");
+  }
   const session = str(values.session);
   if (session !== undefined) {
     if (options.continue) throw usageError("--session and -c/--continue both say which conversation to continue", "Give one of them");

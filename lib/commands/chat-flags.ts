@@ -26,6 +26,16 @@ export const CHAT_FLAGS: Flags = {
       "(role, content, images, tool_calls, tool_call_id/tool_name). A list that ends\n" +
       "with a tool result or a user message needs no prompt",
   },
+  attach: {
+    type: "string",
+    short: "a",
+    multiple: true,
+    arg: "PATH|-",
+    complete: "file",
+    help: "Attach a file, repeatable (- = stdin): text goes into the prompt as a fenced block\n" +
+      "under its name; a PNG, JPEG, WebP or GIF goes as an image to models that take\n" +
+      "images (others are skipped: E_NO_IMAGES). Up to 20 MiB each",
+  },
   session: {
     type: "string",
     arg: "NAME",

@@ -88,6 +88,10 @@ export function memoryIo(
     stdin: {
       isTTY: options.stdinIsTTY ?? stdinText === undefined,
       readAll: () => Promise.resolve(stdinText ?? ""),
+      readBytes: (maxBytes: number) => {
+        const bytes = new TextEncoder().encode(stdinText ?? "");
+        return Promise.resolve(bytes.length > maxBytes ? { bytes: new Uint8Array(), over: true } : { bytes, over: false });
+      },
     },
     fetch: options.fetch ?? (options.lookup ? resolvingFetch(options.lookup) : (input, init) => fetch(input, init)),
     lookup: options.lookup ?? systemLookup,
