@@ -37,6 +37,20 @@ export function cpuPercent(entry: Pick<PsEntry, "size" | "size_vram">): number |
   return Math.round(((size - vram) / size) * 100);
 }
 
+/** `size_vram / size`, three decimals; undefined when the size is unknown. */
+export function gpuRatio(entry: Pick<PsEntry, "size" | "size_vram">): number | undefined {
+  if (entry.size === undefined || entry.size <= 0) return undefined;
+  const ratio = Math.min(1, Math.max(0, (entry.size_vram ?? 0) / entry.size));
+  return Math.round(ratio * 1000) / 1000;
+}
+
+/** Whole seconds from `now` until `expires_at` (never negative); undefined without a parsable time. */
+export function secondsUntil(expiresAt: string | undefined, wallClockMs: number): number | undefined {
+  if (expiresAt === undefined) return undefined;
+  const at = Date.parse(expiresAt);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.round((at - wallClockMs) / 1000));
+}
+
 /** `ollama ps`'s PROCESSOR column: "100% CPU", "100% GPU", "48%/52% CPU/GPU". */
 export function processorLabel(percentCpu: number): string {
   if (percentCpu >= 100) return "100% CPU";

@@ -41,6 +41,17 @@ export const COMMANDS: CommandEntry[] = [
     async () => (await import("./doctor.ts")).doctorCommand,
   ),
   entry(
+    "ps",
+    "Show the models loaded on every Ollama provider (size, GPU share, context, until)",
+    async () => (await import("./ps.ts")).psCommand,
+  ),
+  entry(
+    "warm",
+    "Load models into memory now (the primary by default) and wait for the load",
+    async () => (await import("./warm.ts")).warmCommand,
+  ),
+  entry("stop", "Unload models from memory (keep_alive 0)", async () => (await import("./warm.ts")).stopCommand),
+  entry(
     "health",
     "Fast check for cron and monitoring (Nagios exit codes; text, json, nagios, prometheus)",
     async () => (await import("./health.ts")).healthCommand,

@@ -13,6 +13,7 @@ import type { HttpContext } from "../http/context.ts";
 import { type Candidate, NO_CAPABILITIES, NO_TOOLS, probeModelFor } from "./candidates.ts";
 import type { CandidateFacts } from "./report.ts";
 import { hasModel, isUp, type ServerState, toolVerdicts } from "./servers.ts";
+import { gpuRatio, secondsUntil } from "../checks/loaded-models.ts";
 
 /** The verdict of a usable candidate. */
 export const READY = "ready";
@@ -45,20 +46,6 @@ export function psEntryOf(state: ServerState | undefined, id: string): PsEntry |
  */
 export function configuredContext(config: ResolvedConfig, provider: Provider, id: string): number | undefined {
   return explicitContext(probeModelFor(config, provider, `${provider.id}/${id}`), config.data)?.tokens;
-}
-
-/** `size_vram / size`, three decimals; undefined when the size is unknown. */
-export function gpuRatio(entry: Pick<PsEntry, "size" | "size_vram">): number | undefined {
-  if (entry.size === undefined || entry.size <= 0) return undefined;
-  const ratio = Math.min(1, Math.max(0, (entry.size_vram ?? 0) / entry.size));
-  return Math.round(ratio * 1000) / 1000;
-}
-
-/** Whole seconds from `now` until `expires_at` (never negative); undefined without a parsable time. */
-export function secondsUntil(expiresAt: string | undefined, wallClockMs: number): number | undefined {
-  if (expiresAt === undefined) return undefined;
-  const at = Date.parse(expiresAt);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.round((at - wallClockMs) / 1000));
 }
 
 /** Why each candidate is or is not usable, before asking about tools. */

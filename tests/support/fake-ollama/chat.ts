@@ -41,7 +41,22 @@ export type Decision =
     runner?: boolean;
   }
   | { kind: "load"; model: string }
+  | { kind: "unload"; model: string }
   | { kind: "reply"; model: string; plan: Plan; stream: boolean };
+
+/** Go's api.Duration: a number of seconds or a duration string; 0, "0", "0s", "0m"... are zero. */
+function isZeroDuration(value: unknown): boolean {
+  if (value === 0) return true;
+  return typeof value === "string" && /^0+(\.0*)?(ns|us|µs|ms|s|m|h)?$/.test(value.trim());
+}
+
+/** A load puts the model in /api/ps (when not there yet), an unload takes it out, as Ollama's scheduler does. */
+function loadedList(state: ServerState, name: string, loaded: boolean): void {
+  const { ps } = state.options;
+  const at = ps.findIndex((e) => e.name === name);
+  if (loaded && at === -1) ps.push({ name });
+  if (!loaded && at !== -1) ps.splice(at, 1);
+}
 
 function fail(status: number, message: string): Decision {
   return { kind: "error", error: { status, message }, afterLoad: false };
@@ -86,6 +101,12 @@ export function decideChat(raw: unknown, rawText: string, api: "native" | "opena
   const found = findModel(models, model);
   if (!found) return { kind: "error", error: modelNotFound(model, version), afterLoad: false };
   const messages = Array.isArray(body.messages) ? body.messages : [];
+  // server/routes.go ChatHandler (since v0.3.11): no messages and keep_alive 0 expires the runner before any
+  // capability check or load, answering done_reason "unload" at once.
+  if (messages.length === 0 && isZeroDuration(body.keep_alive)) {
+    loadedList(state, found.name, false);
+    return { kind: "unload", model };
+  }
   const bad = messageError(messages);
   if (bad) return bad;
 
@@ -108,7 +129,10 @@ export function decideChat(raw: unknown, rawText: string, api: "native" | "opena
   const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
   if (!caps.includes("completion")) return { kind: "error", error: noChat(model), afterLoad: false };
   if (hasTools && !caps.includes("tools")) return { kind: "error", error: noTools(model, version), afterLoad: false };
-  if (messages.length === 0) return { kind: "load", model };
+  if (messages.length === 0) {
+    loadedList(state, found.name, true);
+    return { kind: "load", model };
+  }
 
   const resolved = found.name;
   const turn = state.turns.get(resolved) ?? 0;
@@ -185,6 +209,10 @@ export async function serveChat(ex: Exchange, body: unknown, text: string, state
       return streamed ? ex.stream(200, NDJSON_TYPE, [line + "\n"]) : ex.send(500, line, JSON_TYPE);
     }
     return sendNativeError(ex, d);
+  }
+  if (d.kind === "unload") {
+    const unload = { model: d.model, created_at: goTime(), message: { role: "assistant", content: "" }, done: true, done_reason: "unload" };
+    return ex.send(200, goJson(unload), JSON_TYPE);
   }
   await ex.delayHeaders();
   if (d.kind === "load") {

@@ -174,7 +174,7 @@ export async function serveChatCompletions(ex: Exchange, raw: unknown, text: str
     return sendOpenaiError(ex, d.error.status, d.error.message, false);
   }
   await ex.delayHeaders();
-  if (d.kind === "load") return sendOpenaiError(ex, 400, "[] is too short - 'messages'", true);
+  if (d.kind === "load" || d.kind === "unload") return sendOpenaiError(ex, 400, "[] is too short - 'messages'", true);
   const { plan, model } = d;
   const { options } = state;
   if (plan.raw?.sse) return ex.stream(200, SSE_TYPE, plan.raw.sse);
