@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   "E_RUN_TIMEOUT",
   "E_NOT_SET",
   "E_UNSUPPORTED_API",
+  "E_TOOL",
+  "E_MAX_STEPS",
   "E_INTERNAL",
 ] as const;
 
@@ -70,6 +72,10 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   E_NOT_SET: EXIT.failure,
   // A configured model whose `api` (anthropic-messages ...) oclaw cannot speak: chat falls back past it.
   E_UNSUPPORTED_API: EXIT.failure,
+  // A tool (command or MCP server) that could not be started or answered nothing usable.
+  E_TOOL: EXIT.failure,
+  // The tool loop reached --max-steps; what was done so far is kept.
+  E_MAX_STEPS: EXIT.failure,
   E_INTERNAL: EXIT.failure,
 };
 

@@ -8,7 +8,7 @@ import { explicitContext } from "../catalog/context.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
 import { clientFor } from "../client/index.ts";
 import { splitParams } from "../client/ollama-options.ts";
-import type { ChatClient, ChatRequest, ChatTimeouts, Think } from "../client/request.ts";
+import type { ChatClient, ChatRequest, ChatTimeouts, Think, ToolDefinition } from "../client/request.ts";
 import type { ResolvedConfig } from "../config/resolve.ts";
 import { OclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
@@ -24,6 +24,8 @@ export interface AttemptDeps {
   http: HttpContext;
   options: ChatOptions;
   messages: Message[];
+  /** The tools offered (the `--tools` file and MCP servers'); default: `options.tools`. */
+  tools?: ToolDefinition[];
   /** The `/api/show` cache directory (undefined: none). */
   cacheDir: string | undefined;
   /** Receives warnings as soon as they are known (before the reply for the context check). */
@@ -69,6 +71,7 @@ function timeoutsFor(provider: Provider, options: ChatOptions): ChatTimeouts {
 export function chatAttempt(deps: AttemptDeps): Attempt {
   const { config, http, options, messages } = deps;
   const pick = deps.clientFor ?? clientFor;
+  const tools = deps.tools ?? options.tools;
   return async function* (candidate, signal): AsyncGenerator<AttemptEvent, void, undefined> {
     const resolved = await resolveModel(config, http, candidate.ref, { signal, cacheDir: deps.cacheDir });
     const { provider } = resolved;
@@ -77,7 +80,7 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
       yield { type: "start", provider: provider.id, api: model.api };
     }
     // Ollama answers 400 for tools on a model without them; say so before sending (and fall back).
-    if (options.tools?.length && model.capabilities !== undefined && !model.capabilities.includes("tools")) {
+    if (tools?.length && model.capabilities !== undefined && !model.capabilities.includes("tools")) {
       throw new OclawError("E_NO_TOOLS", `${model.ref} does not support tools (its capabilities: ${model.capabilities.join(", ")})`, {
         hint: "Pick a model whose capabilities include tools ('oclaw models list'), or send no --tools",
       });
@@ -115,12 +118,12 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
       messages,
       stream: !options.noStream && model.params.streaming !== false,
     };
-    if (options.tools?.length) request.tools = options.tools;
+    if (tools?.length) request.tools = tools;
     const think = thinkOf(options, model);
     if (think !== undefined) request.think = think;
     if (options.format !== undefined) request.format = options.format;
 
-    const estimate = estimatePromptTokens(messages, options.tools);
+    const estimate = estimatePromptTokens(messages, tools);
     const context = await contextForRequest(provider, model, config.data, estimate, http, signal);
     const before = truncationBefore(model, estimate, context);
     if (before !== undefined) deps.warn(before);

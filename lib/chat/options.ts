@@ -11,6 +11,9 @@ import { fsReason } from "../fs-errors.ts";
 import type { Io } from "../io.ts";
 import { parseRunOptions } from "./run-options.ts";
 import { checkSessionName } from "./sessions.ts";
+import { definitionOf, type ToolEntry, ToolEntrySchema } from "../tools/command.ts";
+import { mcpFlagSpec, type McpServerSpec, readMcpConfig } from "../tools/mcp-config.ts";
+import { DEFAULT_MAX_STEPS } from "./tool-loop.ts";
 
 /** Time to the first byte of a reply: cold loads on CPU take minutes (Ollama's own load limit is 5 min). */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10 * 60_000;
@@ -29,7 +32,18 @@ export interface ChatOptions {
   /** From `--think`; undefined: the model's `params.think`, else the server's default. */
   think?: Think;
   format?: "json" | Record<string, unknown>;
+  /** The `--tools` definitions as sent (oclaw's own keys removed). */
   tools?: ToolDefinition[];
+  /** The `--tools` entries as written (with `command` for tools that run). */
+  toolEntries?: ToolEntry[];
+  /** The `--tools` file as given. */
+  toolsFile?: string;
+  /** `--mcp` and `--mcp-config` servers, in the order given. */
+  mcpServers: McpServerSpec[];
+  /** `-y/--yes`: tools run without asking. */
+  yes: boolean;
+  /** `--max-steps`: requests a run makes at most. */
+  maxSteps: number;
   noStream: boolean;
   noFallback: boolean;
   showThinking: boolean;
@@ -96,14 +110,7 @@ export function parseSeconds(value: string, flag: string, allowZero = false): nu
   return seconds === 0 ? undefined : seconds * 1000;
 }
 
-const ToolsSchema = z.array(z.strictObject({
-  type: z.literal("function"),
-  function: z.looseObject({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
-  }),
-}));
+const ToolsSchema = z.array(ToolEntrySchema);
 
 /**
  * Reads a text file named by a flag.
@@ -136,20 +143,21 @@ async function readJsonFile(io: Io, file: string, flag: string): Promise<unknown
 }
 
 /**
- * Reads a `--tools` file: a JSON array of `{type:"function",function:{name,description,parameters}}`.
+ * Reads a `--tools` file: a JSON array of `{type:"function",function:{name,description,parameters}}`,
+ * each optionally with `command` (argv) and `timeoutSeconds`.
  * @throws OclawError E_USAGE naming the file and the first wrong entry
  */
-export async function readTools(io: Io, file: string): Promise<ToolDefinition[]> {
+export async function readTools(io: Io, file: string): Promise<ToolEntry[]> {
   const parsed = ToolsSchema.safeParse(await readJsonFile(io, file, "--tools"));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("") : "";
     throw usageError(
       `Invalid --tools file ${file}: ${where ? `${where.replace(/^\./, "")}: ` : ""}${issue?.message ?? "invalid"}`,
-      'Expected a JSON array of {"type":"function","function":{"name","description","parameters"}}',
+      'Expected a JSON array of {"type":"function","function":{"name","description","parameters"},"command":[…]}',
     );
   }
-  return parsed.data as ToolDefinition[];
+  return parsed.data;
 }
 
 /**
@@ -185,6 +193,9 @@ export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptio
     continue: values.continue === true,
     noLog: values["no-log"] === true,
     attach: strings(values.attach),
+    yes: values.yes === true,
+    maxSteps: DEFAULT_MAX_STEPS,
+    mcpServers: [],
   };
   const stdinAttached = options.attach.filter((a) => a === "-").length;
   if (stdinAttached > 1) throw usageError("-a - is given twice: stdin can be read once");
@@ -218,7 +229,24 @@ export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptio
   const format = str(values.format);
   if (format !== undefined) options.format = await readFormat(io, format);
   const tools = str(values.tools);
-  if (tools !== undefined) options.tools = await readTools(io, tools);
+  if (tools !== undefined) {
+    const entries = await readTools(io, tools);
+    options.toolEntries = entries;
+    options.toolsFile = tools;
+    options.tools = entries.map(definitionOf);
+  }
+  const mcp = Array.isArray(values.mcp) ? values.mcp.filter((m): m is string => typeof m === "string") : [];
+  options.mcpServers.push(...mcp.map(mcpFlagSpec));
+  const mcpConfig = str(values["mcp-config"]);
+  if (mcpConfig !== undefined) options.mcpServers.push(...await readMcpConfig(io.cwd, mcpConfig));
+  const maxSteps = str(values["max-steps"]);
+  if (maxSteps !== undefined) {
+    const n = Number(maxSteps);
+    if (!Number.isInteger(n) || n < 1 || maxSteps.trim() === "") {
+      throw usageError(`Invalid --max-steps '${maxSteps}': expected a whole number of requests, 1 or more`);
+    }
+    options.maxSteps = n;
+  }
   const timeout = str(values.timeout);
   if (timeout !== undefined) {
     const ms = parseSeconds(timeout, "--timeout");

@@ -23,8 +23,16 @@ export interface TextOptions {
   showThinking: boolean;
   /** `--stats` after the reply. */
   stats: boolean;
-  /** `-q`: no fallback notices. */
+  /** `-q`: no fallback notices, no tool lines. */
   quiet: boolean;
+  /** True for tools whose calls run: shown on stderr (`→ name args`), not printed as a call on stdout. */
+  runs?: (name: string) => boolean;
+}
+
+/** The first line of a tool's output, shortened for a notice. */
+function firstLine(text: string): string {
+  const line = text.split("\n", 1)[0] ?? "";
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 /** Notices both renderers print on stderr. */
@@ -64,9 +72,21 @@ export function textRenderer(options: TextOptions): Renderer {
           return;
         case "tool_call":
           await endThinking();
+          // Text before a call ends its line: the next request's reply starts on a new one.
           await endLine();
+          if (options.runs?.(event.name)) {
+            if (!options.quiet) await stderr.write(`→ ${event.name} ${JSON.stringify(event.arguments)}\n`);
+            return;
+          }
           await stdout.write(
             JSON.stringify({ tool_call: { id: event.id, name: event.name, arguments: event.arguments } }) + "\n",
+          );
+          return;
+        case "tool_result":
+          if (options.quiet) return;
+          await endThinking();
+          await stderr.write(
+            event.ok ? `← ${new TextEncoder().encode(event.output).length} bytes\n` : `← error: ${firstLine(event.output)}\n`,
           );
           return;
         case "done":

@@ -38,6 +38,8 @@ export type ChatEvent =
     name: string;
     /** The parsed arguments object. */
     arguments: Record<string, unknown>;
+    /** True when the model wrote the call as reply text and oclaw turned it into a call. */
+    promoted?: true;
   }
   | {
     type: "done";
@@ -63,4 +65,6 @@ export type RunEvent =
   | (Extract<ChatEvent, { type: "done" }> & { model: string })
   | { type: "fallback"; from: string; to: string; error: EventError }
   | { type: "warning"; code: string; message: string }
+  /** A tool call that ran, after its `tool_call` event: `output` is what the model is sent. */
+  | { type: "tool_result"; id: string; name: string; ok: boolean; output: string }
   | ({ type: "error" } & EventError);

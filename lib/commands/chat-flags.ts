@@ -4,6 +4,7 @@
  */
 import type { Flags } from "../cli/command.ts";
 import { IDLE_TIMEOUT_ENV } from "../chat/options.ts";
+import { DEFAULT_MAX_STEPS } from "../chat/tool-loop.ts";
 
 /** The chat flags, in `--help` order. */
 export const CHAT_FLAGS: Flags = {
@@ -76,8 +77,33 @@ export const CHAT_FLAGS: Flags = {
     type: "string",
     arg: "FILE",
     complete: "file",
-    help: 'Tools the model may call: a JSON array of {"type":"function","function":{...}};\n' +
-      'each call is printed as one {"tool_call":{...}} line',
+    help: 'Tools the model may call: a JSON array of {"type":"function","function":{...}}.\n' +
+      'An entry with "command": ["prog", "arg"...] runs: the arguments as JSON on stdin,\n' +
+      'stdout is the result ("timeoutSeconds", default 60). A call of an entry without\n' +
+      'a command is printed as one {"tool_call":{...}} line and ends the run',
+  },
+  mcp: {
+    type: "string",
+    multiple: true,
+    arg: '"COMMAND ARGS..."',
+    help: "Start a stdio MCP server and offer its tools (repeatable)",
+  },
+  "mcp-config": {
+    type: "string",
+    arg: "FILE",
+    complete: "file",
+    help: 'MCP servers to start, in the {"mcpServers":{"NAME":{"command","args","env"}}} format',
+  },
+  yes: {
+    type: "boolean",
+    short: "y",
+    help: "Run tools without asking; needed off a terminal (cron, scripts). On a terminal\n" +
+      "each call is asked about first",
+  },
+  "max-steps": {
+    type: "string",
+    arg: "N",
+    help: `Requests one run may make while the model calls tools (default ${DEFAULT_MAX_STEPS})`,
   },
   "no-stream": {
     type: "boolean",

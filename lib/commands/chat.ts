@@ -11,6 +11,7 @@ import { chatOptions } from "../chat/options.ts";
 import { chatConversation } from "../chat/conversation.ts";
 import { RunRecord } from "../chat/record.ts";
 import { logEnabled } from "../chat/run-log.ts";
+import { runToolLoop } from "../chat/tool-loop.ts";
 import { jsonRenderer, type Renderer, textRenderer } from "../chat/render.ts";
 import { type RunSignal, runSignal } from "../chat/run-signal.ts";
 import type { Warning } from "../chat/truncation.ts";
@@ -19,8 +20,11 @@ import { resolveConfig } from "../config/resolve.ts";
 import { EXIT, exitCodeFor, toOclawError } from "../errors.ts";
 import { httpContext } from "../http/context.ts";
 import { CHAT_FLAGS, CHAT_NOTES } from "./chat-flags.ts";
+import { type Approve, consent } from "../tools/consent.ts";
+import { openTools } from "../tools/open.ts";
+import type { ToolBox } from "../tools/toolbox.ts";
 
-function makeRenderer(ctx: CommandContext): Renderer {
+function makeRenderer(ctx: CommandContext, runs: (name: string) => boolean): Renderer {
   const { io, global, values } = ctx;
   const stats = values.stats === true;
   return global.json
@@ -31,13 +35,15 @@ function makeRenderer(ctx: CommandContext): Renderer {
       showThinking: values["show-thinking"] === true,
       stats,
       quiet: global.quiet,
+      runs,
     });
 }
 
 async function runChat(ctx: CommandContext): Promise<number> {
   const { io, global } = ctx;
+  let tools: ToolBox | undefined;
   // Made first, so that any failure below still ends `--json` output with the error event.
-  const renderer = makeRenderer(ctx);
+  const renderer = makeRenderer(ctx, (name) => tools?.runs(name) ?? false);
   let run: RunSignal | undefined;
   let record: RunRecord | undefined;
   let hosts: DeadHostMemory | undefined;
@@ -46,6 +52,9 @@ async function runChat(ctx: CommandContext): Promise<number> {
   try {
     const options = await chatOptions(ctx.values, io);
     run = runSignal(io, options.timeoutMs);
+    // Before any request (and any server started): tools never run unattended without --yes.
+    const runnable = options.toolEntries?.some((e) => e.command !== undefined) === true || options.mcpServers.length > 0;
+    const approve: Approve = runnable ? consent(io, options.yes) : () => Promise.resolve(false);
     const chat = await chatConversation(io, ctx.positionals, options, run.signal, ctx.log);
     const messages = chat.messages;
     record = new RunRecord({ io, session: chat.session, log: logEnabled(io.env, options.noLog) });
@@ -57,19 +66,43 @@ async function runChat(ctx: CommandContext): Promise<number> {
     for (const note of config.notes) log.debug(note);
     const candidates = chatCandidates(options.models, config.selection, config.providers);
     // Hosts that could not be reached in the last minute are tried last (not at all with --no-fallback).
-    hosts = await deadHostMemory(io, log, config.providers);
-    const attempt = hosts.watch(chatAttempt({
-      config,
-      http: httpContext(io, log),
-      options,
+    const memory = await deadHostMemory(io, log, config.providers);
+    hosts = memory;
+    const signal = run.signal;
+    tools = await openTools({
+      entries: options.toolEntries,
+      file: options.toolsFile,
+      servers: options.mcpServers,
+      env: io.env,
+      secrets: config.secrets,
+      cwd: io.cwd,
+      signal,
+    });
+    const definitions = tools.list();
+    const http = httpContext(io, log);
+    const warn = (warning: Warning) => {
+      written = written.then(() => renderer.event(warning));
+    };
+    const events = runToolLoop({
       messages,
-      cacheDir: defaultCacheDir(io),
-      warn: (warning: Warning) => {
-        written = written.then(() => renderer.event(warning));
+      tools,
+      approve,
+      maxSteps: options.maxSteps,
+      signal,
+      candidates: options.noFallback ? candidates : memory.order(candidates),
+      step: (messages, chain) => {
+        const attempt = memory.watch(chatAttempt({
+          config,
+          http,
+          options,
+          messages: [...messages],
+          tools: definitions,
+          cacheDir: defaultCacheDir(io),
+          warn,
+        }));
+        return runWithFallback(chain, attempt, { signal, log, noFallback: options.noFallback });
       },
-    }));
-    const chain = options.noFallback ? candidates : hosts.order(candidates);
-    const events = runWithFallback(chain, attempt, { signal: run.signal, log, noFallback: options.noFallback });
+    });
     for await (const event of events) {
       await written;
       if (event.type === "start") log.debug(`trying ${event.model} (provider ${event.provider}, api ${event.api})`);
@@ -91,6 +124,8 @@ async function runChat(ctx: CommandContext): Promise<number> {
     await renderer.fail(failure);
     throw error;
   } finally {
+    // MCP servers stop at the end of every run: done, failed or interrupted.
+    await tools?.close();
     run?.dispose();
     await hosts?.save();
   }

@@ -1,0 +1,249 @@
+/**
+ * The tool loop end to end: oclaw (the binary under OCLAW_BIN) against the fake Ollama, with command tools
+ * that are real /bin/sh scripts and an MCP server that is a real stdio process. Asserts what the user sees
+ * and what the server received in each request.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Reply } from "./support/fake-ollama.ts";
+import { jsonLines } from "./support/json-lines.ts";
+import { mcpFlag, toolWorld } from "./support/tool-world.ts";
+
+const weather = (command?: string[], extra: Record<string, unknown> = {}) => ({
+  type: "function",
+  function: {
+    name: "get_weather",
+    description: "Current weather for a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+  ...(command ? { command } : {}),
+  ...extra,
+});
+
+const tool = (name: string, command: string[], extra: Record<string, unknown> = {}) => ({
+  type: "function",
+  function: { name, description: name, parameters: { type: "object", properties: {} } },
+  command,
+  ...extra,
+});
+
+// Reads the arguments from stdin and answers with them, the tool's name and call id, and whether the API
+// key oclaw was given reached it.
+const WEATHER_SH = `read -r args
+echo "weather $args: sunny ($OCLAW_TOOL_NAME $OCLAW_TOOL_CALL_ID key=\${OLLAMA_API_KEY-unset})"
+`;
+
+const call = (name: string, args: Record<string, unknown>, id?: string) => ({ name, arguments: args, ...(id ? { id } : {}) });
+
+test("a command tool runs: its output reaches the second request as a tool message, the final text is printed", async () => {
+  const replies: Record<string, Reply[]> = {
+    "qwen3:8b": [{ content: "Let me look.", toolCalls: [call("get_weather", { city: "Tokyo" }, "call_tky00001")] }, { content: "Sunny in Tokyo." }],
+  };
+  await toolWorld({ version: "0.12.10", replies }, async (w) => {
+    const script = await w.file("weather.sh", WEATHER_SH);
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "--yes", "Weather in Tokyo?"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "Let me look.\nSunny in Tokyo.\n");
+    const output = 'weather {"city":"Tokyo"}: sunny (get_weather call_tky00001 key=unset)\n';
+    assert.equal(r.stderr, `→ get_weather {"city":"Tokyo"}\n← ${output.length} bytes\n`);
+    const bodies = w.chatBodies();
+    assert.equal(bodies.length, 2);
+    assert.deepEqual(bodies[1]?.messages, [
+      { role: "user", content: "Weather in Tokyo?" },
+      {
+        role: "assistant",
+        content: "Let me look.",
+        tool_calls: [{ id: "call_tky00001", function: { name: "get_weather", arguments: { city: "Tokyo" } } }],
+      },
+      { role: "tool", content: output, tool_name: "get_weather", tool_call_id: "call_tky00001" },
+    ]);
+    // The definition sent is the declaration alone: oclaw's "command" stays home.
+    assert.deepEqual(bodies[0]?.tools, [weather()]);
+  });
+});
+
+test("--json: a tool_result event after the tool_call, and one done for the whole run", async () => {
+  const replies: Record<string, Reply[]> = {
+    "qwen3:8b": [{ toolCalls: [call("get_weather", { city: "Oslo" }, "call_osl00001")] }, { content: "Rain." }],
+  };
+  await toolWorld({ version: "0.12.10", replies }, async (w) => {
+    const script = await w.file("weather.sh", 'printf "rainy"\n');
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
+    const r = await w.run(["chat", "--json", "-m", "qwen3:8b", "--tools", tools, "-y", "Weather?"]);
+    assert.equal(r.code, 0, r.stderr);
+    const events = jsonLines(r.stdout);
+    assert.deepEqual(events.map((e) => e.type).filter((t) => t !== "text"), ["start", "tool_call", "tool_result", "done"]);
+    assert.deepEqual(events.find((e) => e.type === "tool_result"), {
+      type: "tool_result",
+      id: "call_osl00001",
+      name: "get_weather",
+      ok: true,
+      output: "rainy",
+    });
+    assert.equal(events.at(-1)?.stopReason, "stop");
+  });
+});
+
+test("two calls in one turn both run; their results go back in call order", async () => {
+  const replies: Record<string, Reply[]> = {
+    "qwen3:8b": [
+      { toolCalls: [call("get_weather", { city: "Oslo" }, "call_a"), call("get_weather", { city: "Lima" }, "call_b")] },
+      { content: "Done." },
+    ],
+  };
+  await toolWorld({ version: "0.12.10", replies }, async (w) => {
+    // Oslo's answer comes last: the order of the results is the order of the calls, not of finishing.
+    const script = await w.file("w.sh", 'read -r a; case "$a" in *Oslo*) sleep 0.3;; esac; echo "$a"\n');
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "--yes", "Weather?"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "Done.\n");
+    const toolMessages = (w.chatBodies()[1]?.messages as Array<Record<string, unknown>>).filter((m) => m.role === "tool");
+    assert.deepEqual(toolMessages.map((m) => [m.tool_call_id, m.content]), [
+      ["call_a", '{"city":"Oslo"}\n'],
+      ["call_b", '{"city":"Lima"}\n'],
+    ]);
+  });
+});
+
+test("a failing and a hanging tool give error results the model sees, and the run goes on", async () => {
+  const replies: Record<string, Reply[]> = {
+    "qwen3:8b": [{ toolCalls: [call("fails", {}, "call_f"), call("hangs", {}, "call_h")] }, { content: "Both failed, sorry." }],
+  };
+  await toolWorld({ version: "0.12.10", replies }, async (w) => {
+    const fails = await w.file("fails.sh", 'echo "partial"; echo "disk on fire" >&2; exit 3\n');
+    const hangs = await w.file("hangs.sh", "sleep 60\n");
+    const tools = await w.file(
+      "tools.json",
+      JSON.stringify([tool("fails", ["/bin/sh", fails]), tool("hangs", ["/bin/sh", hangs], { timeoutSeconds: 0.5 })]),
+    );
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "--yes", "Go"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "Both failed, sorry.\n");
+    assert.match(r.stderr, /← error: Tool fails failed with exit code 3\n/);
+    assert.match(r.stderr, /← error: Tool hangs did not finish within 0.5 s and was stopped\n/);
+    const [f, h] = (w.chatBodies()[1]?.messages as Array<Record<string, unknown>>).filter((m) => m.role === "tool");
+    assert.equal(f?.content, "Tool fails failed with exit code 3\nstderr:\ndisk on fire\nstdout:\npartial");
+    assert.equal(h?.content, "Tool hangs did not finish within 0.5 s and was stopped");
+  });
+});
+
+test("--max-steps 1: the model still calling tools stops the run with E_MAX_STEPS, exit 1, nothing run", async () => {
+  await toolWorld({ version: "0.12.10", replies: { "*": { content: "Checking.", toolCalls: [call("get_weather", { city: "Rome" })] } } }, async (w) => {
+    const marker = path.join(w.dir, "ran");
+    const script = await w.file("w.sh", `touch '${marker}'; echo ok\n`);
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "--yes", "--max-steps", "1", "Weather?"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, "Checking.\n", "what was done so far is kept");
+    assert.match(r.stderr, /^→ get_weather \{"city":"Rome"\}\noclaw: Stopped after 1 request \(--max-steps 1\): the model still asked to run get_weather\nhint: Raise --max-steps/);
+    assert.equal(w.chatBodies().length, 1);
+    assert.equal(existsSync(marker), false);
+
+    const json = await w.run(["chat", "--json", "-m", "qwen3:8b", "--tools", tools, "-y", "--max-steps", "1", "Weather?"]);
+    assert.equal(json.code, 1);
+    assert.equal(jsonLines(json.stdout).at(-1)?.code, "E_MAX_STEPS");
+  });
+});
+
+test("an MCP server's tool is offered, called, and its result comes back; the server gets no oclaw keys", async () => {
+  const replies: Record<string, Reply[]> = {
+    "qwen3:8b": [{ toolCalls: [call("add", { a: 2, b: 3 }, "call_add1"), call("env_keys", {}, "call_env1")] }, { content: "2 + 3 = 5" }],
+  };
+  await toolWorld({ version: "0.12.10", replies }, async (w) => {
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--mcp", mcpFlag(), "--yes", "What is 2+3?"], {
+      env: { SECRET_TOKEN: "do-not-pass" },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "2 + 3 = 5\n");
+    const [first, second] = w.chatBodies();
+    const offered = (first?.tools as Array<{ function: { name: string } }>).map((t) => t.function.name);
+    assert.deepEqual(offered, ["add", "env_keys", "broken"]);
+    const results = (second?.messages as Array<Record<string, unknown>>).filter((m) => m.role === "tool");
+    assert.deepEqual(results[0], { role: "tool", content: "5", tool_name: "add", tool_call_id: "call_add1" });
+    const keys = String(results[1]?.content).split(",");
+    assert.ok(keys.includes("PATH") && keys.includes("HOME"), String(results[1]?.content));
+    assert.equal(keys.includes("OLLAMA_API_KEY") || keys.includes("SECRET_TOKEN") || keys.includes("OLLAMA_HOST"), false);
+  });
+});
+
+test("--mcp-config: servers in the mcpServers format; a name taken twice is an error naming both sources", async () => {
+  await toolWorld({ version: "0.12.10" }, async (w) => {
+    const [command, ...args] = mcpFlag().split(" ").map((s) => s.slice(1, -1)) as [string, ...string[]];
+    const config = await w.file("mcp.json", JSON.stringify({ mcpServers: { calc: { command, args } } }));
+    const tools = await w.file("tools.json", JSON.stringify([tool("add", ["/bin/true"])]));
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--mcp-config", config, "--tools", tools, "--yes", "Hi"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^oclaw: Two tools are named add: one from --tools .*tools\.json, one from MCP server calc \(--mcp-config .*mcp\.json\)\n/);
+    assert.equal(w.chatBodies().length, 0);
+
+    const ok = await w.run(["chat", "-m", "qwen3:8b", "--mcp-config", config, "--yes", "Hi"]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((w.chatBodies()[0]?.tools as unknown[]).length, 3);
+  });
+});
+
+test("an MCP server that fails to start is E_TOOL (exit 1) with its stderr, and nothing is sent", async () => {
+  await toolWorld({ version: "0.12.10" }, async (w) => {
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--mcp", mcpFlag("--fail-init"), "--yes", "Hi"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^oclaw: MCP server .* did not start: .*fake MCP server: refusing to start/);
+    assert.equal(w.chatBodies().length, 0);
+    const missing = await w.run(["chat", "-m", "qwen3:8b", "--mcp", "/nonexistent/mcp-server --stdio", "--yes", "Hi"]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^oclaw: MCP server mcp-server \(--mcp '\/nonexistent\/mcp-server --stdio'\) did not start: no such program\n/);
+  });
+});
+
+test("off a terminal without --yes: E_USAGE before any request, nothing runs", async () => {
+  await toolWorld({ version: "0.12.10", replies: { "*": { toolCalls: [call("get_weather", { city: "Rome" })] } } }, async (w) => {
+    const marker = path.join(w.dir, "ran");
+    const script = await w.file("w.sh", `touch '${marker}'\n`);
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "Weather?"]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /^oclaw: tools would run unattended: pass --yes\n/);
+    assert.equal(w.server.requests.length, 0, "nothing sent");
+    assert.equal(existsSync(marker), false);
+    const mcp = await w.run(["chat", "-m", "qwen3:8b", "--mcp", mcpFlag(), "Hi"]);
+    assert.equal(mcp.code, 2);
+    assert.equal(w.server.requests.length, 0);
+  });
+});
+
+test("a call a small model wrote as text is promoted to a real call for a declared tool, and not printed", async () => {
+  const replies: Record<string, Reply[]> = {
+    "qwen3:8b": [
+      { content: '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Tokyo"}}\n</tool_call>' },
+      { content: "Sunny." },
+    ],
+  };
+  await toolWorld({ version: "0.12.10", replies }, async (w) => {
+    const script = await w.file("w.sh", 'read -r a; echo "sunny"\n');
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
+    const r = await w.run(["chat", "--json", "-m", "qwen3:8b", "--tools", tools, "--yes", "Weather?"]);
+    assert.equal(r.code, 0, r.stderr);
+    const events = jsonLines(r.stdout);
+    const promoted = events.find((e) => e.type === "tool_call");
+    assert.equal(promoted?.promoted, true);
+    assert.deepEqual(promoted?.arguments, { city: "Tokyo" });
+    assert.equal(events.filter((e) => e.type === "text").map((e) => e.text).join(""), "Sunny.");
+    const messages = w.chatBodies()[1]?.messages as Array<Record<string, unknown>>;
+    assert.deepEqual(messages.at(-1), { role: "tool", content: "sunny\n", tool_name: "get_weather", tool_call_id: promoted?.id });
+  });
+});
+
+test("text that names no declared tool stays text", async () => {
+  const text = '{"name": "launch_rockets", "arguments": {"count": 3}}';
+  await toolWorld({ version: "0.12.10", replies: { "*": { content: text } } }, async (w) => {
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/true"])]));
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "--yes", "Go"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, text + "\n");
+    assert.equal(w.chatBodies().length, 1);
+  });
+});
