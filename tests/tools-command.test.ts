@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { OclawError } from "../lib/errors.ts";
-import { memoryIo } from "../lib/io.ts";
+import { memoryIo } from "./support/memory-io.ts";
 import { commandTools, type ToolEntry } from "../lib/tools/command.ts";
 import { consent } from "../lib/tools/consent.ts";
 import { mcpFlagSpec, readMcpConfig, splitWords } from "../lib/tools/mcp-config.ts";

@@ -86,13 +86,15 @@ export const CHAT_FLAGS: Flags = {
     type: "string",
     multiple: true,
     arg: '"COMMAND ARGS..."',
-    help: "Start a stdio MCP server and offer its tools (repeatable)",
+    help: "Start a stdio MCP server and offer its tools (repeatable). Servers get\n" +
+      "HOME, LOGNAME, PATH, SHELL, TERM and USER of the environment, not the rest",
   },
   "mcp-config": {
     type: "string",
     arg: "FILE",
     complete: "file",
-    help: 'MCP servers to start, in the {"mcpServers":{"NAME":{"command","args","env"}}} format',
+    help: "MCP servers to start, in the common format:\n" +
+      '{"mcpServers":{"NAME":{"command":"...","args":[...],"env":{...}}}}',
   },
   yes: {
     type: "boolean",
