@@ -94,7 +94,7 @@ export const CHAT_FLAGS: Flags = {
     arg: "FILE",
     complete: "file",
     help: "MCP servers to start, in the common format:\n" +
-      '{"mcpServers":{"NAME":{"command":"...","args":[...],"env":{...}}}}',
+      '{"mcpServers": {"NAME": {"command": "...", "args": [...], "env": {...}}}}',
   },
   yes: {
     type: "boolean",
