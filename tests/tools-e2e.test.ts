@@ -6,10 +6,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Reply } from "./support/fake-ollama.ts";
 import { jsonLines } from "./support/json-lines.ts";
 import { mcpFlag, toolWorld } from "./support/tool-world.ts";
+
+/** Each test starts several processes (oclaw, tools, MCP servers): more than bun's 5 s default under load. */
+const SLOW = { timeout: 60_000 };
 
 const weather = (command?: string[], extra: Record<string, unknown> = {}) => ({
   type: "function",
@@ -37,7 +41,7 @@ echo "weather $args: sunny ($OCLAW_TOOL_NAME $OCLAW_TOOL_CALL_ID key=\${OLLAMA_A
 
 const call = (name: string, args: Record<string, unknown>, id?: string) => ({ name, arguments: args, ...(id ? { id } : {}) });
 
-test("a command tool runs: its output reaches the second request as a tool message, the final text is printed", async () => {
+test("a command tool runs: its output reaches the second request as a tool message, the final text is printed", SLOW, async () => {
   const replies: Record<string, Reply[]> = {
     "qwen3:8b": [{ content: "Let me look.", toolCalls: [call("get_weather", { city: "Tokyo" }, "call_tky00001")] }, { content: "Sunny in Tokyo." }],
   };
@@ -65,7 +69,7 @@ test("a command tool runs: its output reaches the second request as a tool messa
   });
 });
 
-test("--json: a tool_result event after the tool_call, and one done for the whole run", async () => {
+test("--json: a tool_result event after the tool_call, and one done for the whole run", SLOW, async () => {
   const replies: Record<string, Reply[]> = {
     "qwen3:8b": [{ toolCalls: [call("get_weather", { city: "Oslo" }, "call_osl00001")] }, { content: "Rain." }],
   };
@@ -87,7 +91,7 @@ test("--json: a tool_result event after the tool_call, and one done for the whol
   });
 });
 
-test("two calls in one turn both run; their results go back in call order", async () => {
+test("two calls in one turn both run; their results go back in call order", SLOW, async () => {
   const replies: Record<string, Reply[]> = {
     "qwen3:8b": [
       { toolCalls: [call("get_weather", { city: "Oslo" }, "call_a"), call("get_weather", { city: "Lima" }, "call_b")] },
@@ -109,7 +113,7 @@ test("two calls in one turn both run; their results go back in call order", asyn
   });
 });
 
-test("a failing and a hanging tool give error results the model sees, and the run goes on", async () => {
+test("a failing and a hanging tool give error results the model sees, and the run goes on", SLOW, async () => {
   const replies: Record<string, Reply[]> = {
     "qwen3:8b": [{ toolCalls: [call("fails", {}, "call_f"), call("hangs", {}, "call_h")] }, { content: "Both failed, sorry." }],
   };
@@ -131,7 +135,7 @@ test("a failing and a hanging tool give error results the model sees, and the ru
   });
 });
 
-test("--max-steps 1: the model still calling tools stops the run with E_MAX_STEPS, exit 1, nothing run", async () => {
+test("--max-steps 1: the model still calling tools stops the run with E_MAX_STEPS, exit 1, nothing run", SLOW, async () => {
   await toolWorld({ version: "0.12.10", replies: { "*": { content: "Checking.", toolCalls: [call("get_weather", { city: "Rome" })] } } }, async (w) => {
     const marker = path.join(w.dir, "ran");
     const script = await w.file("w.sh", `touch '${marker}'; echo ok\n`);
@@ -149,7 +153,7 @@ test("--max-steps 1: the model still calling tools stops the run with E_MAX_STEP
   });
 });
 
-test("an MCP server's tool is offered, called, and its result comes back; the server gets no oclaw keys", async () => {
+test("an MCP server's tool is offered, called, and its result comes back; the server gets no oclaw keys", SLOW, async () => {
   const replies: Record<string, Reply[]> = {
     "qwen3:8b": [{ toolCalls: [call("add", { a: 2, b: 3 }, "call_add1"), call("env_keys", {}, "call_env1")] }, { content: "2 + 3 = 5" }],
   };
@@ -170,7 +174,7 @@ test("an MCP server's tool is offered, called, and its result comes back; the se
   });
 });
 
-test("--mcp-config: servers in the mcpServers format; a name taken twice is an error naming both sources", async () => {
+test("--mcp-config: servers in the mcpServers format; a name taken twice is an error naming both sources", SLOW, async () => {
   await toolWorld({ version: "0.12.10" }, async (w) => {
     const [command, ...args] = mcpFlag().split(" ").map((s) => s.slice(1, -1)) as [string, ...string[]];
     const config = await w.file("mcp.json", JSON.stringify({ mcpServers: { calc: { command, args } } }));
@@ -186,7 +190,7 @@ test("--mcp-config: servers in the mcpServers format; a name taken twice is an e
   });
 });
 
-test("an MCP server that fails to start is E_TOOL (exit 1) with its stderr, and nothing is sent", async () => {
+test("an MCP server that fails to start is E_TOOL (exit 1) with its stderr, and nothing is sent", SLOW, async () => {
   await toolWorld({ version: "0.12.10" }, async (w) => {
     const r = await w.run(["chat", "-m", "qwen3:8b", "--mcp", mcpFlag("--fail-init"), "--yes", "Hi"]);
     assert.equal(r.code, 1);
@@ -198,7 +202,7 @@ test("an MCP server that fails to start is E_TOOL (exit 1) with its stderr, and 
   });
 });
 
-test("off a terminal without --yes: E_USAGE before any request, nothing runs", async () => {
+test("off a terminal without --yes: E_USAGE before any request, nothing runs", SLOW, async () => {
   await toolWorld({ version: "0.12.10", replies: { "*": { toolCalls: [call("get_weather", { city: "Rome" })] } } }, async (w) => {
     const marker = path.join(w.dir, "ran");
     const script = await w.file("w.sh", `touch '${marker}'\n`);
@@ -215,7 +219,7 @@ test("off a terminal without --yes: E_USAGE before any request, nothing runs", a
   });
 });
 
-test("a call a small model wrote as text is promoted to a real call for a declared tool, and not printed", async () => {
+test("a call a small model wrote as text is promoted to a real call for a declared tool, and not printed", SLOW, async () => {
   const replies: Record<string, Reply[]> = {
     "qwen3:8b": [
       { content: '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Tokyo"}}\n</tool_call>' },
@@ -237,7 +241,7 @@ test("a call a small model wrote as text is promoted to a real call for a declar
   });
 });
 
-test("text that names no declared tool stays text", async () => {
+test("text that names no declared tool stays text", SLOW, async () => {
   const text = '{"name": "launch_rockets", "arguments": {"count": 3}}';
   await toolWorld({ version: "0.12.10", replies: { "*": { content: text } } }, async (w) => {
     const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/true"])]));
@@ -245,5 +249,71 @@ test("text that names no declared tool stays text", async () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, text + "\n");
     assert.equal(w.chatBodies().length, 1);
+  });
+});
+
+test("--session keeps the tool messages; the next run sends them back", SLOW, async () => {
+  const replies: Record<string, Reply[]> = {
+    "qwen3:8b": [{ toolCalls: [call("get_weather", { city: "Oslo" }, "call_osl00001")] }, { content: "Rain." }, { content: "Still rain." }],
+  };
+  await toolWorld({ version: "0.12.10", replies }, async (w) => {
+    const script = await w.file("w.sh", 'printf "rainy"\n');
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
+    const env = { XDG_STATE_HOME: path.join(w.dir, "state") };
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "-y", "--session", "trip", "Weather?"], { env });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = (await readFile(path.join(w.dir, "state", "oclaw", "sessions", "trip.jsonl"), "utf8")).trim().split("\n");
+    const roles = lines.map((l) => (JSON.parse(l) as { role: string }).role);
+    assert.deepEqual(roles, ["user", "assistant", "tool", "assistant"]);
+    const again = await w.run(["chat", "-m", "qwen3:8b", "--session", "trip", "And tomorrow?"], { env });
+    assert.equal(again.code, 0, again.stderr);
+    const sent = w.chatBodies()[2]?.messages as Array<Record<string, unknown>>;
+    assert.deepEqual(sent.map((m) => m.role), ["user", "assistant", "tool", "assistant", "user"]);
+    assert.deepEqual(sent[2], { role: "tool", content: "rainy", tool_name: "get_weather", tool_call_id: "call_osl00001" });
+  });
+});
+
+test("fallback inside the loop: a model failing before output in step 2 hands the conversation to the next", SLOW, async () => {
+  await toolWorld({
+    version: "0.12.10",
+    replies: (c) => {
+      if (c.resolved === "qwen3:8b") {
+        return c.turn === 0 ? { toolCalls: [call("get_weather", { city: "Oslo" }, "call_osl00001")] } : { error: { status: 500, message: "runner crashed" } };
+      }
+      return { content: "Rain, says the tool." };
+    },
+  }, async (w) => {
+    const script = await w.file("w.sh", 'printf "rainy"\n');
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
+    const r = await w.run(["chat", "-m", "qwen3:8b", "-m", "llama3.2:3b", "--tools", tools, "-y", "Weather?"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "Rain, says the tool.\n");
+    assert.match(r.stderr, /oclaw: ollama\/qwen3:8b failed \(.*runner crashed.*\); trying ollama\/llama3.2:3b/);
+    const bodies = w.chatBodies();
+    assert.deepEqual(bodies.map((b) => b.model), ["qwen3:8b", "qwen3:8b", "llama3.2:3b"]);
+    assert.deepEqual(bodies[2]?.messages, bodies[1]?.messages, "the conversation so far goes to the next model");
+  });
+});
+
+test("the OpenAI-compatible client runs the loop too: role tool with tool_call_id", SLOW, async () => {
+  const replies: Record<string, Reply[]> = {
+    "qwen3:8b": [{ toolCalls: [call("get_weather", { city: "Oslo" }, "call_osl00001")] }, { content: "Rain." }],
+  };
+  await toolWorld({ version: "0.12.10", replies }, async (w) => {
+    const script = await w.file("w.sh", 'printf "rainy"\n');
+    const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
+    const config = await w.file("openclaw.json", JSON.stringify({
+      models: { providers: { v1: { baseUrl: `${w.server.url}/v1`, api: "openai-completions", apiKey: "k", models: [{ id: "qwen3:8b" }] } } },
+    }));
+    const r = await w.run(["chat", "--config", config, "-m", "v1/qwen3:8b", "--tools", tools, "-y", "Weather?"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "Rain.\n");
+    const messages = w.chatBodies()[1]?.messages as Array<Record<string, unknown>>;
+    assert.deepEqual(messages.at(-1), { role: "tool", content: "rainy", tool_call_id: "call_osl00001" });
+    assert.deepEqual((messages.at(-2)?.tool_calls as unknown[])[0], {
+      id: "call_osl00001",
+      type: "function",
+      function: { name: "get_weather", arguments: '{"city":"Oslo"}' },
+    });
   });
 });
