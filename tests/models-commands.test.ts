@@ -56,7 +56,11 @@ test("show: capabilities, architecture, context, parameters, and where the loade
     assert.match(r.stdout, /^Context window: +40960$/m);
     assert.match(r.stdout, /^Loaded: +yes, 100% CPU, context 4096/m);
     // deno-lint-ignore no-regex-spaces -- the two spaces are the block's indent
-    assert.match(r.stdout, /^Parameters:\n(  .*\n)*  temperature +0\.6$/m);
+    assert.match(r.stdout, /^Modelfile parameters:\n(  .*\n)*  temperature +0\.6$/m);
+    // The parameter count is labelled as `ollama show` does, not "Size" (issue 15 §13).
+    assert.match(r.stdout, /^Parameters: +8\.2B$/m);
+    assert.match(r.stdout, /^Quantization: +Q4_K_M$/m);
+    assert.doesNotMatch(r.stdout, /^Size:/m);
 
     const json = await cli(box, ["models", "show", "ollama/qwen3:8b", "--json"]);
     const out = JSON.parse(json.stdout) as Record<string, unknown>;

@@ -42,7 +42,7 @@ test("e2e: the table lists tool models with columns, tags and sources; OLLAMA_HO
   await withFakeOllama({}, async (server) => {
     const box = await sandbox(SELECTION, { OLLAMA_API_KEY: "ollama-local", OLLAMA_HOST: `0.0.0.0:${server.port}` });
     try {
-      const r = await spawnOclaw(["models", "list"], { env: box.env });
+      const r = await spawnOclaw(["models", "list", "--wide"], { env: box.env });
       assert.equal(r.stderr, "");
       assert.equal(r.code, 0);
       const lines = r.stdout.trimEnd().split("\n");
@@ -279,4 +279,34 @@ test("no enabled provider: E_NO_PROVIDER with how to enable Ollama, exit 3 (as c
   } finally {
     await box.cleanup();
   }
+});
+
+test("e2e: without --wide the table fits 80 columns, token counts 128K-style; --json says null for what is unknown", async () => {
+  await withFakeOllama({}, async (server) => {
+    const box = await sandbox(SELECTION, { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url });
+    try {
+      const r = await spawnOclaw(["models", "list"], { env: box.env });
+      assert.equal(r.code, 0, r.stderr);
+      const lines = r.stdout.trimEnd().split("\n");
+      for (const line of lines) assert.ok(line.length <= 80, `${line.length} columns: ${line}`);
+      assert.match(lines[0]!, /^MODEL\s+INPUT\s+CTX\s+REASONING\s+TAGS$/);
+      const row = (ref: string) => lines.find((l) => l.startsWith(`${ref} `))?.split(/\s{2,}/);
+      assert.deepEqual(row("ollama/qwen3:8b"), ["ollama/qwen3:8b", "text", "40K", "yes", "default"]);
+      assert.deepEqual(row("ollama/qwen2.5vl:7b"), ["ollama/qwen2.5vl:7b", "text+image", "125K", "no", "-"]);
+      assert.deepEqual(row("ollama/absent:1b"), ["ollama/absent:1b", "-", "-", "-", "fallback#2,missing"]);
+
+      const json = await spawnOclaw(["models", "list", "--json"], { env: box.env });
+      const models = JSON.parse(json.stdout).models as Array<Record<string, unknown>>;
+      const absent = models.find((m) => m.ref === "ollama/absent:1b")!;
+      assert.equal(absent.tools, null);
+      assert.equal(absent.contextWindow, null);
+      assert.equal(absent.maxTokens, null);
+      assert.equal(absent.reasoning, null);
+      const known = models.find((m) => m.ref === "ollama/qwen3:8b")!;
+      assert.equal(known.tools, true);
+      assert.equal(known.contextWindow, 40960);
+    } finally {
+      await box.cleanup();
+    }
+  });
 });

@@ -9,38 +9,43 @@ import { buildCatalog, type Catalog, type CatalogError } from "../../catalog/cat
 import { EXIT, EXIT_CODES, type ErrorCode, OclawError } from "../../errors.ts";
 import type { Io } from "../../io.ts";
 import { setupModelsRun } from "./setup.ts";
-import { formatTokens, renderTable, type TableRow } from "./table.ts";
+import { fitColumns, formatTokens, formatTokensShort, NARROW_WIDTH, renderTable, type TableRow } from "./table.ts";
 import { oneLine } from "../../terminal.ts";
 
 const HEADER = ["MODEL", "INPUT", "CTX", "MAX OUT", "REASONING", "SOURCE", "TAGS"];
 
-/** A catalogue row in the `--json` shape of cli.md. */
+/**
+ * A catalogue row in the `--json` shape of cli.md. What nobody could tell (a configured ref no server
+ * confirmed: tagged missing or unverified) is `null`, not a made-up `false` or `0`.
+ */
 export function modelJson(m: CatalogModel): Record<string, unknown> {
+  const unknown = m.tags.includes("missing") || m.tags.includes("unverified");
   return {
     ref: m.ref,
     provider: m.provider,
     id: m.id,
     name: m.name,
     api: m.unsupportedApi ?? m.api,
-    reasoning: m.reasoning,
-    input: m.input,
-    contextWindow: m.contextWindow,
-    maxTokens: m.maxTokens,
+    reasoning: unknown ? null : m.reasoning,
+    input: unknown ? null : m.input,
+    contextWindow: unknown || m.contextWindow <= 0 ? null : m.contextWindow,
+    maxTokens: unknown || m.maxTokens <= 0 ? null : m.maxTokens,
     cost: m.cost,
-    tools: m.tools,
+    tools: unknown ? null : m.tools,
     source: m.source,
     tags: m.tags,
   };
 }
 
-function tableRow(m: CatalogModel): TableRow {
+function tableRow(m: CatalogModel, wide: boolean): TableRow {
+  const tokens = wide ? formatTokens : formatTokensShort;
   const missing = m.tags.includes("missing") || m.tags.includes("unverified");
   return {
     cells: [
       m.ref,
       missing ? "-" : m.input.join("+"),
-      formatTokens(m.contextWindow),
-      formatTokens(m.maxTokens),
+      tokens(m.contextWindow),
+      tokens(m.maxTokens),
       missing ? "-" : m.reasoning ? "yes" : "no",
       m.source,
       m.tags.length > 0 ? m.tags.join(",") : "-",
@@ -93,7 +98,11 @@ async function runList(ctx: CommandContext): Promise<number> {
     // One ref a line, whatever a server put in a name (a newline shows as `\n`).
     await io.stdout.write(catalog.models.map((m) => `${oneLine(m.ref)}\n`).join(""));
   } else {
-    await io.stdout.write(renderTable(HEADER, catalog.models.map(tableRow), ctx.global.color));
+    const wide = ctx.values.wide === true;
+    const rows = catalog.models.map((m) => tableRow(m, wide));
+    // Without --wide the table fits 80 columns: MAX OUT (10× CTX for discovered models), then SOURCE go first.
+    const table = wide ? { header: HEADER, rows } : fitColumns(HEADER, rows, ["MAX OUT", "SOURCE"], NARROW_WIDTH);
+    await io.stdout.write(renderTable(table.header, table.rows, ctx.global.color));
   }
   if (!ctx.global.json) await reportErrors(io, catalog.errors, ctx.global.quiet);
   if (catalog.models.length === 0 && catalog.errors.length === 0 && !ctx.global.quiet && !ctx.global.json) {
@@ -108,16 +117,18 @@ async function runList(ctx: CommandContext): Promise<number> {
 export const listCommand: Command = {
   name: "list",
   summary: "List the models of every enabled provider",
-  usage: "list [--all] [--provider ID] [--plain] [--refresh]",
+  usage: "list [--all] [--provider ID] [--plain] [--wide] [--refresh]",
   flags: {
     all: { type: "boolean", help: "Also list discovered models without tool support (tagged no-tools)" },
     provider: { type: "string", arg: "ID", help: "Only this provider" },
     plain: { type: "boolean", help: "Only the refs (provider/id), one per line" },
+    wide: { type: "boolean", help: "Every column, token counts exact (default: 128K style, within 80 columns)" },
     refresh: { type: "boolean", help: "Ask the server again instead of using cached /api/show answers" },
   },
   json: '{"models":[...],"errors":[...]}',
   notes: `The table has the columns MODEL INPUT CTX MAX OUT REASONING SOURCE TAGS, also when stdout is not a
-terminal (without colour). CTX and MAX OUT are token counts. Tags: default, fallback#N (the
+terminal (without colour). CTX and MAX OUT are token counts (128K = 131072); to fit 80 columns the table
+leaves out MAX OUT, then SOURCE, when they do not fit (--wide: all, exact). Tags: default, fallback#N (the
 configured selection), no-tools, missing (a configured ref no provider offers), unverified (a configured
 ref whose provider could not be asked).
 Exit status: 0 when every provider answered, 4 when one could not be reached (the rest is still listed).`,

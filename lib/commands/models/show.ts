@@ -140,9 +140,10 @@ function factsText(facts: ShowFacts, serverAsked: boolean): string {
     add("Capabilities", show.capabilities?.join(", ") ?? "(not reported by this server)");
     add("Architecture", show.model_info?.["general.architecture"] as string | undefined);
     add("Trained context", trainedContext(show)?.toString());
-    const size = [detail(show, "parameter_size"), detail(show, "quantization_level"), detail(show, "format")]
-      .filter((s) => s !== undefined);
-    add("Size", size.length > 0 ? size.join(", ") : undefined);
+    // The parameter count, as `ollama show` labels it ("parameters 8.2B"): not a size on disk.
+    add("Parameters", detail(show, "parameter_size"));
+    add("Quantization", detail(show, "quantization_level"));
+    add("Format", detail(show, "format"));
     add("Family", detail(show, "family"));
   }
   if (serverAsked && facts.error === undefined) {
@@ -159,7 +160,7 @@ function factsText(facts: ShowFacts, serverAsked: boolean): string {
   let text = rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}\n`).join("");
   const params = Object.entries(parseParameters(show?.parameters));
   if (params.length > 0) {
-    text += "Parameters:\n" + params.flatMap(([k, vs]) => vs.map((v) => `  ${k.padEnd(16)}${v}\n`)).join("");
+    text += "Modelfile parameters:\n" + params.flatMap(([k, vs]) => vs.map((v) => `  ${k.padEnd(16)}${v}\n`)).join("");
   }
   return text;
 }
@@ -196,8 +197,8 @@ export const showCommand: Command = {
   positionals: [{ name: "REF", help: "The model (provider/id)", complete: "model" }],
   json: "One JSON object (catalogue fields, capabilities, architecture, contextLength,\n" +
     "details, parameters, loaded)",
-  notes: `REF is provider/id; without '/' it names a model of the ollama provider. From an Ollama server this shows
-capabilities, architecture, trained context, size, Modelfile parameters and, when loaded, where it runs
-(CPU/GPU, from /api/ps) and the context allocated.`,
+  notes: `REF is provider/id; without '/' it names a model of the ollama provider. From an Ollama server
+this shows capabilities, architecture, trained context, parameter count, quantization, Modelfile
+parameters and, when loaded, where it runs (CPU/GPU, from /api/ps) and the context allocated.`,
   run: runShow,
 };

@@ -26,7 +26,40 @@ export function renderTable(header: string[], rows: TableRow[], color: boolean):
   return new StyledText(parts);
 }
 
-/** A token count for a table cell: the exact number (`128k` would hide whether 128000 or 131072), `-` for none. */
+/** A token count for a `--wide` cell: the exact number, `-` for none. */
 export function formatTokens(n: number): string {
   return n > 0 ? String(n) : "-";
+}
+
+/**
+ * A token count for the narrow table, in binary units as `ollama show` counts context (131072 → `128K`,
+ * 128000 → `125K`, 1310720 → `1.3M`; at most one decimal), `-` for none. `--wide` shows the exact number.
+ */
+export function formatTokensShort(n: number): string {
+  if (n <= 0) return "-";
+  if (n < 1024) return String(n);
+  const [value, unit] = n < 1024 * 1024 ? [n / 1024, "K"] : [n / (1024 * 1024), "M"];
+  const rounded = value >= 100 ? Math.round(value) : Math.round(value * 10) / 10;
+  return `${rounded}${unit}`;
+}
+
+/** The widest a table may be without `--wide`: a classic terminal. */
+export const NARROW_WIDTH = 80;
+
+/**
+ * Drops columns (in the order given, by header) until the table fits `width`; the others stay in place.
+ * Returns the header and rows to render.
+ */
+export function fitColumns(header: string[], rows: TableRow[], droppable: string[], width: number): { header: string[]; rows: TableRow[] } {
+  let keep = header.map((_, i) => i);
+  const widthOf = (cols: number[]) =>
+    cols.reduce((sum, i) => sum + Math.max(header[i]!.length, ...rows.map((r) => oneLine(r.cells[i] ?? "").length)), 0) + 2 * (cols.length - 1);
+  for (const name of droppable) {
+    if (widthOf(keep) <= width) break;
+    keep = keep.filter((i) => header[i] !== name);
+  }
+  return {
+    header: keep.map((i) => header[i]!),
+    rows: rows.map((r) => ({ ...r, cells: keep.map((i) => r.cells[i] ?? "") })),
+  };
 }
