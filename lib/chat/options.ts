@@ -210,7 +210,15 @@ export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptio
     if (options.continue) throw usageError("--session and -c/--continue both say which conversation to continue", "Give one of them");
     options.session = checkSessionName(session);
   }
-  const system = str(values.system);
+  // Collected (multiple), so that a second -s is an error rather than silently replacing the first.
+  const systems = strings(values.system);
+  if (systems.length > 1) {
+    throw usageError(
+      `-s/--system given ${systems.length} times: a run has one system prompt`,
+      "Put it all in one -s 'TEXT' (or in a file: --system-file FILE)",
+    );
+  }
+  const system = systems[0];
   const systemFile = str(values["system-file"]);
   if (system !== undefined && systemFile !== undefined) {
     throw usageError("-s/--system and --system-file both give the system prompt", "Give one of them");

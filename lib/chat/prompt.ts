@@ -24,7 +24,9 @@ export interface PromptOptions {
  */
 export async function readPrompt(words: string[], stdin: InStream, options: PromptOptions = {}): Promise<string> {
   const instruction = words.join(" ");
-  const piped = stdin.isTTY || options.readStdin === false ? "" : await stdin.readAll(options.signal);
+  const read = stdin.isTTY || options.readStdin === false ? "" : await stdin.readAll(options.signal);
+  // `echo "" | oclaw chat hi`: stdin with nothing but blank lines adds nothing to the prompt.
+  const piped = read.trim() === "" ? "" : read;
   const prompt = instruction !== "" && piped !== "" ? `${instruction}\n\n${piped}` : instruction || piped;
   if (prompt.trim() === "") {
     if (options.required === false) return "";

@@ -21,11 +21,26 @@ export function parseOptions(flags: Flags | undefined): OptionSpecs {
   return options;
 }
 
-/** The flags whose value is optional, with the value a bare flag means. */
-export function bareValues(flags: Flags | undefined): Record<string, string> {
-  const bare: Record<string, string> = {};
-  for (const [name, flag] of Object.entries(flags ?? {})) if (flag.bare !== undefined) bare[name] = flag.bare;
-  return bare;
+/**
+ * Rewrites a bare `--name` into `--name=<bare value>` for the flags whose value is optional. A bare flag
+ * followed by one of its own values (`--think low "Plan a trip"`) keeps that word as a positional, as
+ * documented, but gets a warning saying how to write it (`--think=low`).
+ */
+export function applyBareValues(args: string[], flags: Flags | undefined): { args: string[]; warnings: string[] } {
+  const end = args.indexOf("--");
+  const warnings: string[] = [];
+  const out = args.map((arg, i) => {
+    if ((end !== -1 && i > end) || !arg.startsWith("--")) return arg;
+    const flag = flags?.[arg.slice(2)];
+    if (flag?.bare === undefined) return arg;
+    const next = args[i + 1];
+    if (next !== undefined && (end === -1 || i + 1 < end) && Array.isArray(flag.complete) && flag.complete.includes(next.toLowerCase())) {
+      warnings.push(`'${next}' after ${arg} is read as the prompt's first word, and ${arg} means ${arg}=${flag.bare}; ` +
+        `for the level write ${arg}=${next}`);
+    }
+    return `${arg}=${flag.bare}`;
+  });
+  return { args: out, warnings };
 }
 
 /** How a flag is written in help: `-m, --model REF`, `    --think[=LEVEL]`. */

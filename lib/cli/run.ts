@@ -8,7 +8,7 @@ import type { Io } from "../io.ts";
 import { createLogger } from "../log.ts";
 import { versionLine } from "../version.ts";
 import type { Command, GlobalFlags } from "./command.ts";
-import { bareValues, type OptionSpecs, parseOptions } from "./flags.ts";
+import { applyBareValues, type OptionSpecs, parseOptions } from "./flags.ts";
 import { GLOBAL_FLAGS } from "./global-flags.ts";
 import { builtins, type LazyCommand } from "./builtins.ts";
 import { commandHelp, rootHelp } from "./help.ts";
@@ -77,16 +77,6 @@ function parseArgsMessage(message: string): string {
   return message.replace(/\. To specify a positional argument.*$/s, "").split("\n")[0]!.replace(/\.$/, "");
 }
 
-/** Rewrites bare `--name` into `--name=<default>` for options whose value is optional. */
-function applyOptionalValues(args: string[], optional: Record<string, string>): string[] {
-  const end = args.indexOf("--");
-  return args.map((arg, i) => {
-    if ((end !== -1 && i > end) || !arg.startsWith("--")) return arg;
-    const fallback = optional[arg.slice(2)];
-    return fallback === undefined ? arg : `${arg}=${fallback}`;
-  });
-}
-
 function colorEnabled(io: Io, noColorFlag: boolean): boolean {
   if (noColorFlag) return false;
   if ((io.env.NO_COLOR ?? "") !== "") return false;
@@ -109,9 +99,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
   try {
     const options: OptionSpecs = { ...parseOptions(GLOBAL_FLAGS), ...parseOptions(command?.flags) };
     let parsed;
+    const bare = applyBareValues(rest, command?.flags);
     try {
-      const args = applyOptionalValues(rest, bareValues(command?.flags));
-      parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+      parsed = parseArgs({ args: bare.args, options, allowPositionals: true, strict: true });
     } catch (error) {
       throw usageError(
         parseArgsMessage((error as Error).message),
@@ -155,6 +145,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     for (const key of Object.keys(GLOBAL_FLAGS)) delete values[key];
     const log = createLogger(io.stderr, verbose);
+    if (!global.quiet) for (const warning of bare.warnings) await io.stderr.write(`oclaw: warning: ${warning}\n`);
     started = true;
     return await command.run({ io, global, log, values, positionals: parsed.positionals });
   } catch (caught) {

@@ -17,7 +17,7 @@ export const CHAT_FLAGS: Flags = {
     help: "Model to use, repeatable: the candidates in order (default: the configured\n" +
       "primary, then its fallbacks). REF = provider/id; without '/' the ollama provider",
   },
-  system: { type: "string", short: "s", arg: "TEXT", help: "System message" },
+  system: { type: "string", short: "s", multiple: true, arg: "TEXT", help: "System message (once: a second -s is a usage error)" },
   "system-file": { type: "string", arg: "FILE", complete: "file", help: "System message read from FILE" },
   messages: {
     type: "string",
