@@ -23,7 +23,7 @@ async function withServer(body: (env: Record<string, string>, sent: () => ChatBo
   }
 }
 
-test("stdin with nothing but blank lines adds nothing to the prompt", async () => {
+test("stdin with nothing but blank lines adds nothing to the prompt", { timeout: 60_000 }, async () => {
   await withServer(async (env, sent) => {
     const r = await spawnOclaw(["chat", "-m", "qwen3:8b", "hi"], { env, stdin: "\n" });
     assert.equal(r.code, 0, r.stderr);
@@ -41,7 +41,7 @@ test("stdin with nothing but blank lines adds nothing to the prompt", async () =
   });
 });
 
-test("a second -s is a usage error, nothing is sent", async () => {
+test("a second -s is a usage error, nothing is sent", { timeout: 60_000 }, async () => {
   await withServer(async (env, sent) => {
     const r = await spawnOclaw(["chat", "-m", "qwen3:8b", "-s", "Be terse", "-s", "Answer in French", "hi"], { env });
     assert.equal(r.code, 2);
@@ -69,7 +69,7 @@ test("--think low \"...\": a warning says to write --think=low; what is sent is 
   });
 });
 
-test("chat --help says what --think does when not given", async () => {
+test("chat --help says what --think does when not given", { timeout: 60_000 }, async () => {
   const r = await spawnOclaw(["chat", "--help"]);
   assert.doesNotMatch(r.stdout, /server's choice/);
   assert.match(r.stdout, /--think\[=LEVEL\] +Thinking: on, off, low, medium, high, max \(default: params\.think, else on for\n +a reasoning model/);

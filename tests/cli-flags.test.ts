@@ -34,7 +34,7 @@ function known(flags: Flags | undefined): Set<string> {
   return names;
 }
 
-test("every flag a command's help text mentions is one its parser knows", async () => {
+test("every flag a command's help text mentions is one its parser knows", { timeout: 60_000 }, async () => {
   for (const { path, command } of await allCommands()) {
     const texts = [command.usage, command.notes ?? "", command.json ?? "", ...Object.values(command.flags ?? {}).map((f) => f.help)];
     const names = known(command.flags);
@@ -48,7 +48,7 @@ test("every flag a command's help text mentions is one its parser knows", async 
   }
 });
 
-test("the compiled help lists every flag of the table, and the parser accepts each of them", async () => {
+test("the compiled help lists every flag of the table, and the parser accepts each of them", { timeout: 60_000 }, async () => {
   for (const { path, command } of await allCommands()) {
     const shown = await spawnOclaw([...path, "--help"]);
     assert.equal(shown.code, 0, `oclaw ${path.join(" ")} --help: ${shown.stderr}`);
@@ -65,7 +65,7 @@ test("the compiled help lists every flag of the table, and the parser accepts ea
   }
 });
 
-test("the global flags are in the help of every command", async () => {
+test("the global flags are in the help of every command", { timeout: 60_000 }, async () => {
   const r = await spawnOclaw(["models", "list", "--help"]);
   for (const [name, flag] of Object.entries(GLOBAL_FLAGS)) assert.ok(r.stdout.includes(flagSyntax(name, flag)), name);
 });

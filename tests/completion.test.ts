@@ -56,7 +56,7 @@ source '${script}'; words=(\${=1}); [[ $1 == *' ' ]] && words+=(''); CURRENT=\${
 }
 
 for (const shell of ["bash", "zsh", "fish"] as const) {
-  test(`${shell} completes commands, subcommands, flags, flag values and cached model refs`, { skip: !has(shell) && `${shell} is not installed` }, async () => {
+  test(`${shell} completes commands, subcommands, flags, flag values and cached model refs`, { skip: !has(shell) && `${shell} is not installed`, timeout: 60_000 }, async () => {
     await withTempDir(`completion-${shell}`, async (dir) => {
       const env = await setUp(dir);
       const generated = await spawnOclaw(["completion", shell], { env });
@@ -73,7 +73,7 @@ for (const shell of ["bash", "zsh", "fish"] as const) {
   });
 }
 
-test("completion --models lists configured and cached refs without asking a server", async () => {
+test("completion --models lists configured and cached refs without asking a server", { timeout: 60_000 }, async () => {
   await withTempDir("completion-models", async (dir) => {
     const r = await spawnOclaw(["completion", "--models"], { env: await setUp(dir) });
     assert.equal(r.code, 0);
@@ -82,7 +82,7 @@ test("completion --models lists configured and cached refs without asking a serv
   });
 });
 
-test("completion with an unknown shell is a usage error", async () => {
+test("completion with an unknown shell is a usage error", { timeout: 60_000 }, async () => {
   const r = await spawnOclaw(["completion", "tcsh"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^oclaw: Unknown shell 'tcsh'\nhint: Run 'oclaw completion bash'/);

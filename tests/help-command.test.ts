@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { spawnOclaw } from "./support/cli.ts";
 
-test("oclaw help chat prints what oclaw chat --help prints", async () => {
+test("oclaw help chat prints what oclaw chat --help prints", { timeout: 60_000 }, async () => {
   const [a, b] = await Promise.all([spawnOclaw(["help", "chat"]), spawnOclaw(["chat", "--help"])]);
   assert.equal(a.code, 0);
   assert.equal(a.stdout, b.stdout);
@@ -21,7 +21,7 @@ test("oclaw help chat prints what oclaw chat --help prints", async () => {
   assert.match(root.stdout, /\n {2}help {8}Help for a command/);
 });
 
-test("a mistyped command: did you mean, exit 2", async () => {
+test("a mistyped command: did you mean, exit 2", { timeout: 60_000 }, async () => {
   const r = await spawnOclaw(["chta", "hi"]);
   assert.equal(r.code, 2);
   assert.equal(r.stdout, "");
@@ -36,7 +36,7 @@ test("a mistyped command: did you mean, exit 2", async () => {
   assert.equal(far.stderr, "oclaw: Unknown command 'frobnicate'\nhint: Run 'oclaw --help' for the list of commands\n");
 });
 
-test("oclaw help --man is a manual page with every command and flag", async () => {
+test("oclaw help --man is a manual page with every command and flag", { timeout: 60_000 }, async () => {
   const r = await spawnOclaw(["help", "--man"]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^\.TH OCLAW 1 /);

@@ -9,7 +9,7 @@ import { spawnOclaw } from "./support/cli.ts";
 
 const env = { OLLAMA_API_KEY: "x", OLLAMA_HOST: "127.0.0.1:9" };
 
-test("chat --json with a bad flag: one error event on stdout, exit 2", async () => {
+test("chat --json with a bad flag: one error event on stdout, exit 2", { timeout: 60_000 }, async () => {
   const r = await spawnOclaw(["chat", "--json", "--bogus", "hi"], { env });
   assert.equal(r.code, 2);
   assert.deepEqual(JSON.parse(r.stdout), {
@@ -22,7 +22,7 @@ test("chat --json with a bad flag: one error event on stdout, exit 2", async () 
   assert.match(r.stderr, /^oclaw: Unknown option '--bogus'\n/);
 });
 
-test("models list --json --provider nope: {error:{code,message,hint}} on stdout", async () => {
+test("models list --json --provider nope: {error:{code,message,hint}} on stdout", { timeout: 60_000 }, async () => {
   const r = await spawnOclaw(["models", "list", "--json", "--provider", "nope"], { env });
   assert.equal(r.code, 3);
   const { error } = JSON.parse(r.stdout);
@@ -31,13 +31,13 @@ test("models list --json --provider nope: {error:{code,message,hint}} on stdout"
   assert.equal(typeof error.hint, "string");
 });
 
-test("config get --json missing.key: {error} on stdout, exit 1", async () => {
+test("config get --json missing.key: {error} on stdout, exit 1", { timeout: 60_000 }, async () => {
   const r = await spawnOclaw(["config", "get", "--json", "missing.key"], { env: { HOME: "/nonexistent-home" } });
   assert.equal(r.code, 1);
   assert.equal(JSON.parse(r.stdout).error.code, "E_NOT_SET");
 });
 
-test("a bad flag of any command, an unknown command, pull without a name: JSON too", async () => {
+test("a bad flag of any command, an unknown command, pull without a name: JSON too", { timeout: 60_000 }, async () => {
   for (const args of [["doctor", "--json", "--bogus"], ["models", "--json", "nope"], ["--json", "chta"], ["models", "show", "--json"]]) {
     const r = await spawnOclaw(args, { env });
     assert.equal(JSON.parse(r.stdout).error.code, "E_USAGE", args.join(" "));
@@ -50,7 +50,7 @@ test("a bad flag of any command, an unknown command, pull without a name: JSON t
   assert.equal(plain.stdout, "");
 });
 
-test("chat --json against a server that is not there: exactly one error event", async () => {
+test("chat --json against a server that is not there: exactly one error event", { timeout: 60_000 }, async () => {
   const r = await spawnOclaw(["chat", "--json", "-m", "qwen3:8b", "hi"], { env });
   assert.equal(r.code, 4);
   const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));

@@ -21,7 +21,7 @@ async function withServer(body: (env: Record<string, string>, chats: () => unkno
   }
 }
 
-test("-m hf.co/org/repo:Q4 is the ollama provider's model, as `ollama list` names it", async () => {
+test("-m hf.co/org/repo:Q4 is the ollama provider's model, as `ollama list` names it", { timeout: 60_000 }, async () => {
   await withServer(async (env, chats) => {
     const r = await spawnOclaw(["chat", "--json", "-m", HF, "hi"], { env });
     assert.equal(r.code, 0, r.stderr);
@@ -34,7 +34,7 @@ test("-m hf.co/org/repo:Q4 is the ollama provider's model, as `ollama list` name
   });
 });
 
-test("an unknown provider in a -m list is a fallback event; the hint suggests ollama/<ref>", async () => {
+test("an unknown provider in a -m list is a fallback event; the hint suggests ollama/<ref>", { timeout: 60_000 }, async () => {
   await withServer(async (env, chats) => {
     const r = await spawnOclaw(["chat", "--json", "-m", "acme/tiny", "-m", "qwen3:8b", "hi"], { env });
     assert.equal(r.code, 0, r.stderr);
@@ -50,7 +50,7 @@ test("an unknown provider in a -m list is a fallback event; the hint suggests ol
   });
 });
 
-test("a namespaced name the server has (someone/model) is found through /api/tags", async () => {
+test("a namespaced name the server has (someone/model) is found through /api/tags", { timeout: 60_000 }, async () => {
   const server = await startFakeOllama({ models: [{ ...fixtureModel("qwen3:8b"), name: "acme/agent:7b" }] });
   try {
     const r = await spawnOclaw(["chat", "-m", "acme/agent:7b", "hi"], { env: { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url } });
@@ -61,7 +61,7 @@ test("a namespaced name the server has (someone/model) is found through /api/tag
   }
 });
 
-test("-m qwen3 with only qwen3:8b installed: did you mean ollama/qwen3:8b, exit 5", async () => {
+test("-m qwen3 with only qwen3:8b installed: did you mean ollama/qwen3:8b, exit 5", { timeout: 60_000 }, async () => {
   await withServer(async (env) => {
     const r = await spawnOclaw(["chat", "-m", "qwen3", "hi"], { env });
     assert.equal(r.code, 5);
