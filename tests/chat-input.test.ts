@@ -54,7 +54,7 @@ test("a second -s is a usage error, nothing is sent", { timeout: 60_000 }, async
   });
 });
 
-test("--think low \"...\": a warning says to write --think=low; what is sent is unchanged", async () => {
+test("--think low \"...\": a warning says to write --think=low; what is sent is unchanged", { timeout: 60_000 }, async () => {
   await withServer(async (env, sent) => {
     const r = await spawnOclaw(["chat", "-m", "qwen3:8b", "--think", "low", "Plan a trip"], { env });
     assert.equal(r.code, 0, r.stderr);
