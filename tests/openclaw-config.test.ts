@@ -58,6 +58,9 @@ test("the realistic OpenClaw config validates (exit 0) and drives chat, models l
   withFullConfig(async ({ server, run }) => {
     const validate = await run(["config", "validate"]);
     assert.deepEqual([validate.code, validate.stdout], [0, ""], validate.stderr);
+    // As `openclaw config validate` warns: the provider-level contextTokens is an older form it moves.
+    assert.match(validate.stderr, /^warning: models\.providers\.ollama\.contextTokens: OpenClaw moves it into the model entries/);
+    assert.match(validate.stderr, /is valid\n$/);
 
     const chat = await run(["chat", "-v", "hi"]);
     assert.equal(chat.code, 0, chat.stderr);

@@ -7,6 +7,7 @@ import { EXIT, OclawError, usageError } from "../errors.ts";
 import { authProfilesPath } from "../config/auth-profiles.ts";
 import { formatKeyPath, parseKeyPath } from "../config/key-path.ts";
 import { type LoadProblem, loadConfig } from "../config/load.ts";
+import { migrationNotes } from "../config/openclaw-notes.ts";
 import { type ConfigLocation, locateConfig, stateDirFor } from "../config/location.ts";
 import { buildProviders } from "../config/providers.ts";
 import type { ConfigData } from "../config/schema.ts";
@@ -179,10 +180,12 @@ const validateCommand: Command = {
     positionals(ctx, [], "validate");
     const where = location(ctx);
     const problems: ShownProblem[] = [];
+    let warnings: string[] = [];
     let exists = false;
     try {
       const loaded = await loadConfig(where, ctx.io.env, { signal: ctx.io.interrupt });
       exists = loaded.exists;
+      warnings = migrationNotes(loaded.data);
       problems.push(...loaded.problems.map(show));
       if (loaded.problems.length === 0) {
         // Provider resolution has checks of its own (OLLAMA_HOST, SecretRefs that must resolve, TLS).
@@ -207,8 +210,9 @@ const validateCommand: Command = {
       problems.push({ path: "", code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) });
     }
     if (ctx.global.json) {
-      await ctx.io.stdout.write(`${JSON.stringify({ file: where.path, exists, valid: problems.length === 0, problems })}\n`);
+      await ctx.io.stdout.write(`${JSON.stringify({ file: where.path, exists, valid: problems.length === 0, problems, warnings })}\n`);
     } else {
+      for (const warning of warnings) await say(ctx, `warning: ${warning}`);
       for (const p of problems) {
         await ctx.io.stdout.write(`${p.path ? `${p.path}: ` : ""}${p.message}${p.hint ? ` (${p.hint})` : ""}\n`);
       }
