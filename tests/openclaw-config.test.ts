@@ -204,6 +204,10 @@ test("an unset ${VAR} in a provider the command does not use only warns; where i
       const needed = await spawnOclaw(["chat", "--config", config, "-m", "vllm/q", "hi"], { env });
       assert.equal(needed.code, 3);
       assert.match(needed.stderr, /^oclaw: Provider 'vllm' cannot be used: Environment variable VLLM_KEY is not set \(used at models\.providers\.vllm\.apiKey/);
+      const healthNeeded = await spawnOclaw(["health", "--config", config, "--model", "vllm/q"], { env });
+      assert.equal(healthNeeded.code, 2, healthNeeded.stdout);
+      assert.match(healthNeeded.stdout, /^CRITICAL: Provider 'vllm' cannot be used: Environment variable VLLM_KEY is not set/);
+      assert.match(healthNeeded.stderr, /hint: Export VLLM_KEY/);
       const validate = await spawnOclaw(["config", "validate", "--config", config], { env });
       assert.equal(validate.code, 3);
       assert.match(validate.stdout, /models\.providers\.vllm\.apiKey: environment variable VLLM_KEY is not set/);

@@ -15,7 +15,15 @@ import type { Io } from "../io.ts";
 import type { Logger } from "../log.ts";
 import { type Candidate, candidatesOf } from "./candidates.ts";
 import { candidateFacts, serverOf } from "./facts.ts";
-import { judgeCandidates, judgeContext, judgeNoSelection, judgeProcessor, judgeServers, type Judgement } from "./judge.ts";
+import {
+  judgeCandidates,
+  judgeContext,
+  judgeNoSelection,
+  judgeProcessor,
+  judgeServers,
+  type Judgement,
+  suggest,
+} from "./judge.ts";
 import { judgeLatency, judgeProbe, judgeSkippedProbe, probeActive, type ProbeKind, probePlan } from "./probe.ts";
 import { bareReport, type CandidateFacts, type HealthReport, type HealthState, worseState } from "./report.ts";
 import { type InspectLimits, inspectServer, isUp, serverError, serverLabel, type ServerState, toolVerdicts } from "./servers.ts";
@@ -124,7 +132,15 @@ async function evaluate(run: Run): Promise<HealthReport> {
     ? states.find(isUp)
     : serverOf(states, selection.candidates[facts.indexOf(active)]!.provider);
   judgement.head = servingState === undefined ? states.map((s) => serverError(s)?.message).join("; ") : serverLabel(servingState);
-  if (servingState === undefined) judgement.head ||= "no server answered";
+  if (servingState === undefined) {
+    // A candidate's provider whose config cannot be used (an unset variable, a secret) says why nothing was asked.
+    const unusable = selection.candidates.find((c) => c.provider?.configError !== undefined)?.provider?.configError;
+    if (unusable !== undefined) {
+      judgement.head ||= unusable.message;
+      suggest(judgement, unusable.hint);
+    }
+    judgement.head ||= "no server answered";
+  }
   const latency = await measureLatency(run, http, selection, facts, servingState, judgement);
   return finish(run, judgement, states, facts, latency);
 }
