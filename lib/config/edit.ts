@@ -3,9 +3,11 @@
  * key order, quoting, indentation. The edit splices the original text at the ranges json5-tree.ts finds.
  * (@croct/json5-parser was the first choice, but it rejects reserved words as unquoted keys — `default: true`
  * in OpenClaw's agents.list — and its re-printing shifts closing braces and orphans comments on delete.)
+ * The edit is planned on json5-doc.ts's view (every line terminator a `\n`) and applied to the original.
  */
 import JSON5 from "json5";
 import { OclawError, usageError } from "../errors.ts";
+import { Json5Doc, type Splice } from "./json5-doc.ts";
 import { type Json5Member, type Json5Node, parseJson5Tree, skipTrivia } from "./json5-tree.ts";
 import { type KeySegment, formatKeyPath } from "./key-path.ts";
 
@@ -32,16 +34,18 @@ export function editConfigText(text: string | undefined, edit: ConfigEdit, file 
     if (edit.op === "unset") throw notSet(edit.path, file);
     return JSON.stringify(buildSubtree(edit.path, edit.value, edit.path), null, 2) + "\n";
   }
+  const doc = new Json5Doc(text);
   let root: Json5Node;
   try {
-    root = parseJson5Tree(text);
+    root = parseJson5Tree(doc.view, (start, end) => doc.sourceSlice(start, end));
   } catch (cause) {
     throw new OclawError("E_CONFIG_PARSE", `Cannot edit ${file}: ${(cause as Error).message}`, { cause });
   }
   if (root.kind !== "object") {
     throw new OclawError("E_CONFIG_INVALID", `Cannot edit ${file}: the top level is not an object`);
   }
-  const style = detectStyle(text);
+  const view = doc.view;
+  const style = detectStyle(view);
   let node = root;
   for (let i = 0; i < edit.path.length; i++) {
     const segment = edit.path[i]!;
@@ -49,15 +53,15 @@ export function editConfigText(text: string | undefined, edit: ConfigEdit, file 
     const child = findChild(node, segment, edit.path.slice(0, i + 1));
     if (child === undefined) {
       if (edit.op === "unset") throw notSet(edit.path, file);
-      return insertChild(text, node, segment, buildSubtree(edit.path.slice(i + 1), edit.value, edit.path), style);
+      return doc.apply(insertChild(view, node, segment, buildSubtree(edit.path.slice(i + 1), edit.value, edit.path), style));
     }
     if (last) {
-      return edit.op === "unset" ? removeChild(text, node, child) : replaceValue(text, child.value, edit.value, style);
+      return doc.apply(edit.op === "unset" ? removeChild(view, node, child) : replaceValue(view, child.value, edit.value, style));
     }
     if (child.value.kind === "scalar") {
       if (edit.op === "unset") throw notSet(edit.path, file);
       throw usageError(
-        `Cannot set ${formatKeyPath(edit.path)}: ${formatKeyPath(edit.path.slice(0, i + 1))} is ${describe(text, child.value)}, not an object`,
+        `Cannot set ${formatKeyPath(edit.path)}: ${formatKeyPath(edit.path.slice(0, i + 1))} is ${describe(doc, child.value)}, not an object`,
         `Set ${formatKeyPath(edit.path.slice(0, i + 1))} itself, or unset it first`,
       );
     }
@@ -70,8 +74,8 @@ function notSet(path: KeySegment[], file: string): OclawError {
   return new OclawError("E_NOT_SET", `${formatKeyPath(path)} is not set in ${file}`);
 }
 
-function describe(text: string, node: Json5Node): string {
-  const value: unknown = JSON5.parse(text.slice(node.start, node.end));
+function describe(doc: Json5Doc, node: Json5Node): string {
+  const value: unknown = JSON5.parse(doc.sourceSlice(node.start, node.end));
   return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }
 
@@ -168,14 +172,14 @@ function isMultiline(text: string, node: Json5Node): boolean {
   return text.slice(node.start, node.end).includes("\n");
 }
 
-function replaceValue(text: string, node: Json5Node, value: unknown, style: Style): string {
+function replaceValue(text: string, node: Json5Node, value: unknown, style: Style): Splice[] {
   const start = node.start;
   const end = node.end;
   const indent = lineIndent(text, start);
   const keys = quoteKeys(node, text);
   const oneLine = renderValue(value, indent, style, keys, false);
   const multiline = isStructured(value) && (!lineIsCompact(text, start) || tooLong(text, start, oneLine));
-  return text.slice(0, start) + (multiline ? renderValue(value, indent, style, keys, true) : oneLine) + text.slice(end);
+  return [{ start, end, insert: multiline ? renderValue(value, indent, style, keys, true) : oneLine }];
 }
 
 function isStructured(value: unknown): boolean {
@@ -202,7 +206,7 @@ function lineIsCompact(text: string, index: number): boolean {
   return opens > closes;
 }
 
-function insertChild(text: string, node: Json5Node, segment: KeySegment, value: unknown, style: Style): string {
+function insertChild(text: string, node: Json5Node, segment: KeySegment, value: unknown, style: Style): Splice[] {
   const isObject = node.kind === "object";
   const keys = quoteKeys(node, text);
   const prefix = isObject ? `${renderKey(String(segment), keys, style)}: ` : "";
@@ -212,16 +216,23 @@ function insertChild(text: string, node: Json5Node, segment: KeySegment, value: 
   const multiline = isMultiline(text, node) || (list.length === 0 && !lineIsCompact(text, open));
   if (list.length === 0) {
     const outer = lineIndent(text, open);
+    // Only comments inside (`{\n  // keep me\n}`): the new member goes after them, and they stay.
+    const contentEnd = open + 1 + text.slice(open + 1, close).trimEnd().length;
     if (!multiline) {
       const oneLine = renderValue(value, "", style, keys, false);
       const item = isStructured(value) && tooLong(text, open + 1, prefix + oneLine)
         ? renderValue(value, outer, style, keys, true)
         : oneLine;
-      return text.slice(0, open + 1) + prefix + item + text.slice(close);
+      if (contentEnd > open + 1) return [{ start: contentEnd, end: contentEnd, insert: ` ${prefix}${item}` }];
+      return [{ start: open + 1, end: close, insert: prefix + item }];
     }
     const inner = outer + style.unit;
-    const body = `\n${inner}${prefix}${renderValue(value, inner, style, keys, true)}\n${outer}`;
-    return text.slice(0, open + 1) + body + text.slice(close);
+    const member = `${inner}${prefix}${renderValue(value, inner, style, keys, true)}`;
+    if (contentEnd > open + 1) {
+      // A `// comment` runs to the end of its line: the member starts on the next one.
+      return [{ start: contentEnd, end: contentEnd, insert: `\n${member}` }];
+    }
+    return [{ start: open + 1, end: close, insert: `\n${member}\n${outer}` }];
   }
   const last = list.at(-1)!;
   const afterLast = skipTrivia(text, last.end, true);
@@ -232,7 +243,7 @@ function insertChild(text: string, node: Json5Node, segment: KeySegment, value: 
     const item = isStructured(value) && tooLong(text, insertAt, oneLine)
       ? `${hasComma ? " " : ", "}${prefix}${renderValue(value, lineIndent(text, open), style, keys, true)}`
       : oneLine;
-    return text.slice(0, insertAt) + item + text.slice(insertAt);
+    return [{ start: insertAt, end: insertAt, insert: item }];
   }
   const indent = lineIndent(text, last.start);
   let insertAt = hasComma ? afterLast + 1 : last.end;
@@ -240,11 +251,12 @@ function insertChild(text: string, node: Json5Node, segment: KeySegment, value: 
   const lineEnd = text.indexOf("\n", insertAt);
   if (lineEnd !== -1 && lineEnd < close) insertAt = lineEnd;
   const item = `\n${indent}${prefix}${renderValue(value, indent, style, keys, true)}${hasComma ? "," : ""}`;
-  const withItem = text.slice(0, insertAt) + item + text.slice(insertAt);
-  return hasComma ? withItem : withItem.slice(0, last.end) + "," + withItem.slice(last.end);
+  const splices: Splice[] = [{ start: insertAt, end: insertAt, insert: item }];
+  if (!hasComma) splices.push({ start: last.end, end: last.end, insert: "," });
+  return splices;
 }
 
-function removeChild(text: string, node: Json5Node, child: Child): string {
+function removeChild(text: string, node: Json5Node, child: Child): Splice[] {
   const list = node.members;
   const index = list.findIndex((m) => m.start === child.start);
   const cuts: [number, number][] = [];
@@ -273,14 +285,17 @@ function removeChild(text: string, node: Json5Node, child: Child): string {
     end = restEnd;
   }
   cuts.push([start, end]);
-  let out = text;
-  for (const [a, b] of cuts.sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + out.slice(b);
-  if (list.length === 1) out = collapseEmpty(out, node.start);
-  return out;
-}
-
-/** An object or array left with only whitespace inside becomes `{}` / `[]`. */
-function collapseEmpty(text: string, open: number): string {
-  const match = /^([{[])\s*([}\]])/.exec(text.slice(open));
-  return match ? text.slice(0, open) + match[1] + match[2] + text.slice(open + match[0].length) : text;
+  if (list.length === 1) {
+    // An object or array left with only whitespace inside becomes `{}` / `[]` (comments keep their lines).
+    const close = node.end - 1;
+    let left = "";
+    let at = node.start + 1;
+    for (const [a, b] of [...cuts].sort((x, y) => x[0] - y[0])) {
+      left += text.slice(at, a);
+      at = b;
+    }
+    left += text.slice(at, close);
+    if (/^\s*$/.test(left)) return [{ start: node.start + 1, end: close, insert: "" }];
+  }
+  return cuts.map(([a, b]) => ({ start: a, end: b, insert: "" }));
 }

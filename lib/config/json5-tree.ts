@@ -29,16 +29,19 @@ export interface Json5Member {
 }
 
 /**
- * Reads the structure of JSON5 text.
+ * Reads the structure of JSON5 text. `source` gives the original text of a range when `text` is a view of it
+ * (json5-doc.ts: line terminators as `\n`), so a quoted key is decoded from what the file holds.
  * @throws SyntaxError when the text is not shaped like JSON5 (callers parse it with `json5` first)
  */
-export function parseJson5Tree(text: string): Json5Node {
-  const reader = new Reader(text);
+export function parseJson5Tree(text: string, source?: (start: number, end: number) => string): Json5Node {
+  const reader = new Reader(text, source ?? ((start, end) => text.slice(start, end)));
   const root = reader.value();
   reader.trivia();
   if (reader.pos < text.length) reader.fail("unexpected text after the value");
   return root;
 }
+
+const LINE_TERMINATORS = new Set(["\n", "\r", "\u2028", "\u2029"]);
 
 /** Skips whitespace and comments from `pos`; returns the first offset that is neither. */
 export function skipTrivia(text: string, pos: number, newlines = true): number {
@@ -53,15 +56,16 @@ export function skipTrivia(text: string, pos: number, newlines = true): number {
       pos = close === -1 ? text.length : close + 2;
     } else if (text.startsWith("//", pos)) {
       if (!newlines) return pos;
-      const newline = text.indexOf("\n", pos);
-      pos = newline === -1 ? text.length : newline;
+      // A line comment ends at any JSON5 line terminator (LF, CR, U+2028, U+2029).
+      pos += 2;
+      while (pos < text.length && !LINE_TERMINATORS.has(text[pos]!)) pos++;
     } else return pos;
   }
 }
 
 class Reader {
   pos = 0;
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string, private readonly source: (start: number, end: number) => string) {}
 
   fail(why: string): never {
     throw new SyntaxError(`${why} at offset ${this.pos}`);
@@ -110,7 +114,7 @@ class Reader {
         keyQuoted = this.text[this.pos] === '"' || this.text[this.pos] === "'";
         if (keyQuoted) this.string();
         else while (this.pos < this.text.length && !/[:\s/]/.test(this.text[this.pos]!)) this.pos++;
-        const raw = this.text.slice(memberStart, this.pos);
+        const raw = this.source(memberStart, this.pos);
         if (raw === "") this.fail("expected a key");
         key = keyQuoted ? JSON5.parse<string>(raw) : Object.keys(JSON5.parse<object>(`{${raw}:0}`))[0]!;
         this.trivia();

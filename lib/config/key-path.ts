@@ -10,8 +10,15 @@ export type KeySegment = string | number;
 const PLAIN = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
 /**
+ * Keys that name JavaScript's object machinery: reading the config drops them (include.ts), so a `set` of
+ * one would report success and a `get` say "not set". Refused in every path.
+ */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
  * Parses a key path.
- * @throws OclawError E_USAGE for an empty path, an empty segment or an unclosed bracket
+ * @throws OclawError E_USAGE for an empty path, an empty segment, an unclosed bracket, or a `__proto__`,
+ *   `constructor` or `prototype` segment
  */
 export function parseKeyPath(text: string): KeySegment[] {
   const segments: KeySegment[] = [];
@@ -51,6 +58,13 @@ export function parseKeyPath(text: string): KeySegment[] {
       i++;
       if (i >= text.length) throw fail("trailing '.'");
     }
+  }
+  const reserved = segments.find((s) => typeof s === "string" && RESERVED_KEYS.has(s));
+  if (reserved !== undefined) {
+    throw usageError(
+      `Invalid config path '${text}': '${reserved}' cannot be a config key`,
+      "__proto__, constructor and prototype are never read from a config file",
+    );
   }
   return segments;
 }
