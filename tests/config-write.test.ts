@@ -65,3 +65,19 @@ test("a lock whose owner process is gone is stale at once; a live owner's is wai
     assert.deepEqual(JSON.parse(await home.read(".openclaw/openclaw.json")), { gateway: { a: 1 } });
     assert.ok(!(await readdir(home.stateDir)).some((f) => f.endsWith(".lock")));
   }));
+
+test("a config nested 100k levels deep is a config error (exit 3) for every reader, no stack overflow", () =>
+  withTempHome(async (home) => {
+    const n = 100_000;
+    await home.write(".openclaw/openclaw.json", "{a:".repeat(n) + "1" + "}".repeat(n));
+    const env = { HOME: home.dir };
+    for (const args of [["config", "validate"], ["config", "set", "b", "1"], ["config", "get", "a"], ["chat", "-m", "x", "hi"], ["models", "list"]]) {
+      const r = await spawnOclaw(args, { env });
+      assert.equal(r.code, 3, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stdout + r.stderr, /openclaw\.json:1:193: nested deeper than 64 levels/, args.join(" "));
+      assert.doesNotMatch(r.stderr, /Maximum call stack|RangeError/);
+    }
+    // Health follows the Nagios API: UNKNOWN is 3 too.
+    const health = await spawnOclaw(["health"], { env });
+    assert.equal(health.code, 3, health.stderr);
+  }));

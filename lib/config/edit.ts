@@ -8,6 +8,7 @@
 import JSON5 from "json5";
 import { OclawError, usageError } from "../errors.ts";
 import { Json5Doc, type Splice } from "./json5-doc.ts";
+import { checkNesting } from "./json5-text.ts";
 import { type Json5Member, type Json5Node, parseJson5Tree, skipTrivia } from "./json5-tree.ts";
 import { type KeySegment, formatKeyPath } from "./key-path.ts";
 
@@ -34,6 +35,7 @@ export function editConfigText(text: string | undefined, edit: ConfigEdit, file 
     if (edit.op === "unset") throw notSet(edit.path, file);
     return JSON.stringify(buildSubtree(edit.path, edit.value, edit.path), null, 2) + "\n";
   }
+  checkNesting(text, file);
   const doc = new Json5Doc(text);
   let root: Json5Node;
   try {

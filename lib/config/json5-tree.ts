@@ -50,7 +50,7 @@ export function skipTrivia(text: string, pos: number, newlines = true): number {
     if (c === "\n" || c === "\u2028" || c === "\u2029") {
       if (!newlines) return pos;
       pos++;
-    } else if (c !== undefined && /[ \t\r\v\f\u00a0\ufeff\p{Zs}]/u.test(c)) pos++;
+    } else if (c === " " || c === "\t" || (c !== undefined && /[\r\v\f\u00a0\ufeff\p{Zs}]/u.test(c))) pos++;
     else if (text.startsWith("/*", pos)) {
       const close = text.indexOf("*/", pos + 2);
       pos = close === -1 ? text.length : close + 2;
@@ -63,8 +63,30 @@ export function skipTrivia(text: string, pos: number, newlines = true): number {
   }
 }
 
+/** What ends a scalar value, and an unquoted key; whitespace ends both. */
+const VALUE_END = new Set([",", "]", "}", ":", "/"]);
+const KEY_END = new Set([":", "/"]);
+
+function isDelimiter(c: string, ends: Set<string>): boolean {
+  return ends.has(c) || c === " " || c === "\n" || c === "\t" || (c > "~" || c < " ") && /\s/.test(c);
+}
+
+/**
+ * A key's name: plain identifiers and quoted keys without escapes as written (most keys, and fast on a big
+ * file); anything else (escapes, `\u0061bc`) through the json5 package.
+ */
+function decodeKey(raw: string, quoted: boolean): string {
+  if (quoted) return raw.includes("\\") ? JSON5.parse<string>(raw) : raw.slice(1, -1);
+  if (/^[A-Za-z_$][\w$]*$/.test(raw)) return raw;
+  return Object.keys(JSON5.parse<object>(`{${raw}:0}`))[0]!;
+}
+
+/** Deepest nesting the reader follows (above json5-text.ts's limit for configs, far below the stack's). */
+const MAX_TREE_DEPTH = 256;
+
 class Reader {
   pos = 0;
+  depth = 0;
   constructor(private readonly text: string, private readonly source: (start: number, end: number) => string) {}
 
   fail(why: string): never {
@@ -84,7 +106,7 @@ class Reader {
     if (c === '"' || c === "'") this.string();
     else {
       // Numbers, true/false/null, Infinity, NaN, with signs: everything up to a delimiter.
-      while (this.pos < this.text.length && !/[,\]}:\s/]/.test(this.text[this.pos]!)) this.pos++;
+      while (this.pos < this.text.length && !isDelimiter(this.text[this.pos]!, VALUE_END)) this.pos++;
       if (this.pos === start) this.fail("expected a value");
     }
     return { kind: "scalar", start, end: this.pos, members: [] };
@@ -102,6 +124,8 @@ class Reader {
 
   structure(kind: "object" | "array", close: "}" | "]"): Json5Node {
     const start = this.pos;
+    // The callers check nesting first (json5-text.ts); this keeps the recursion bounded whatever they do.
+    if (++this.depth > MAX_TREE_DEPTH) this.fail(`nested deeper than ${MAX_TREE_DEPTH} levels`);
     this.pos++;
     const members: Json5Member[] = [];
     for (;;) {
@@ -113,10 +137,10 @@ class Reader {
       if (kind === "object") {
         keyQuoted = this.text[this.pos] === '"' || this.text[this.pos] === "'";
         if (keyQuoted) this.string();
-        else while (this.pos < this.text.length && !/[:\s/]/.test(this.text[this.pos]!)) this.pos++;
+        else while (this.pos < this.text.length && !isDelimiter(this.text[this.pos]!, KEY_END)) this.pos++;
         const raw = this.source(memberStart, this.pos);
         if (raw === "") this.fail("expected a key");
-        key = keyQuoted ? JSON5.parse<string>(raw) : Object.keys(JSON5.parse<object>(`{${raw}:0}`))[0]!;
+        key = decodeKey(raw, keyQuoted);
         this.trivia();
         if (this.text[this.pos] !== ":") this.fail("expected ':'");
         this.pos++;
@@ -133,6 +157,7 @@ class Reader {
       else if (this.text[this.pos] !== close) this.fail(`expected ',' or '${close}'`);
     }
     this.pos++;
+    this.depth--;
     return { kind, start, end: this.pos, members };
   }
 }
