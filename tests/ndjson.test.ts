@@ -116,3 +116,20 @@ test("batches: the lines one read completed come as one array; a bad line is thr
   assert.equal(error.code, "E_STREAM");
   assert.match(error.message, /malformed line: not json$/);
 });
+
+test("a 4 MiB line fed in 1 KiB reads parses whole, between short lines, and the cap still counts its pieces", async () => {
+  const text = "z".repeat(4 * 1024 * 1024);
+  const bytes = encoder.encode(`{"n":1}\n{"text":"${text}","end":true}\r\n{"n":2}\n`);
+  const pieces: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += 1024) pieces.push(bytes.subarray(i, i + 1024));
+  const values = await collect(chunkedBody(pieces)) as Array<Record<string, unknown>>;
+  assert.equal(values.length, 3);
+  assert.deepEqual(values[0], { n: 1 });
+  assert.equal((values[1]!.text as string).length, text.length);
+  assert.equal(values[1]!.text, text);
+  assert.equal(values[1]!.end, true);
+  assert.deepEqual(values[2], { n: 2 });
+  // The same line in pieces, against a cap just below its length: refused before it is whole.
+  const capped = await expectOclawError(collect(chunkedBody(pieces), 4 * 1024 * 1024));
+  assert.match(capped.message, /longer than 4 MiB/);
+});

@@ -63,23 +63,40 @@ export async function* ndjsonBatches(
       throw new OclawError("E_STREAM", `${source} sent a malformed line: ${snippet(line)}`, { cause: error });
     }
   };
-  let pending = "";
+  // A partial line is kept as fragments with their running length: each read is scanned for a newline
+  // once, and a long line is joined once (re-scanning the pending text on every read was quadratic).
+  let fragments: string[] = [];
+  let pendingLength = 0;
   for await (const read of decodedReads(body, () => source)) {
-    const text = pending + read.text;
+    const text = read.text;
     const batch: unknown[] = [];
     let problem: OclawError | undefined;
     let start = 0;
     let newline: number;
     try {
       while ((newline = text.indexOf("\n", start)) !== -1) {
-        if (newline - start > maxLength) throw tooLong();
-        const line = text.slice(start, newline);
+        let line = text.slice(start, newline);
+        if (pendingLength + line.length > maxLength) throw tooLong();
+        if (fragments.length > 0) {
+          fragments.push(line);
+          line = fragments.join("");
+          fragments = [];
+          pendingLength = 0;
+        }
         start = newline + 1;
         if (line.trim() !== "") batch.push(parse(line));
       }
-      pending = text.slice(start);
-      if (pending.length > maxLength) throw tooLong();
-      if (read.done && pending.trim() !== "") batch.push(parse(pending));
+      if (start < text.length) {
+        fragments.push(start === 0 ? text : text.slice(start));
+        pendingLength += text.length - start;
+        if (pendingLength > maxLength) throw tooLong();
+      }
+      if (read.done && fragments.length > 0) {
+        const last = fragments.join("");
+        fragments = [];
+        pendingLength = 0;
+        if (last.trim() !== "") batch.push(parse(last));
+      }
     } catch (error) {
       problem = error as OclawError;
     }

@@ -4,7 +4,6 @@
  * (an `{"error"}` line, a malformed line, an end without `done:true`) is an E_STREAM error.
  */
 import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
-import { z } from "../zod.ts";
 import { clip, MAX_MESSAGE_CHARS } from "../clip.ts";
 import { OclawError } from "../errors.ts";
 import { withIdleTimeout } from "../http/body.ts";
@@ -13,6 +12,7 @@ import { warmOnce } from "./warm-up.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { EventBatch } from "./event-batch.ts";
 import { ndjsonBatches, snippet } from "./ndjson.ts";
+import { type ChatLine, ChatLineSchema, plainLine } from "./ollama-lines.ts";
 import { splitParams } from "./ollama-options.ts";
 import type { ChatClient, ChatContext, ChatRequest, Message } from "./request.ts";
 
@@ -79,37 +79,6 @@ export function ollamaRequestBody(request: ChatRequest): Record<string, unknown>
   return body;
 }
 
-const ToolCallSchema = z.looseObject({
-  id: z.string().optional(),
-  function: z.looseObject({
-    index: z.number().optional(),
-    name: z.string(),
-    // Ollama sends an object; a string (seen from proxies) is parsed.
-    arguments: z.union([z.record(z.string(), z.unknown()), z.string()]).optional(),
-  }),
-});
-
-const count = z.number().nonnegative().optional();
-
-/** One line of an `/api/chat` stream (or the whole non-streamed answer). */
-const ChatLineSchema = z.looseObject({
-  message: z.looseObject({
-    content: z.string().optional(),
-    thinking: z.string().optional(),
-    tool_calls: z.array(ToolCallSchema).nullish(),
-  }).optional(),
-  done: z.boolean().optional(),
-  done_reason: z.string().optional(),
-  total_duration: count,
-  load_duration: count,
-  prompt_eval_count: count,
-  prompt_eval_duration: count,
-  eval_count: count,
-  eval_duration: count,
-});
-
-type ChatLine = z.infer<typeof ChatLineSchema>;
-
 const ms = (ns: number | undefined) => (ns === undefined ? undefined : ns / 1e6);
 
 function doneEvent(line: ChatLine, sawToolCalls: boolean, measured: Timings): Extract<ChatEvent, { type: "done" }> {
@@ -131,24 +100,6 @@ function doneEvent(line: ChatLine, sawToolCalls: boolean, measured: Timings): Ex
     ? undefined
     : { inputTokens: line.prompt_eval_count ?? 0, outputTokens: line.eval_count ?? 0 };
   return usage === undefined ? { type: "done", stopReason, timings } : { type: "done", stopReason, usage, timings };
-}
-
-/**
- * A token line (done:false, string content/thinking, no tool calls) checked by hand: it is nearly every
- * line, and zod costs more per line than reading, splitting and JSON.parse together (and its first use
- * costs ~1 ms, on the first token). Every other line goes through {@link ChatLineSchema}.
- */
-function plainLine(value: unknown): ChatLine | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const line = value as Record<string, unknown>;
-  if (line.done !== false || "error" in line) return undefined;
-  const message = line.message;
-  if (typeof message !== "object" || message === null) return undefined;
-  const { content, thinking, tool_calls } = message as Record<string, unknown>;
-  if (tool_calls != null) return undefined;
-  if (content !== undefined && typeof content !== "string") return undefined;
-  if (thinking !== undefined && typeof thinking !== "string") return undefined;
-  return line as ChatLine;
 }
 
 /**

@@ -2,55 +2,18 @@
  * OpenAI-compatible answers (an SSE stream of chunks, or one chat.completion object) turned into
  * {@link ChatEvent}s: reasoning, text, tool calls once complete, and `done` with stopReason and usage.
  */
-import { z } from "../zod.ts";
 import { OclawError } from "../errors.ts";
 import { readAtMost } from "../http/body.ts";
 import { errorMessageFromBody } from "./server-errors.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { snippet } from "./ndjson.ts";
+import { ChunkSchema, CompletionSchema, plainChunk, type WireUsage } from "./openai-chunks.ts";
 import { EventBatch } from "./event-batch.ts";
 import { sseBatches, type SseMessage } from "./sse.ts";
 import { ToolCallBuffer, type ToolCallDelta } from "./tool-calls.ts";
 
 /** Largest non-streamed answer read: the stream's line cap. */
 const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
-
-const ToolCallSchema = z.looseObject({
-  index: z.number().nullish(),
-  id: z.string().nullish(),
-  function: z.looseObject({ name: z.string().nullish(), arguments: z.unknown() }).nullish(),
-});
-
-const UsageSchema = z.looseObject({
-  prompt_tokens: z.number().nullish(),
-  completion_tokens: z.number().nullish(),
-});
-
-// Reasoning: Ollama (since 0.11.1) and OpenRouter send `reasoning`, vLLM and llama.cpp `reasoning_content`.
-const MessageFields = {
-  content: z.string().nullish(),
-  reasoning: z.string().nullish(),
-  reasoning_content: z.string().nullish(),
-  tool_calls: z.array(ToolCallSchema).nullish(),
-};
-
-const ChunkSchema = z.looseObject({
-  choices: z.array(z.looseObject({
-    delta: z.looseObject(MessageFields).nullish(),
-    finish_reason: z.string().nullish(),
-  })).nullish(),
-  usage: UsageSchema.nullish(),
-  error: z.unknown().optional(),
-});
-
-const CompletionSchema = z.looseObject({
-  choices: z.array(z.looseObject({
-    message: z.looseObject(MessageFields).nullish(),
-    finish_reason: z.string().nullish(),
-  })).nullish(),
-  usage: UsageSchema.nullish(),
-  error: z.unknown().optional(),
-});
 
 /**
  * finish_reason → stopReason. A reply with tool calls stopped for them even when the server says "stop"
@@ -62,7 +25,7 @@ export function stopReasonOf(finishReason: string | null | undefined, sawToolCal
   return "stop";
 }
 
-function usageOf(usage: z.infer<typeof UsageSchema> | null | undefined): Usage | undefined {
+function usageOf(usage: WireUsage | null | undefined): Usage | undefined {
   if (!usage || typeof usage.prompt_tokens !== "number" || typeof usage.completion_tokens !== "number") {
     return undefined;
   }
@@ -98,30 +61,6 @@ export function startClock(now: () => number) {
       return timings;
     },
   };
-}
-
-type Chunk = z.infer<typeof ChunkSchema>;
-
-/**
- * A token chunk (one choice whose delta holds only string content/reasoning, no finish_reason, usage or
- * error) checked by hand: it is nearly every chunk, and zod costs more per chunk than the rest of the
- * path (and ~1 ms to compile on first use, on the first token). Every other chunk goes through zod.
- */
-function plainChunk(json: unknown): Chunk | undefined {
-  if (typeof json !== "object" || json === null) return undefined;
-  const chunk = json as Record<string, unknown>;
-  if (chunk.usage != null || "error" in chunk) return undefined;
-  const choices = chunk.choices;
-  if (!Array.isArray(choices) || choices.length !== 1) return undefined;
-  const choice = choices[0] as Record<string, unknown> | null;
-  if (typeof choice !== "object" || choice === null || choice.finish_reason != null) return undefined;
-  const delta = choice.delta as Record<string, unknown> | null | undefined;
-  if (typeof delta !== "object" || delta === null || delta.tool_calls != null) return undefined;
-  for (const key of ["content", "reasoning", "reasoning_content"] as const) {
-    const value = delta[key];
-    if (value != null && typeof value !== "string") return undefined;
-  }
-  return chunk as Chunk;
 }
 
 /**
