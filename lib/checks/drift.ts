@@ -7,6 +7,7 @@ import { sameModelId } from "../catalog/selection.ts";
 import { discoverModels } from "../catalog/discovery.ts";
 import type { Provider } from "../catalog/types.ts";
 import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
+import { clip, MAX_VERSION_CHARS } from "../clip.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import { deadline } from "../http/abort.ts";
 import { readText } from "../http/body.ts";
@@ -65,10 +66,11 @@ export async function nativeApiCheck(http: HttpContext, provider: Provider, sign
     }
     const version = (JSON.parse(await readText(response, url, provider.id, both)) as { version?: unknown } | null)?.version;
     if (typeof version !== "string" || version === "") return undefined;
+    const shown = clip(version, MAX_VERSION_CHARS);
     return check(
       "native-api",
       "warn",
-      `${provider.id} is Ollama ${version} reached through its OpenAI-compatible /v1: tool calls and num_ctx work better on Ollama's native API`,
+      `${provider.id} is Ollama ${shown} reached through its OpenAI-compatible /v1: tool calls and num_ctx work better on Ollama's native API`,
       {
         provider: provider.id,
         fix: `oclaw config set models.providers.${provider.id}.api ollama && oclaw config set models.providers.${provider.id}.baseUrl ${base}`,
