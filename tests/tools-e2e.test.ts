@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import process from "node:process";
 import type { Reply } from "./support/fake-ollama.ts";
 import { jsonLines } from "./support/json-lines.ts";
 import { mcpFlag, toolWorld } from "./support/tool-world.ts";
@@ -315,5 +316,48 @@ test("the OpenAI-compatible client runs the loop too: role tool with tool_call_i
       type: "function",
       function: { name: "get_weather", arguments: '{"city":"Oslo"}' },
     });
+  });
+});
+
+/** True while a process with this pid exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `file` exists and holds a pid. */
+async function pidIn(file: string): Promise<number> {
+  for (;;) {
+    const text = existsSync(file) ? (await readFile(file, "utf8")).trim() : "";
+    if (text !== "") return Number(text);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test("Ctrl-C while a tool runs: the tool (and what it started) is killed, the MCP server stopped, exit 130", SLOW, async () => {
+  await toolWorld({ version: "0.12.10", replies: { "*": { toolCalls: [call("hangs", {}, "call_h")] } } }, async (w) => {
+    const toolPid = path.join(w.dir, "tool.pid");
+    const serverPid = path.join(w.dir, "server.pid");
+    const hangs = await w.file("hangs.sh", `echo $$ > '${toolPid}'; sleep 60 & wait\n`);
+    const tools = await w.file("tools.json", JSON.stringify([tool("hangs", ["/bin/sh", hangs])]));
+    let child: import("node:child_process").ChildProcess | undefined;
+    const running = w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "--mcp", mcpFlag("--pid-file", serverPid), "-y", "Go"], {
+      onSpawn: (c) => (child = c),
+    });
+    const toolProcess = await pidIn(toolPid);
+    const serverProcess = await pidIn(serverPid);
+    assert.ok(alive(toolProcess) && alive(serverProcess));
+    // process.kill, not child.kill: Deno's child_process reports a child.kill()ed child as killed by the
+    // signal even when it handled it and exited with its own code.
+    process.kill(child!.pid!, "SIGINT");
+    const r = await running;
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /oclaw: Interrupted\n/);
+    assert.equal(alive(toolProcess), false, "the tool was killed");
+    assert.equal(alive(serverProcess), false, "the MCP server was stopped");
   });
 });

@@ -2,8 +2,10 @@
  * A small stdio MCP server for tests, on the SDK's server side. Tools: `add` ({a, b} → the sum as text),
  * `env_keys` (the names of its environment variables, to check what a server is given), `broken` (an
  * error result). Run: `<runtime> tests/support/mcp-server.ts [--fail-init] [--prefix P]`.
- * `--fail-init` exits before answering `initialize`; `--prefix P` puts P before every tool name.
+ * `--fail-init` exits before answering `initialize`; `--prefix P` puts P before every tool name;
+ * `--pid-file F` writes the server's pid to F once it runs.
  */
+import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { Server } from "@modelcontextprotocol/sdk/server";
 
@@ -21,6 +23,8 @@ if (args.includes("--fail-init")) {
   process.stderr.write("fake MCP server: refusing to start\n");
   process.exit(3);
 }
+const pidFile = args.indexOf("--pid-file");
+if (pidFile >= 0) writeFileSync(args[pidFile + 1]!, String(process.pid));
 const at = args.indexOf("--prefix");
 const prefix = at >= 0 ? args[at + 1] ?? "" : "";
 
