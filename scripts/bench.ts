@@ -1,8 +1,8 @@
 /**
- * `npm run bench`: measures oclaw against the official libraries and curl on this machine (streaming,
- * first-token latency, start-up, discovery, memory), prints the results with ratios and the targets of
- * issue 7, and rewrites the generated part of BENCHMARKS.md. Parts that are not built yet are reported as
- * "not available yet". Builds dist/oclaw first.
+ * `npm run bench`: measures oclaw against a minimal reader in the same runtime (the floor), the official
+ * libraries and curl on this machine (streaming, first token, start-up, discovery, memory), prints the
+ * results with ratios and the targets of issue 19, and rewrites the generated part of BENCHMARKS.md.
+ * Builds dist/oclaw first.
  *
  *   bun scripts/bench.ts [--quick] [--only streaming,first-token,startup,discovery,memory,profile] [--profile]
  *                        [--no-build] [--bin=PATH] [--no-write]
@@ -25,7 +25,7 @@ import type { BenchContext, SectionResult } from "./bench/types.ts";
 
 const SECTIONS: Record<string, { title: string; run: (ctx: BenchContext) => Promise<SectionResult> }> = {
   streaming: { title: "1. Streaming 200,000 tokens", run: streamingSection },
-  "first-token": { title: "2. Added first-token latency", run: firstTokenSection },
+  "first-token": { title: "2. First token", run: firstTokenSection },
   startup: { title: "3. Start-up", run: startupSection },
   discovery: { title: "4. Discovery: 200 models, 50 ms per /api/show", run: discoverySection },
   memory: { title: "5. Memory: peak RSS, 200k vs 2M tokens", run: memorySection },

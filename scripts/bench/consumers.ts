@@ -37,6 +37,11 @@ export function curlConsumer(baseUrl: string, model: string, chatPath: ChatPath)
   };
 }
 
+/** The floor reader (scripts/bench/floor-reader.ts): the least a client can do, in the same runtime. */
+export function floorConsumer(ctx: BenchContext, baseUrl: string, model: string, chatPath: ChatPath): Consumer {
+  return { name: "floor (bun)", cmd: { argv: [ctx.runtime, path.join(ctx.root, "scripts/bench/floor-reader.ts"), chatPath, baseUrl, model] } };
+}
+
 /** The official library for the path, run as a script under the same runtime as oclaw. */
 export function libraryConsumer(ctx: BenchContext, baseUrl: string, model: string, chatPath: ChatPath): Consumer {
   const script = path.join(ctx.root, "scripts/bench", chatPath === "native" ? "ollama-js-consumer.ts" : "openai-consumer.ts");
@@ -45,4 +50,26 @@ export function libraryConsumer(ctx: BenchContext, baseUrl: string, model: strin
     name: chatPath === "native" ? "ollama (npm)" : "openai (npm)",
     cmd: { argv: [ctx.runtime, script, target, model], env: { HOME: "/nonexistent-home" } },
   };
+}
+
+/** One request a server recorded (scripts/bench/at-once-server.ts). */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: string;
+}
+
+/**
+ * One curl process making the same requests, in the same order, as a recorded oclaw run (`--next` between
+ * them, so the connection is reused as oclaw's fetch reuses it): the least a program doing that work costs.
+ */
+export function curlReplay(baseUrl: string, requests: readonly RecordedRequest[]): string[] {
+  const argv = ["curl"];
+  requests.forEach((r, i) => {
+    if (i > 0) argv.push("--next");
+    argv.push("-s", "-o", "/dev/null", "-X", r.method);
+    if (r.body) argv.push("-H", "Content-Type: application/json", "--data-raw", r.body);
+    argv.push(`${baseUrl}${r.path}`);
+  });
+  return argv;
 }

@@ -117,12 +117,17 @@ export function epochMs(): number {
  * Runs a command with stdout on a pipe and returns the epoch time (sub-ms) at which its first byte arrived,
  * or undefined when it wrote nothing. The rest of the output is drained and dropped.
  */
-export async function firstByte(cmd: Cmd, timeoutMs = 30_000): Promise<{ at: number | undefined; code: number; stderr: string }> {
+export async function firstByte(
+  cmd: Cmd,
+  timeoutMs = 30_000,
+): Promise<{ at: number | undefined; startedAt: number; code: number; stderr: string }> {
   let at: number | undefined;
+  // runChild spawns synchronously: this is the moment the process is asked for.
+  const startedAt = epochMs();
   const run = await runChild(cmd, timeoutMs, () => {
     at ??= epochMs();
   });
-  return { at, code: run.code, stderr: run.stderr.slice(0, 2000) };
+  return { at, startedAt, code: run.code, stderr: run.stderr.slice(0, 2000) };
 }
 
 /** What hyperfine measured for one command (ms). */

@@ -11,6 +11,12 @@ import type { BenchContext } from "./types.ts";
 
 /** What a server should do. */
 export interface ServerSpec {
+  /**
+   * Serve every chat from one pre-built body of this many tokens (scripts/bench/at-once-server.ts): the server
+   * costs nothing per token, so the client's own cost is what is measured. `models` and `showDelayMs` still
+   * apply; every request is recorded for {@link ServerHandle.requests}.
+   */
+  atOnceTokens?: number;
   /** Every chat answers with this many content tokens, written as fast as the socket takes. */
   bulkTokens?: number;
   /** A generated store of this many tool-capable models. */
@@ -30,6 +36,8 @@ export interface ServerHandle {
   firstTokenAt(): Promise<number | undefined>;
   /** CPU time (user+sys, ms, 10 ms resolution) the server process has used so far. */
   cpuMs(): Promise<number>;
+  /** At-once server only: the requests received since the last call (method, path, body). */
+  requests(): Promise<Array<{ method: string; path: string; body: string }>>;
   stop(): Promise<void>;
 }
 
@@ -53,7 +61,13 @@ async function processCpuMs(pid: number): Promise<number> {
 
 /** Starts the fake server in its own process and waits until it listens. */
 export async function startServer(ctx: BenchContext, spec: ServerSpec): Promise<ServerHandle> {
-  const args = [entry(ctx), "--port", "0", ...serverFlags(spec)];
+  const args = spec.atOnceTokens !== undefined
+    ? [
+      path.join(ctx.root, "scripts/bench/at-once-server.ts"),
+      String(spec.atOnceTokens),
+      ...(spec.models !== undefined ? [String(spec.models), String(spec.showDelayMs ?? 0)] : []),
+    ]
+    : [entry(ctx), "--port", "0", ...serverFlags(spec)];
   const child = spawn(ctx.runtime, args, { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH } });
   const url = await listening(child);
   return {
@@ -62,6 +76,7 @@ export async function startServer(ctx: BenchContext, spec: ServerSpec): Promise<
     pid: child.pid!,
     firstTokenAt: () => firstTokenAt(url),
     cpuMs: () => processCpuMs(child.pid!),
+    requests: async () => (await (await fetch(`${url}/_bench/requests`)).json()) as Array<{ method: string; path: string; body: string }>,
     stop: () => stop(child),
   };
 }
@@ -80,7 +95,7 @@ function listening(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
-    const timer = setTimeout(() => fail(new NotAvailable(`the fake server did not start in 15 s: ${err.slice(0, 300)}`)), 15_000);
+    const timer = setTimeout(() => fail(new NotAvailable(`the fake server did not start in 60 s: ${err.slice(0, 300)}`)), 60_000);
     const fail = (e: Error) => {
       clearTimeout(timer);
       child.kill("SIGKILL");

@@ -1,14 +1,16 @@
 /**
- * Section 3: start-up. `oclaw --version` alone, and `oclaw health` against a local server next to
- * `curl -sf .../api/version` (the least a health check can do), timed by hyperfine.
+ * Section 3: start-up. `oclaw --version` alone (a figure), and `oclaw health` against the at-once server next
+ * to one curl process making exactly the requests that health made (recorded by the server), timed by hyperfine.
  */
 import { oclawSetup, scratchDir } from "./config.ts";
+import { curlReplay } from "./consumers.ts";
 import { capture, hyperfine, type HyperfineResult } from "./proc.ts";
 import { NotAvailable, type ServerHandle, startServer } from "./server.ts";
-import { markdownTable, ms } from "./stats.ts";
-import { notAvailable, type BenchContext, type SectionResult, type Target } from "./types.ts";
+import { markdownTable, ms, ratio, times } from "./stats.ts";
+import { notAvailable, type BenchContext, type SectionResult } from "./types.ts";
 
 const TITLE = "3. Start-up";
+const TARGET = { name: "Start-up: oclaw health / curl making the same requests (median)", goal: "≤ 2.50×" };
 
 function row(r: HyperfineResult): string[] {
   return [r.command, ms(r.medianMs), `${ms(r.minMs)} – ${ms(r.maxMs)}`, ms(r.userMs), ms(r.systemMs), String(r.runs)];
@@ -19,58 +21,42 @@ const HEADER = ["command", "wall (median)", "min – max", "user (mean)", "sys (
 /** Runs section 3. */
 export async function startupSection(ctx: BenchContext): Promise<SectionResult> {
   const runs = ctx.runs(40, 15);
-  ctx.log(`start-up: hyperfine, ${runs} runs`);
-  const [version] = await hyperfine([{ name: "oclaw --version", argv: [ctx.bin, "--version"] }], { runs, warmup: 3 });
-  const versionTarget: Target = {
-    name: "Start-up: oclaw --version (median)",
-    goal: "< 50 ms",
-    value: ms(version!.medianMs),
-    met: version!.medianMs < 50,
-  };
-  const versionTable = markdownTable(HEADER, [row(version!)]);
-
   let server: ServerHandle;
   try {
-    // --tokens adds the `bench` model the config names.
-    server = await startServer(ctx, { bulkTokens: 20 });
+    server = await startServer(ctx, { atOnceTokens: 20 });
   } catch (e) {
     if (!(e instanceof NotAvailable)) throw e;
-    const rest = notAvailable(TITLE, `oclaw health: ${e.message}`, [{ name: "Start-up: oclaw health − curl /api/version", goal: "< 40 ms" }]);
-    return { ...rest, markdown: [versionTable, "", rest.markdown].join("\n"), targets: [versionTarget, ...rest.targets] };
+    return notAvailable(TITLE, e.message, [TARGET]);
   }
   try {
     const setup = await oclawSetup(await scratchDir(ctx.tmp), server.url, server.model);
+    await server.requests();
     const probe = await capture({ argv: [ctx.bin, "health"], env: setup.env });
-    const healthTarget = { name: "Start-up: oclaw health − curl /api/version", goal: "< 40 ms" };
-    const curl = { name: "curl -sf /api/version", argv: ["curl", "-sf", `${server.url}/api/version`] };
+    const asked = await server.requests();
     if (probe.code !== 0 || !probe.stdout.startsWith("OK")) {
       const why = `oclaw health said: ${(probe.stdout + probe.stderr).trim().split("\n")[0]} (exit ${probe.code})`;
-      const [c] = await hyperfine([curl], { runs, warmup: 3 });
-      const rest = notAvailable(TITLE, why, [healthTarget]);
-      return {
-        ...rest,
-        markdown: [markdownTable(HEADER, [row(version!), row(c!)]), "", rest.markdown].join("\n"),
-        targets: [versionTarget, ...rest.targets],
-      };
+      return notAvailable(TITLE, why, [TARGET]);
     }
-    const [health, c] = await hyperfine([{ name: "oclaw health", argv: [ctx.bin, "health"] }, curl], {
-      runs,
-      warmup: 3,
-      env: setup.env,
-    });
-    const added = health!.medianMs - c!.medianMs;
+    ctx.log(`start-up: hyperfine, ${runs} runs; health made ${asked.length} requests`);
+    const curl = { name: `curl making health's ${asked.length} requests`, argv: curlReplay(server.url, asked) };
+    const [version, health, c] = await hyperfine(
+      [{ name: "oclaw --version", argv: [ctx.bin, "--version"] }, { name: "oclaw health", argv: [ctx.bin, "health"] }, curl],
+      { runs, warmup: 3, env: setup.env },
+    );
+    const r = ratio(health!.medianMs, c!.medianMs);
     return {
       title: TITLE,
       markdown: [
-        `hyperfine -N (no shell), 3 warm-ups, ${runs} runs. \`oclaw health\` runs against the fake server with a config`,
-        "naming one model; its output was `" + probe.stdout.trim() + "`.",
+        `hyperfine -N (no shell), 3 warm-ups, ${runs} runs. \`oclaw health\` runs against the at-once server with a config`,
+        "naming one model; its output was `" + probe.stdout.trim() + "`. curl makes the same requests, in order, in",
+        `one process: ${asked.map((a) => `${a.method} ${a.path}`).join(", ")}.`,
         "",
         markdownTable(HEADER, [row(version!), row(health!), row(c!)]),
         "",
-        `oclaw health − curl: **${ms(added)}**`,
+        `oclaw health / curl: **${times(r)}** (${ms(health!.medianMs - c!.medianMs)} more)`,
       ].join("\n"),
-      targets: [versionTarget, { ...healthTarget, value: ms(added), met: added < 40 }],
-      raw: { version, health, curl: c },
+      targets: [{ ...TARGET, value: times(r), met: Number.isFinite(r) ? r <= 2.5 : undefined }],
+      raw: { version, health, curl: c, requests: asked },
     };
   } finally {
     await server.stop();
