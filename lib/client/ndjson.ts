@@ -55,47 +55,50 @@ export async function* ndjsonBatches(
     new OclawError("E_STREAM", `${source} sent a line longer than ${formatSize(maxLength)}`, {
       hint: "The server does not look like it speaks NDJSON; check the base URL",
     });
-  const parse = (raw: string): unknown => {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+  // JSON.parse takes the `\r` of a CRLF line as whitespace, and a blank line is skipped: only a line that
+  // fails to parse is looked at twice (whitespace alone is a blank line, anything else a malformed one).
+  const parseInto = (batch: unknown[], line: string): void => {
+    if (line.length === 0) return;
     try {
-      return JSON.parse(line);
+      batch.push(JSON.parse(line));
     } catch (error) {
+      if (line.trim() === "") return;
       throw new OclawError("E_STREAM", `${source} sent a malformed line: ${snippet(line)}`, { cause: error });
     }
   };
-  // A partial line is kept as fragments with their running length: each read is scanned for a newline
-  // once, and a long line is joined once (re-scanning the pending text on every read was quadratic).
+  // A partial line is kept as fragments with their running length: each read is split once, and a long
+  // line is joined once (re-scanning the pending text on every read was quadratic).
   let fragments: string[] = [];
   let pendingLength = 0;
   for await (const read of decodedReads(body, () => source)) {
-    const text = read.text;
+    // The native split beats a hand loop of indexOf + slice per line.
+    const lines = read.text.split("\n");
     const batch: unknown[] = [];
     let problem: OclawError | undefined;
-    let start = 0;
-    let newline: number;
     try {
-      while ((newline = text.indexOf("\n", start)) !== -1) {
-        let line = text.slice(start, newline);
-        if (pendingLength + line.length > maxLength) throw tooLong();
-        if (fragments.length > 0) {
+      const last = lines.length - 1;
+      for (let i = 0; i < last; i++) {
+        let line = lines[i]!;
+        if (i === 0 && fragments.length > 0) {
+          if (pendingLength + line.length > maxLength) throw tooLong();
           fragments.push(line);
           line = fragments.join("");
           fragments = [];
           pendingLength = 0;
-        }
-        start = newline + 1;
-        if (line.trim() !== "") batch.push(parse(line));
+        } else if (line.length > maxLength) throw tooLong();
+        parseInto(batch, line);
       }
-      if (start < text.length) {
-        fragments.push(start === 0 ? text : text.slice(start));
-        pendingLength += text.length - start;
+      const tail = lines[last]!;
+      if (tail.length > 0) {
+        fragments.push(tail);
+        pendingLength += tail.length;
         if (pendingLength > maxLength) throw tooLong();
       }
       if (read.done && fragments.length > 0) {
-        const last = fragments.join("");
+        const rest = fragments.join("");
         fragments = [];
         pendingLength = 0;
-        if (last.trim() !== "") batch.push(parse(last));
+        parseInto(batch, rest);
       }
     } catch (error) {
       problem = error as OclawError;
