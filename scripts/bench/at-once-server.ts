@@ -75,7 +75,7 @@ const server = http.createServer(async (req, res) => {
   }
   // Everything else (tags, show, version, ps) is the fake's answer.
   const init: RequestInit = { method: req.method ?? "GET", headers: { "Content-Type": "application/json" } };
-  if (body.length) init.body = body;
+  if (body.length) init.body = new Uint8Array(body);
   const answer = await fetch(`${fake.url}${req.url ?? "/"}`, init);
   const bytes = new Uint8Array(await answer.arrayBuffer());
   res.writeHead(answer.status, { "Content-Type": answer.headers.get("content-type") ?? "application/json" }).end(bytes);
