@@ -67,7 +67,9 @@ test("warm: loads the primary with chat's options and --keep-alive, waits, print
     assert.ok(Number(/in (\d+\.\d+) s/.exec(r.stdout)![1]) >= 0.3, r.stdout);
     assert.deepEqual(chats(server.requests), [{ model: "qwen3:8b", messages: [], options: { num_ctx: 16384 }, keep_alive: "30m" }]);
     const ps = await oclaw(providers, ["ps", "--json"]);
-    assert.deepEqual((JSON.parse(ps.stdout) as { models: Array<{ model: string }> }).models.map((m) => m.model), ["ollama/qwen3:8b"]);
+    const loaded = (JSON.parse(ps.stdout) as { models: Array<{ model: string; context: number; expiresInSeconds: number }> }).models;
+    assert.deepEqual(loaded.map((m) => [m.model, m.context]), [["ollama/qwen3:8b", 16384]]);
+    assert.ok(loaded[0]!.expiresInSeconds > 1700 && loaded[0]!.expiresInSeconds <= 1800, String(loaded[0]!.expiresInSeconds));
     // Several refs, JSON; a number of seconds is sent as a number.
     const json = await oclaw(providers, ["warm", "--json", "--keep-alive=-1", "ollama/llama3.2:3b", "ollama/qwen3:8b"]);
     assert.equal(json.code, 0, json.stderr);

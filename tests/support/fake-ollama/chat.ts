@@ -50,12 +50,33 @@ function isZeroDuration(value: unknown): boolean {
   return typeof value === "string" && /^0+(\.0*)?(ns|us|µs|ms|s|m|h)?$/.test(value.trim());
 }
 
-/** A load puts the model in /api/ps (when not there yet), an unload takes it out, as Ollama's scheduler does. */
-function loadedList(state: ServerState, name: string, loaded: boolean): void {
+/** Seconds of a keep_alive Ollama would read (a number, or "90s" / "30m" / "2h"); undefined otherwise. */
+function keepAliveSeconds(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  const m = typeof value === "string" ? /^(-?\d+(?:\.\d+)?)(s|m|h)?$/.exec(value.trim()) : null;
+  if (m === null) return undefined;
+  return Number(m[1]) * ({ s: 1, m: 60, h: 3600 } as Record<string, number>)[m[2] ?? "s"]!;
+}
+
+/**
+ * A load puts the model in /api/ps, an unload takes it out, as Ollama's scheduler does (server/sched.go):
+ * the runner gets the request's num_ctx, and expires keep_alive after the request (default 5m,
+ * envconfig.KeepAlive; a negative one is time.Duration's maximum, which Ollama shows as a date in 2318).
+ */
+function loadedList(state: ServerState, name: string, loaded: boolean, body: Record<string, unknown> = {}): void {
   const { ps } = state.options;
   const at = ps.findIndex((e) => e.name === name);
-  if (loaded && at === -1) ps.push({ name });
-  if (!loaded && at !== -1) ps.splice(at, 1);
+  const before = at === -1 ? undefined : ps.splice(at, 1)[0];
+  if (!loaded) return;
+  const seconds = keepAliveSeconds(body.keep_alive) ?? 300;
+  const expires = seconds < 0 ? Date.parse("2318-04-11T23:47:16Z") : Date.now() + seconds * 1000;
+  const numCtx = (body.options as { num_ctx?: unknown } | undefined)?.num_ctx;
+  ps.push({
+    ...before,
+    name,
+    expires_at: new Date(expires).toISOString(),
+    ...(typeof numCtx === "number" && numCtx > 0 ? { context_length: numCtx } : {}),
+  });
 }
 
 function fail(status: number, message: string): Decision {
@@ -130,7 +151,7 @@ export function decideChat(raw: unknown, rawText: string, api: "native" | "opena
   if (!caps.includes("completion")) return { kind: "error", error: noChat(model), afterLoad: false };
   if (hasTools && !caps.includes("tools")) return { kind: "error", error: noTools(model, version), afterLoad: false };
   if (messages.length === 0) {
-    loadedList(state, found.name, true);
+    loadedList(state, found.name, true, body);
     return { kind: "load", model };
   }
 
