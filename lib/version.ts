@@ -2,8 +2,6 @@
  * oclaw's version line. The commit is baked in by `bun build --define OCLAW_COMMIT=...` (scripts/build.ts);
  * a run from source asks git.
  */
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { platformDescription, runtimeDescription } from "./runtime.ts";
 
 declare const OCLAW_COMMIT: string | undefined;
@@ -11,8 +9,13 @@ declare const OCLAW_COMMIT: string | undefined;
 /** The release version (kept equal to package.json's). */
 export const VERSION = "0.1.0";
 
-function sourceCommit(): string {
+/**
+ * The commit of a run from source, from git. Its modules are loaded here, not at the top: the compiled binary
+ * loads every static node: import at start-up, and the binary has its commit baked in.
+ */
+async function sourceCommit(): Promise<string> {
   try {
+    const [{ execFileSync }, { fileURLToPath }] = await Promise.all([import("node:child_process"), import("node:url")]);
     const dir = fileURLToPath(new URL("..", import.meta.url));
     const out = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] });
     return out.toString().trim();
@@ -22,7 +25,7 @@ function sourceCommit(): string {
 }
 
 /** `oclaw <version> (<commit>, <runtime> <ver>, <os>-<arch>)`. */
-export function versionLine(): string {
-  const commit = typeof OCLAW_COMMIT === "string" ? OCLAW_COMMIT : sourceCommit();
+export async function versionLine(): Promise<string> {
+  const commit = typeof OCLAW_COMMIT === "string" ? OCLAW_COMMIT : await sourceCommit();
   return `oclaw ${VERSION} (${commit}, ${runtimeDescription()}, ${platformDescription()})`;
 }

@@ -1,7 +1,7 @@
 /**
  * `oclaw help --man`: the manual page, in roff, from the same command table and flag tables as `--help`.
  */
-import { versionLine } from "../version.ts";
+import { VERSION } from "../version.ts";
 import type { Command, Flag } from "./command.ts";
 import { flagSyntax } from "./flags.ts";
 import { GLOBAL_FLAGS } from "./global-flags.ts";
@@ -29,7 +29,7 @@ function section(command: Command, words: string[]): string {
 
 /** The whole manual page. */
 export function manPage(commands: Command[]): string {
-  const version = versionLine().split(" ")[1] ?? "";
+  const version = VERSION;
   return `.TH OCLAW 1 "" "oclaw ${roff(version)}" "User Commands"
 .SH NAME
 oclaw \\- talk to Ollama the way OpenClaw's Ollama provider does

@@ -123,7 +123,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       },
     };
     if (values.version === true) {
-      await io.stdout.write(versionLine() + "\n");
+      await io.stdout.write((await versionLine()) + "\n");
       return EXIT.ok;
     }
     if (values.help === true || command === undefined) {

@@ -3,7 +3,6 @@
  * `$XDG_STATE_HOME/oclaw/health/<key>.json` (written atomically, 0600), so a cron job prints only when the
  * state changes.
  */
-import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
@@ -21,13 +20,15 @@ export interface RunKey {
   critMs: number;
 }
 
-/** The file holding the last state of runs with this key. */
-export function lastStateFile(io: Io, key: RunKey): string {
+/**
+ * The file holding the last state of runs with this key. Web Crypto, not node:crypto: in the compiled binary
+ * every node: import is loaded at start-up, and node:crypto costs every command a few milliseconds.
+ */
+export async function lastStateFile(io: Io, key: RunKey): Promise<string> {
   const config = path.resolve(locateConfig(io, key.configPath).path);
-  const digest = createHash("sha256")
-    .update(JSON.stringify([config, key.models, key.probe ?? null, key.warnMs, key.critMs]))
-    .digest("hex")
-    .slice(0, 16);
+  const text = JSON.stringify([config, key.models, key.probe ?? null, key.warnMs, key.critMs]);
+  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const digest = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
   return path.join(stateDir(io), "health", `${digest}.json`);
 }
 

@@ -4,7 +4,6 @@
  * exit or a timeout (the process group killed) is an error result with the exit code and the tail of
  * stderr, which the model sees so it can recover.
  */
-import { spawn } from "node:child_process";
 import process from "node:process";
 import type { ToolDefinition } from "../client/request.ts";
 import { OclawError } from "../errors.ts";
@@ -101,7 +100,7 @@ class Capped {
   }
 }
 
-function runProgram(
+async function runProgram(
   argv: string[],
   input: string,
   env: Record<string, string>,
@@ -109,7 +108,9 @@ function runProgram(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
+  // Loaded when a tool first runs: the compiled binary loads every static node: import at start-up.
+  const { spawn } = await import("node:child_process");
+  return await new Promise((resolve, reject) => {
     const [program, ...args] = argv as [string, ...string[]];
     // A group of its own, so a timeout or Ctrl-C also stops what the program started (`sh -c 'sleep 99'`).
     const child = spawn(program, args, { cwd, env, stdio: ["pipe", "pipe", "pipe"], detached: true });
