@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "E_NO_TOOLS",
   "E_NO_THINKING",
   "E_NO_IMAGES",
+  "E_CONTEXT",
   "E_STREAM",
   "E_ABORTED",
   "E_RUN_TIMEOUT",
@@ -66,6 +67,8 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   E_NO_THINKING: EXIT.failure,
   // Images for a model whose catalogue input lacks "image": the next candidate is tried; none left → 1.
   E_NO_IMAGES: EXIT.failure,
+  // The prompt is longer than the context the server gives the model (and it refused to cut it).
+  E_CONTEXT: EXIT.failure,
   E_STREAM: EXIT.failure,
   E_ABORTED: EXIT.interrupted,
   E_RUN_TIMEOUT: EXIT.timeout,
@@ -87,6 +90,8 @@ export interface OclawErrorOptions {
   cause?: unknown;
   /** HTTP status, when a server answered. */
   status?: number | undefined;
+  /** Where to sign in, when a server said so (Ollama's 401 for a cloud model carries `signin_url`). */
+  signinUrl?: string | undefined;
   /** The URL that was being talked to. */
   url?: string | undefined;
 }
@@ -101,6 +106,7 @@ export class OclawError extends Error {
   readonly hint: string | undefined;
   readonly status: number | undefined;
   readonly url: string | undefined;
+  readonly signinUrl: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: OclawErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -108,6 +114,7 @@ export class OclawError extends Error {
     this.hint = options.hint;
     this.status = options.status;
     this.url = options.url;
+    this.signinUrl = options.signinUrl;
   }
 
   /** The JSON shape used by `--json` output and `error` events. */

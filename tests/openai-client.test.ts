@@ -180,7 +180,7 @@ async function assertSameAsSdk(server: FakeOllama, events: ChatEvent[]): Promise
   assert.deepEqual(ours, sdkCalls);
 }
 
-test("the request: Bearer key, provider headers, stream with usage, OpenAI message shapes, think, format, params", async () => {
+test("the request: Bearer key, provider headers, stream with usage, OpenAI message shapes, think, params; no response_format beside tools", async () => {
   await withFakeOllama({}, async (server) => {
     const request: ChatRequest = {
       provider: provider(`${server.url}/v1`, { apiKey: "sk-secret", headers: { "x-team": "ops" } }),
@@ -244,13 +244,6 @@ test("the request: Bearer key, provider headers, stream with usage, OpenAI messa
       stream_options: { include_usage: true },
       tools: TOOLS,
       reasoning_effort: "low",
-      response_format: {
-        type: "json_schema",
-        json_schema: {
-          name: "response",
-          schema: { type: "object", properties: { answer: { type: "string" } } },
-        },
-      },
       temperature: 0.2,
       top_p: 0.9,
       max_tokens: 64,

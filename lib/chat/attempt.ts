@@ -15,6 +15,7 @@ import type { HttpContext } from "../http/context.ts";
 import type { Attempt, AttemptEvent } from "./fallback.ts";
 import type { Message } from "./messages.ts";
 import { OPENAI_PARAM_KEYS } from "./run-options.ts";
+import { applyServerRules } from "./server-rules.ts";
 import { type ChatOptions, DEFAULT_HEADERS_TIMEOUT_MS } from "./options.ts";
 import { contextForRequest, estimatePromptTokens, truncationAfter, truncationBefore, type Warning } from "./truncation.ts";
 
@@ -72,6 +73,12 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
   const { config, http, options, messages } = deps;
   const pick = deps.clientFor ?? clientFor;
   const tools = deps.tools ?? options.tools;
+  const warned = new Set<string>();
+  const warnOnce = (warning: Warning) => {
+    if (warned.has(warning.code)) return;
+    warned.add(warning.code);
+    deps.warn(warning);
+  };
   return async function* (candidate, signal): AsyncGenerator<AttemptEvent, void, undefined> {
     const resolved = await resolveModel(config, http, candidate.ref, { signal, cacheDir: deps.cacheDir });
     const { provider } = resolved;
@@ -122,6 +129,7 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
     const think = thinkOf(options, model);
     if (think !== undefined) request.think = think;
     if (options.format !== undefined) request.format = options.format;
+    await applyServerRules(request, { provider, model, options, http, signal, warnOnce });
 
     const estimate = estimatePromptTokens(messages, tools);
     const context = await contextForRequest(provider, model, config.data, estimate, http, signal);

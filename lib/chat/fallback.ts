@@ -3,6 +3,7 @@
  * any reply output, retry a transient DNS failure on the same model first (cli.md "Fallback").
  */
 import type { ChatEvent, EventError, RunEvent } from "../client/events.ts";
+import { isCloudRef } from "../client/ollama-errors.ts";
 import { EXIT, exitCodeFor, OclawError } from "../errors.ts";
 import { abortError, sleep } from "../http/abort.ts";
 import { isTransientDns } from "../http/dns.ts";
@@ -59,18 +60,24 @@ const RETRYABLE_CODES = new Set([
   // that does not resolve): the next candidate may be fine.
   "E_UNSUPPORTED_API",
   "E_CONFIG_ENV",
+  // A bigger model (or one with a larger context) may fit the prompt.
+  "E_CONTEXT",
 ]);
 
 /**
  * True when an error that happened BEFORE any reply output lets the chain move to the next candidate:
- * unreachable, DNS, timeout, model not found, no tool or image support, HTTP 404/408/429/5xx, a stream that
- * ended early. A user abort, `--timeout` and other 4xx stop the chain.
+ * unreachable, DNS, timeout, model not found, no tool or image support, a prompt longer than the context,
+ * HTTP 404/408/429/5xx (503 is Ollama's full queue, 500 its out-of-memory load), a stream that ended early,
+ * and a cloud model's 401/403 (not signed in to ollama.com, cloud turned off: a local model may answer).
+ * A user abort, `--timeout` and other 4xx stop the chain.
+ * @param ref the candidate that failed (a `:cloud`/`-cloud` model's 401/403 moves on)
  */
-export function canFallBack(error: unknown): boolean {
+export function canFallBack(error: unknown, ref = ""): boolean {
   if (!(error instanceof OclawError)) return false;
   if (RETRYABLE_CODES.has(error.code)) return true;
   if (error.code !== "E_HTTP" || error.status === undefined) return false;
   const s = error.status;
+  if ((s === 401 || s === 403) && (error.signinUrl !== undefined || isCloudRef(ref))) return true;
   return s === 404 || s === 408 || s === 429 || s >= 500;
 }
 
@@ -164,7 +171,7 @@ export async function* runWithFallback(
         throw new OclawError("E_STREAM", `The reply from ${candidate.ref} ended without a final message`);
       } catch (error) {
         if (signal.aborted) throw abortError(signal);
-        if (output || !canFallBack(error)) throw error;
+        if (output || !canFallBack(error, candidate.ref)) throw error;
         const e = error as OclawError;
         if (isTransientDns(e) && retry < dnsRetries) {
           const ms = 500 * 2 ** retry;

@@ -45,6 +45,8 @@ export interface ChatOptions {
   /** `--max-steps`: requests a run makes at most. */
   maxSteps: number;
   noStream: boolean;
+  /** `--no-truncate`: ask Ollama (0.12.6+) to refuse an over-long prompt instead of cutting it. */
+  noTruncate?: boolean;
   noFallback: boolean;
   showThinking: boolean;
   stats: boolean;
@@ -185,6 +187,7 @@ export async function chatOptions(values: FlagValues, io: Io): Promise<ChatOptio
   const options: ChatOptions = {
     models,
     noStream: values["no-stream"] === true,
+    noTruncate: values["no-truncate"] === true,
     noFallback: values["no-fallback"] === true,
     showThinking: values["show-thinking"] === true,
     stats: values.stats === true,

@@ -46,7 +46,9 @@ export type ChatEvent =
     stopReason: StopReason;
     usage?: Usage;
     timings: Timings;
-  };
+  }
+  /** Something the user should know that does not stop the reply (W_TOOL_CALL_TRUNCATED ...). */
+  | { type: "warning"; code: string; message: string };
 
 /** An error as it appears in events: the stable code, message and optional hint. */
 export interface EventError {
@@ -64,7 +66,6 @@ export type RunEvent =
   | Exclude<ChatEvent, { type: "done" }>
   | (Extract<ChatEvent, { type: "done" }> & { model: string })
   | { type: "fallback"; from: string; to: string; error: EventError }
-  | { type: "warning"; code: string; message: string }
   /** A tool call that ran, after its `tool_call` event: `output` is what the model is sent. */
   | { type: "tool_result"; id: string; name: string; ok: boolean; output: string }
   | ({ type: "error" } & EventError);

@@ -13,6 +13,8 @@ import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { EventBatch } from "./event-batch.ts";
 import { ndjsonBatches, snippet } from "./ndjson.ts";
 import { type ChatLine, ChatLineSchema, plainLine } from "./ollama-lines.ts";
+import { knownOllamaError } from "./ollama-errors.ts";
+import { isInvalidThink } from "./think.ts";
 import { splitParams } from "./ollama-options.ts";
 import type { ChatClient, ChatContext, ChatRequest, Message } from "./request.ts";
 
@@ -69,7 +71,8 @@ export function ollamaRequestBody(request: ChatRequest): Record<string, unknown>
   if (request.tools?.length) body.tools = request.tools;
   if (request.think !== undefined) body.think = request.think;
   const { options, topLevel } = splitParams(request.model.params, `params of ${request.model.ref}`);
-  const format = request.format ?? topLevel.format;
+  // Not beside tools: a schema-held reply cannot call them (lib/chat/server-rules.ts warns).
+  const format = request.tools?.length ? undefined : request.format ?? topLevel.format;
   if (format !== undefined) body.format = format;
   if (Object.keys(options).length > 0) body.options = options;
   if (topLevel.keep_alive !== undefined) body.keep_alive = topLevel.keep_alive;
@@ -103,6 +106,17 @@ function doneEvent(line: ChatLine, sawToolCalls: boolean, measured: Timings): Ex
 }
 
 /**
+/** The warning code for tool calls dropped because the reply hit its length limit. */
+export const TOOL_CALL_TRUNCATED = "W_TOOL_CALL_TRUNCATED";
+
+/** `call_` + 8 random lowercase letters and digits, the shape of Ollama's own tool call ids. */
+export function toolCallId(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  return "call_" + Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+}
+
+/**
  * Turns parsed `/api/chat` lines, a batch per network read, into events. Consecutive text (or thinking)
  * of one batch becomes one event: those tokens arrived at the same moment, so nothing waits, and a fast
  * stream costs a fraction per token. `now` and `startedAt` measure time to first token.
@@ -129,8 +143,11 @@ export async function* ollamaEvents(
     for (const value of values) {
       if (value !== null && typeof value === "object" && "error" in value) {
         const error = (value as { error: unknown }).error;
-        const message = clip(typeof error === "string" ? error : JSON.stringify(error), MAX_MESSAGE_CHARS);
-        problem = new OclawError("E_STREAM", `${source} failed mid-stream: ${message}`);
+        const raw = typeof error === "string" ? error : JSON.stringify(error);
+        // Before 0.12.6 an error before any output came this way too (200, then the line): the same
+        // errors as an HTTP status are named the same way.
+        problem = knownOllamaError(source, undefined, raw) ??
+          new OclawError("E_STREAM", `${source} failed mid-stream: ${clip(raw, MAX_MESSAGE_CHARS)}`);
         break;
       }
       const plain = plainLine(value);
@@ -146,9 +163,22 @@ export async function* ollamaEvents(
       // Every line, the done:true one included, may carry thinking, content and tool calls.
       if (message?.thinking) add({ type: "thinking", text: message.thinking });
       if (message?.content) add({ type: "text", text: message.content });
-      for (const call of message?.tool_calls ?? []) {
-        // Servers before 0.12.10 send no id: number the calls ourselves.
-        const id = call.id ?? `call_${calls}`;
+      const toolCalls = message?.tool_calls ?? [];
+      if (line.done === true && line.done_reason === "length" && toolCalls.length > 0) {
+        // llama-server (0.31+) parses calls at the end: with done_reason "length" the model was cut off while
+        // writing them, and their arguments are whatever was parsed of a half-written call.
+        const what = toolCalls.map((c) => `${c.function.name} ${snippet(JSON.stringify(c.function.arguments ?? {}))}`);
+        add({
+          type: "warning",
+          code: TOOL_CALL_TRUNCATED,
+          message: `${source} stopped at its length limit while writing ${toolCalls.length === 1 ? "a tool call" : "tool calls"}; ` +
+            `dropped: ${what.join(", ")} (raise num_predict or num_ctx)`,
+        });
+        toolCalls.length = 0;
+      }
+      for (const call of toolCalls) {
+        // Servers before 0.12.10 send no id: make one up as Ollama does, unique across turns.
+        const id = call.id ?? toolCallId();
         calls++;
         try {
           add({ type: "tool_call", id, name: call.function.name, arguments: toolArguments(call.function.arguments, source) });
@@ -216,7 +246,8 @@ async function warmUp(): Promise<void> {
 }
 
 /**
- * The native `/api/chat` client. A 400 "does not support thinking" is retried once without `think`.
+ * The native `/api/chat` client. A 400 "does not support thinking" is retried once without `think`, and a
+ * 400 "invalid think value" once with the nearest value an older server takes ("max" → "high" → true).
  * @throws OclawError from lib/http and lib/client/server-errors.ts (E_UNREACHABLE, E_DNS, E_TIMEOUT, E_HTTP, E_MODEL_NOT_FOUND, E_NO_TOOLS,
  *   the signal's reason), E_TIMEOUT when the stream stalls, E_STREAM for protocol violations
  */
@@ -233,9 +264,18 @@ export const ollamaChat: ChatClient = async function* (request, context) {
     await warmOnce("ollama", warmUp);
     response = await answer;
   } catch (error) {
-    if (!(error instanceof OclawError && error.code === "E_NO_THINKING" && "think" in body)) throw error;
-    log.debug(`${request.model.ref} does not support thinking; retrying without think`);
-    delete body.think;
+    if (!("think" in body)) throw error;
+    if (error instanceof OclawError && error.code === "E_NO_THINKING") {
+      log.debug(`${request.model.ref} does not support thinking; retrying without think`);
+      delete body.think;
+    } else if (isInvalidThink(error) && typeof body.think === "string") {
+      // An older server: "max" is known since 0.21.3, levels since 0.11.0; ask for the nearest it takes.
+      const lower = body.think === "max" ? "high" : true;
+      log.debug(`${request.model.ref}: Ollama refused think ${JSON.stringify(body.think)}; retrying with ${JSON.stringify(lower)}`);
+      body.think = lower;
+    } else {
+      throw error;
+    }
     response = await post(request, context, body);
   }
   if (response.body === null) throw new OclawError("E_STREAM", `${source} sent an empty reply`);

@@ -83,7 +83,10 @@ export function openAiBody(request: ChatRequest, stream: boolean): Record<string
   if (request.tools?.length) body.tools = request.tools;
   const effort = reasoningEffort(request.think);
   if (effort !== undefined) body.reasoning_effort = effort;
-  if (request.format === "json") body.response_format = { type: "json_object" };
+  // Not beside tools: a schema-held reply cannot call them (lib/chat/server-rules.ts warns).
+  if (request.tools?.length) {
+    // No response_format.
+  } else if (request.format === "json") body.response_format = { type: "json_object" };
   else if (request.format !== undefined) {
     body.response_format = { type: "json_schema", json_schema: { name: "response", schema: request.format } };
   }

@@ -4,6 +4,7 @@
  */
 import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
 import { OclawError } from "../errors.ts";
+import { isInvalidThink } from "./think.ts";
 import { errorMessageFromBody, httpErrorFromBody } from "./server-errors.ts";
 import { warmOnce } from "./warm-up.ts";
 import { clip, MAX_MESSAGE_CHARS } from "../clip.ts";
@@ -24,7 +25,8 @@ function serviceName(request: ChatRequest): string {
 async function openAiHttpError(response: Response, url: URL, service: string): Promise<OclawError> {
   const body = await readErrorBody(response);
   const error = httpErrorFromBody(response.status, body, url, service);
-  if (error.code !== "E_HTTP") return error;
+  // Named errors (and ours with a fix, such as a cloud sign-in) stand as httpErrorFromBody made them.
+  if (error.code !== "E_HTTP" || error.hint !== undefined) return error;
   let message = errorMessageFromBody(body);
   if (message === undefined) {
     try {
@@ -66,11 +68,6 @@ async function post(request: ChatRequest, context: ChatContext, url: URL, body: 
   });
   if (!response.ok) throw await openAiHttpError(response, url, service);
   return response;
-}
-
-/** True for Ollama's 400 for a think level it does not take (`invalid think value`, `/v1`'s `invalid reasoning value`). */
-export function isInvalidThink(error: unknown): boolean {
-  return error instanceof OclawError && error.status === 400 && /invalid (think|reasoning) value/.test(error.message);
 }
 
 /** Runs a two-event reply through the stream path (lib/client/warm-up.ts says why). */

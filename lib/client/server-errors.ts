@@ -4,6 +4,7 @@
  * message. {@link apiRequest} is the HTTP request every API call makes, with that mapping applied.
  */
 import { OclawError } from "../errors.ts";
+import { knownOllamaError } from "./ollama-errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { clip, MAX_MESSAGE_CHARS } from "../clip.ts";
 import { readErrorBody } from "../http/body.ts";
@@ -42,6 +43,8 @@ export function httpErrorFromBody(status: number, body: string, url: URL, servic
   const message = errorMessageFromBody(body);
   const base = { status, url: url.origin };
   const at = `${service} at ${url.origin}`;
+  const known = message === undefined ? undefined : knownOllamaError(at, status, message, body, url.origin);
+  if (known !== undefined) return known;
   if (message !== undefined && /does not support tools/.test(message)) {
     return new OclawError("E_NO_TOOLS", `${at}: ${message}`, {
       ...base,

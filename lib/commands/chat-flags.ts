@@ -112,6 +112,11 @@ export const CHAT_FLAGS: Flags = {
     help: "Ask for the whole reply at once (also params.streaming: false); it must then\n" +
       "arrive within the first-chunk limit below",
   },
+  "no-truncate": {
+    type: "boolean",
+    help: "Ask Ollama to refuse a prompt longer than the model's context (E_CONTEXT) instead\n" +
+      "of cutting it (also params.truncate: false; Ollama 0.12.6+)",
+  },
   timeout: { type: "string", arg: "SECONDS", help: "Limit for the whole run; exit 124 when it runs out" },
   "idle-timeout": {
     type: "string",
@@ -127,7 +132,7 @@ export const CHAT_FLAGS: Flags = {
 /** The paragraphs after chat's options. */
 export const CHAT_NOTES = `The prompt is the words given, followed after a blank line by stdin when stdin is not a terminal.
 Options sent to Ollama come from the model's params (num_ctx, temperature, keep_alive ...); num_ctx is
-also taken from a contextWindow written in the config's model entry. A prompt likely longer than the
-model's context is warned about (W_TRUNCATED).
+also taken from a contextTokens or contextWindow written in the config's model entry. A prompt longer than
+a known context is warned about before sending, and one Ollama cut after the reply (W_TRUNCATED).
 Exit codes: 0 ok (also when stdout is closed early), 1 failure, 2 usage, 3 config, 4 unreachable,
 5 model not found, 124 --timeout, 130 interrupted.`;
