@@ -13,6 +13,7 @@ import { modelEntry } from "./support/models.ts";
 import { ollamaProvider } from "./support/providers.ts";
 import { tempDir } from "./support/temp-dir.ts";
 import { withFakeOllama } from "./support/with-fake-ollama.ts";
+import { catalogRequests } from "./support/catalog-requests.ts";
 
 function discovering(baseUrl: string, id = "ollama"): Provider {
   return ollamaProvider(baseUrl, { id });
@@ -74,7 +75,7 @@ test("explicit models are the catalogue: zero discovery requests, listed as conf
       selection: { primary: "ollama/gemma:2b", fallbacks: [] },
     };
     const catalog = await buildCatalog(config, quietHttp());
-    assert.equal(server.requests.length, 0);
+    assert.equal(catalogRequests(server).length, 0);
     assert.equal(catalog.models.length, 1);
     const [gemma] = catalog.models;
     assert.equal(gemma!.source, "configured");
@@ -84,7 +85,7 @@ test("explicit models are the catalogue: zero discovery requests, listed as conf
 
     const resolved = await resolveModel(config, quietHttp(), "ollama/gemma:2b");
     assert.equal(resolved.model.id, "gemma:2b");
-    assert.equal(server.requests.length, 0, "resolveModel of a configured entry asks nothing either");
+    assert.equal(catalogRequests(server).length, 0, "resolveModel of a configured entry asks nothing either");
   });
 });
 
@@ -139,7 +140,7 @@ test("resolveModel on a discover provider: one /api/tags plus one /api/show, the
   try {
     const config: CatalogConfig = { providers: [discovering(server.url)], selection: { primary: "ollama/qwen3:8b", fallbacks: [] } };
     const first = await resolveModel(config, quietHttp(), "ollama/qwen3:8b", { cacheDir });
-    assert.deepEqual(server.requests.map((r) => r.path), ["/api/tags", "/api/show"]);
+    assert.deepEqual(catalogRequests(server).map((r) => r.path), ["/api/tags", "/api/show"]);
     assert.equal(first.provider.id, "ollama");
     assert.equal(first.model.ref, "ollama/qwen3:8b");
     assert.equal(first.model.reasoning, true);
@@ -147,7 +148,7 @@ test("resolveModel on a discover provider: one /api/tags plus one /api/show, the
     assert.deepEqual(first.model.tags, ["default"]);
     server.requests.length = 0;
     const again = await resolveModel(config, quietHttp(), "qwen3:8b", { cacheDir });
-    assert.deepEqual(server.requests.map((r) => r.path), ["/api/tags"]);
+    assert.deepEqual(catalogRequests(server).map((r) => r.path), ["/api/tags"]);
     assert.deepEqual(again.model, first.model);
   } finally {
     await server.close();

@@ -12,9 +12,10 @@ import { blackHole, closedPort } from "./support/loopback.ts";
 import { ollamaProvider } from "./support/providers.ts";
 import { tempDir, withTempDir } from "./support/temp-dir.ts";
 import { withFakeOllama } from "./support/with-fake-ollama.ts";
+import { catalogRequests } from "./support/catalog-requests.ts";
 
 const paths = (server: { requests: Array<{ method: string; path: string }> }) =>
-  server.requests.map((r) => `${r.method} ${r.path}`);
+  catalogRequests(server).map((r) => `${r.method} ${r.path}`);
 
 test("discovery on the fixture store applies every seed rule and asks /api/tags then /api/show per model", async () => {
   await withFakeOllama({}, async (server) => {
@@ -76,7 +77,7 @@ test("200 models at 50 ms per /api/show: at most 8 in flight cold, exactly one r
     assert.equal(cold.failures.length, 0);
     assert.equal(maxInFlight, SHOW_CONCURRENCY);
     assert.equal(SHOW_CONCURRENCY, 8);
-    assert.equal(server.requests.length, 201);
+    assert.equal(catalogRequests(server).length, 201);
     assert.ok(cold.models.every((m) => !m.cached));
 
     server.requests.length = 0;
@@ -88,7 +89,7 @@ test("200 models at 50 ms per /api/show: at most 8 in flight cold, exactly one r
 
     server.requests.length = 0;
     await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir, refresh: true });
-    assert.equal(server.requests.length, 201, "--refresh asks /api/show again");
+    assert.equal(catalogRequests(server).length, 201, "--refresh asks /api/show again");
   } finally {
     await server.close();
     await rm(cacheDir, { recursive: true, force: true });
@@ -106,8 +107,37 @@ test("a model whose digest changed is asked again; the others come from the cach
     server.requests.length = 0;
     const again = await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
     assert.deepEqual(paths(server), ["GET /api/tags", "POST /api/show"]);
-    assert.equal((server.requests[1]!.body as { model: string }).model, "qwen3:8b");
+    assert.equal((catalogRequests(server)[1]!.body as { model: string }).model, "qwen3:8b");
     assert.equal(again.models.find((m) => m.entry.id === "qwen3:8b")?.tools, false);
+  }));
+});
+
+test("an Ollama upgrade (same digests) is asked again: the show cache is keyed on the server's version too", async () => {
+  await withFakeOllama({ version: "0.8.0" }, (server) => withTempDir("discovery", async (cacheDir) => {
+    const before = await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
+    assert.equal(before.models.find((m) => m.entry.id === "qwen3:8b")?.entry.reasoning, false, "no thinking before 0.9.0");
+    assert.deepEqual(server.requests.slice(0, 2).map((r) => r.path).sort(), ["/api/tags", "/api/version"], "asked side by side");
+    server.set({ version: "0.12.3" });
+    server.requests.length = 0;
+    const after = await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
+    assert.equal(server.requests.filter((r) => r.path === "/api/show").length, 7);
+    assert.equal(after.models.find((m) => m.entry.id === "qwen3:8b")?.entry.reasoning, true, "the upgraded server computes thinking");
+    server.requests.length = 0;
+    await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
+    assert.deepEqual(paths(server), ["GET /api/tags"], "then cached again");
+  }));
+});
+
+test("from 0.30 /api/tags lists capabilities: used as the running server's word, and a cached answer that disagrees is asked again", async () => {
+  await withFakeOllama({ version: "0.30.0" }, (server) => withTempDir("discovery", async (cacheDir) => {
+    await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
+    const models = (await import("./support/fake-ollama.ts")).fixtureModels();
+    models.find((m) => m.name === "llama3.2:3b")!.capabilities.push("thinking");
+    server.set({ models });
+    server.requests.length = 0;
+    const again = await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
+    assert.deepEqual(paths(server), ["GET /api/tags", "POST /api/show"]);
+    assert.equal(again.models.find((m) => m.entry.id === "llama3.2:3b")?.entry.reasoning, true);
   }));
 });
 
@@ -135,12 +165,12 @@ test("a corrupt cache file is ignored and replaced, not fatal", async () => {
     server.requests.length = 0;
     const result = await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
     assert.equal(result.models.length, 7);
-    assert.equal(server.requests.length, 8);
+    assert.equal(catalogRequests(server).length, 8);
     const text = await readFile(path.join(cacheDir, file!), "utf8");
     assert.equal((JSON.parse(text) as { baseUrl: string }).baseUrl, server.url);
     server.requests.length = 0;
     await discoverModels(ollamaProvider(server.url), quietHttp(), { cacheDir });
-    assert.equal(server.requests.length, 1);
+    assert.equal(catalogRequests(server).length, 1);
   }));
 });
 

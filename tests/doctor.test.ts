@@ -208,6 +208,15 @@ test("v0.6.0 server: no capabilities, so discovery keeps no model; doctor says w
   });
 });
 
+test("a source build reports 0.0.0: a dev build, taken as the newest, never 'older than 0.6.4'", async () => {
+  await withFakeOllama({ version: "0.0.0" }, async ({ url }) => {
+    const r = await doctor(url);
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(line(r.stdout, "ok", "version (ollama)").message, "Ollama 0.0.0 (a build from source: taken as the newest)");
+    assert.doesNotMatch(r.stdout, /older than/);
+  });
+});
+
 test("v0.7 server: tool calls do not stream; upgrade or params.streaming false, still exit 0", async () => {
   await withFakeOllama({ version: "0.7.1" }, async ({ url }) => {
     const r = await doctor(url);

@@ -8,6 +8,7 @@ import { startFakeOllama } from "./support/fake-ollama.ts";
 import { closedPort } from "./support/loopback.ts";
 import { tempDir } from "./support/temp-dir.ts";
 import { withFakeOllama } from "./support/with-fake-ollama.ts";
+import { catalogRequests } from "./support/catalog-requests.ts";
 
 interface Sandbox {
   dir: string;
@@ -165,7 +166,7 @@ test("explicit models: listed as configured, zero requests to the server", async
       assert.deepEqual(out.models.map((m) => [m.ref, m.source, m.tools, m.contextWindow, m.maxTokens]), [
         ["ollama/gemma:2b", "configured", true, 4096, 40960],
       ]);
-      assert.equal(server.requests.length, 0);
+      assert.equal(catalogRequests(server).length, 0);
     } finally {
       await box.cleanup();
     }
@@ -202,14 +203,14 @@ test("a repeated list costs one /api/tags request; --refresh asks /api/show agai
     const box = await sandbox("{}", { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url });
     try {
       await inProcess(box, ["models", "list"]);
-      assert.equal(server.requests.length, 8);
+      assert.equal(catalogRequests(server).length, 8);
       server.requests.length = 0;
       const again = await inProcess(box, ["models", "list"]);
       assert.equal(again.code, 0);
-      assert.deepEqual(server.requests.map((r) => r.path), ["/api/tags"]);
+      assert.deepEqual(catalogRequests(server).map((r) => r.path), ["/api/tags"]);
       server.requests.length = 0;
       await inProcess(box, ["models", "list", "--refresh"]);
-      assert.equal(server.requests.length, 8);
+      assert.equal(catalogRequests(server).length, 8);
     } finally {
       await box.cleanup();
     }
@@ -258,7 +259,7 @@ test("--provider: only that provider; an unknown id is a config error (exit 3) w
     try {
       const only = await inProcess(box, ["models", "list", "--provider", "box", "--plain"]);
       assert.equal(only.stdout, "box/m\n");
-      assert.equal(server.requests.length, 0);
+      assert.equal(catalogRequests(server).length, 0);
       const bad = await inProcess(box, ["models", "list", "--provider", "nope"]);
       assert.equal(bad.code, 3);
       assert.match(bad.stderr, /^oclaw: Provider 'nope' is not configured\nhint: /);

@@ -10,6 +10,7 @@ import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { openShowCache } from "./cache.ts";
 import { modelfileNumCtx } from "./context.ts";
+import { serverVersion } from "./ollama-version.ts";
 import { type DiscoveredModel, type DiscoveryResult, describeModel, discoverModels, listTags } from "./discovery.ts";
 import { didYouMean } from "./model-suggest.ts";
 import { parseRefFor } from "./ref-provider.ts";
@@ -288,7 +289,8 @@ export async function resolveModel(
     }
     return { provider, model: catalogModel(config, provider, entry, { source: "configured", tools: true }) };
   }
-  const tags = await listTags(provider, http, options);
+  // The version keys the show cache (and chat's version rules); asked beside /api/tags.
+  const [tags] = await Promise.all([listTags(provider, http, options), serverVersion(provider, http, options.signal)]);
   const tag = tags.find((t) => t.name === parsed.id) ?? tags.find((t) => sameModelId(parsed.id, t.name));
   if (tag === undefined) {
     const guess = didYouMean(parsed.id, tags.map((t) => t.name), provider.id);

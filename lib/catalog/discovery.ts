@@ -8,6 +8,7 @@ import type { ModelEntry, Provider } from "./types.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { openShowCache, type ShowCache } from "./cache.ts";
+import { serverVersion } from "./ollama-version.ts";
 import {
   catalogTimeoutMs,
   fetchJson,
@@ -85,7 +86,8 @@ export interface RequestTuning {
  * for "vision", name = id.
  */
 export function modelFromShow(tag: Tag, show: Show, cached = false): DiscoveredModel {
-  const capabilities = show.capabilities;
+  // /api/tags carries them since v0.30: the running server's word, even when the show answer is cached.
+  const capabilities = tag.capabilities ?? show.capabilities;
   const has = (c: string) => capabilities?.includes(c) === true;
   const info = show.model_info ?? {};
   const architecture = typeof info["general.architecture"] === "string" ? info["general.architecture"] : undefined;
@@ -155,7 +157,19 @@ export function showModel(
 }
 
 /**
- * One model's entry, from the cache when its digest still matches, else from `/api/show` (then cached).
+ * The cache key of a model's `/api/show` answer: its digest and the server's version, because capabilities
+ * are computed by the running server (an upgrade adds `thinking` to a model whose digest did not change).
+ */
+export function showCacheKey(digest: string, version: string | undefined): string {
+  return digest === "" || version === undefined ? digest : `${digest}@${version}`;
+}
+
+const sameList = (a: string[] | undefined, b: string[]) =>
+  a !== undefined && a.length === b.length && a.every((x) => b.includes(x));
+
+/**
+ * One model's entry, from the cache when its digest and the server's version still match (and, from
+ * v0.30, the capabilities `/api/tags` lists agree), else from `/api/show` (then cached).
  * @throws OclawError from {@link showModel}
  */
 export async function describeModel(
@@ -163,12 +177,15 @@ export async function describeModel(
   http: HttpContext,
   tag: Tag,
   cache: ShowCache,
-  options: RequestTuning & { refresh?: boolean | undefined } = {},
+  options: RequestTuning & { refresh?: boolean | undefined; version?: string | undefined } = {},
 ): Promise<DiscoveredModel> {
-  const hit = options.refresh === true || tag.digest === "" ? undefined : cache.get(tag.name, tag.digest);
+  const version = options.version ?? await serverVersion(provider, http, options.signal);
+  const key = showCacheKey(tag.digest, version);
+  let hit = options.refresh === true || key === "" ? undefined : cache.get(tag.name, key);
+  if (hit !== undefined && tag.capabilities !== undefined && !sameList(hit.capabilities, tag.capabilities)) hit = undefined;
   if (hit !== undefined) return modelFromShow(tag, hit, true);
   const show = await showModel(provider, http, tag.name, tuning(options));
-  if (tag.digest !== "") cache.set(tag.name, tag.digest, show);
+  if (key !== "") cache.set(tag.name, key, show);
   return modelFromShow(tag, show);
 }
 
@@ -182,7 +199,8 @@ export async function discoverModels(
   options: DiscoveryOptions = {},
 ): Promise<DiscoveryResult> {
   const started = http.now();
-  const tags = await listTags(provider, http, tuning(options));
+  // The version keys the show cache; asked beside /api/tags, so it costs no time.
+  const [tags] = await Promise.all([listTags(provider, http, tuning(options)), serverVersion(provider, http, options.signal)]);
   const cache = await openShowCache(options.cacheDir, provider.baseUrl, http.log);
   const slots: Array<DiscoveredModel | undefined> = new Array(tags.length);
   const failures: DiscoveryFailure[] = [];

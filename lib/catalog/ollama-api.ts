@@ -27,6 +27,8 @@ export const TagSchema = z.looseObject({
   size: z.number().optional(),
   digest: z.string().default(""),
   details: z.looseObject({}).optional(),
+  // Since v0.30 (api/types.go ListModelResponse): computed by the running server, like /api/show's.
+  capabilities: z.array(z.string()).optional(),
 });
 
 /** A model as `/api/tags` lists it. */

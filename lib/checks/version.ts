@@ -2,6 +2,7 @@
  * What an Ollama server's version means for oclaw: before 0.6.4 `/api/show` has no `capabilities`
  * (discovery can see no tool support), before 0.8.0 tool calls do not stream.
  */
+import { isDevBuild, versionAtLeast as atLeast } from "../catalog/ollama-version.ts";
 import { check, type CheckResult } from "./types.ts";
 
 /** First version whose `/api/show` lists `capabilities`. */
@@ -9,19 +10,9 @@ export const CAPABILITIES_SINCE = "0.6.4";
 /** First version that streams reply tokens while tools are in play. */
 export const STREAMING_TOOLS_SINCE = "0.8.0";
 
-function parts(version: string): [number, number, number] | undefined {
-  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim());
-  if (!match) return undefined;
-  return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-}
-
-/** True when `version` is `floor` or newer; undefined when `version` cannot be read (a dev build). */
+/** True when `version` is `floor` or newer (a source build's `0.0.0` counts as newest); undefined when unreadable. */
 export function versionAtLeast(version: string, floor: string): boolean | undefined {
-  const a = parts(version);
-  const b = parts(floor);
-  if (a === undefined || b === undefined) return undefined;
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;
-  return true;
+  return atLeast(version, floor);
 }
 
 /**
@@ -52,6 +43,10 @@ export function versionCheck(provider: string, version: string, discovers: boole
       },
     );
   }
-  const note = versionAtLeast(version, CAPABILITIES_SINCE) === undefined ? " (not a release number; assumed recent)" : "";
+  const note = isDevBuild(version)
+    ? " (a build from source: taken as the newest)"
+    : versionAtLeast(version, CAPABILITIES_SINCE) === undefined
+    ? " (not a release number; assumed recent)"
+    : "";
   return check("version", "ok", `Ollama ${version}${note}`, { provider });
 }

@@ -3,6 +3,7 @@
  * which models it has (`/api/tags`) and which are loaded (`/api/ps`) — the three in one round trip's time.
  */
 import { describeModel, listTags, type NoToolsReason } from "../catalog/discovery.ts";
+import { rememberVersion } from "../catalog/ollama-version.ts";
 import { openShowCache } from "../catalog/cache.ts";
 import type { PsEntry, Tag } from "../catalog/ollama-api.ts";
 import { sameModelId } from "../catalog/selection.ts";
@@ -42,6 +43,8 @@ export async function inspectServer(http: HttpContext, provider: Provider, limit
   const started = http.now();
   const probe = await probeServer(http, provider, limits);
   const state: ServerState = { provider, probe, ms: 0 };
+  // The show cache is keyed on the version too: known now, it costs no second /api/version.
+  if (probe.ok && probe.version !== undefined) rememberVersion(provider, http, probe.version);
   if (probe.ok && provider.api === "ollama") {
     const [tags, loaded] = await Promise.all([
       listTags(provider, http, limits).catch((e: unknown) => toOclawError(e)),
