@@ -6,7 +6,7 @@
 import { z } from "../zod.ts";
 import type { HttpContext } from "../http/context.ts";
 import { catalogTimeoutMs, fetchJson } from "./ollama-api.ts";
-import { providerHeaders } from "./provider-headers.ts";
+import { providerHeaders, providerTransport } from "./provider-headers.ts";
 import type { Provider } from "./types.ts";
 
 /** Releases that changed what a client sees (Ollama's source at the named version). */
@@ -88,6 +88,7 @@ export function serverVersion(provider: Provider, http: HttpContext, signal?: Ab
     signal,
     timeoutMs: Math.min(catalogTimeoutMs(provider), 10_000),
     headers: providerHeaders(provider),
+    transport: providerTransport(provider),
   }).then((v) => v.version, (error: unknown) => {
     http.log.debug(`/api/version at ${provider.baseUrl} failed: ${(error as Error).message}`);
     known.delete(provider.baseUrl);

@@ -5,7 +5,7 @@
  * which Ollama reports after cutting (about num_ctx/2 tokens kept by llama-server since 0.31, exactly num_ctx
  * by the runners before). Either is a W_TRUNCATED warning with a fix that never lowers the context.
  */
-import { providerHeaders } from "../catalog/provider-headers.ts";
+import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
 import type { Usage } from "../client/events.ts";
 import type { ToolDefinition } from "../client/request.ts";
 import type { Message } from "./messages.ts";
@@ -67,6 +67,7 @@ export async function contextForRequest(
       signal,
       timeoutMs: Math.min(catalogTimeoutMs(provider), 10_000),
       headers: providerHeaders(provider),
+      transport: providerTransport(provider),
     });
     const loaded = ps.models.find((m) => sameModelId(model.id, m.name) || sameModelId(model.id, m.model ?? ""));
     if (loaded?.context_length !== undefined && loaded.context_length > 0) facts.allocated = loaded.context_length;
