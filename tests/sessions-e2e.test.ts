@@ -166,3 +166,34 @@ test("a damaged session is named with file and line; a cut last line (a crash mi
     assert.match(bad.stderr, /^oclaw: Session d is damaged: .*d\.jsonl:2: not JSON/);
   });
 });
+
+test("a log that cannot be written is a warning (none with -q); the reply and exit code stand", async () => {
+  await withChatWorld({ replies: { "qwen3:8b": { content: "Fine." } } }, async (w) => {
+    const blocked = await w.file("not-a-dir", "");
+    const env = { XDG_STATE_HOME: blocked };
+    const r = await w.run(["chat", "-m", "qwen3:8b", "Hi"], { env });
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, "Fine.\n");
+    assert.match(r.stderr, /^oclaw: warning: the run was not logged \(OCLAW_LOG=off turns the log off\): Cannot create /);
+    const quiet = await w.run(["chat", "-q", "-m", "qwen3:8b", "Hi"], { env });
+    assert.equal(quiet.code, 0);
+    assert.equal(quiet.stderr, "");
+    const session = await w.run(["chat", "-m", "qwen3:8b", "--session", "x", "Hi"], { env });
+    assert.equal(session.code, 1, "a session that cannot be kept fails the run");
+    assert.match(session.stderr, /oclaw: Cannot create /);
+  });
+});
+
+test("a conversation longer than the context is warned about (W_TRUNCATED), never cut by oclaw", async () => {
+  await withChatWorld({}, async (w) => {
+    const history = Array.from({ length: 40 }, (_, i) => [
+      { role: "user", content: `Question ${i}: ${"tell me more about the log ".repeat(20)}` },
+      { role: "assistant", content: "Answer ".repeat(100) },
+    ]).flat();
+    const file = await w.file("history.json", JSON.stringify(history));
+    const r = await w.run(["chat", "-m", "qwen3:8b", "-o", "num_ctx=2048", "--messages", file, "Sum it up"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: .*2048/);
+    assert.equal((w.chatBodies()[0]?.messages as unknown[]).length, 81, "every message was sent");
+  });
+});

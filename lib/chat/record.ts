@@ -19,6 +19,8 @@ export interface RecordSetup {
   session?: string | undefined;
   /** False: no log line (`--no-log`, `OCLAW_LOG=off`). */
   log: boolean;
+  /** `-q`: a log that cannot be written is not mentioned. */
+  quiet?: boolean;
 }
 
 /** The conversation as the run sent it. */
@@ -120,7 +122,9 @@ export class RunRecord {
       try {
         await appendRunLog(io, await this.#entry(exitCode, error ?? (sessionError as OclawError | undefined)), this.#secrets);
       } catch (e) {
-        await io.stderr.write(`oclaw: warning: the run was not logged: ${(e as Error).message}\n`);
+        if (this.#setup.quiet !== true) {
+          await io.stderr.write(`oclaw: warning: the run was not logged (OCLAW_LOG=off turns the log off): ${(e as Error).message}\n`);
+        }
       }
     }
     if (sessionError !== undefined) throw sessionError;

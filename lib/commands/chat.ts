@@ -57,7 +57,7 @@ async function runChat(ctx: CommandContext): Promise<number> {
     const approve: Approve = runnable ? consent(io, options.yes) : () => Promise.resolve(false);
     const chat = await chatConversation(io, ctx.positionals, options, run.signal, ctx.log);
     const messages = chat.messages;
-    record = new RunRecord({ io, session: chat.session, log: logEnabled(io.env, options.noLog) });
+    record = new RunRecord({ io, session: chat.session, log: logEnabled(io.env, options.noLog), quiet: global.quiet });
     record.conversation(chat);
     const config = await resolveConfig(io, { configPath: global.config, signal: run.signal, quiet: global.quiet });
     const log = ctx.log;

@@ -18,7 +18,7 @@ export const DEFAULT_COUNT = 10;
 
 function oneLine(text: string, max = 160): string {
   // Control characters are shown, not obeyed, by the terminal edge (lib/terminal.ts).
-  const flat = text.replace(/\s*\n\s*/g, " ⏎ ").trim();
+  const flat = text.trim().replace(/\s*\n\s*/g, " ⏎ ");
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

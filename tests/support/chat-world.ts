@@ -63,6 +63,8 @@ export async function withChatWorld(
         HOME: dir,
         XDG_CACHE_HOME: path.join(dir, "cache"),
         XDG_STATE_HOME: path.join(dir, "state"),
+        // The run log is on, as for a user (spawnOclaw turns it off by default).
+        OCLAW_LOG: "on",
       };
       await body({
         server,
