@@ -101,9 +101,10 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
     if (model.api !== "ollama") {
       const unsent = Object.keys(options.params).filter((key) => !OPENAI_PARAM_KEYS.has(key));
       if (unsent.length > 0) {
-        deps.warn({
+        // The same code as server-rules.ts's params warning: once per run, this (naming -o) first.
+        warnOnce({
           type: "warning",
-          code: "W_OPTION_NOT_SENT",
+          code: "W_OPTIONS_NOT_SENT",
           message: `${model.ref} speaks the OpenAI API, which has no ${unsent.join(", ")}; -o ${unsent[0]} not sent`,
         });
       }
