@@ -4,11 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import process from "node:process";
 import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { test } from "node:test";
-import { spawnOclaw } from "./support/cli.ts";
+import { oclawCommand, spawnOclaw } from "./support/cli.ts";
 import { withTempHome } from "./support/temp-home.ts";
 
 test("a file that is not valid UTF-8 is refused with exit 3; the file and .bak are untouched", () =>
@@ -80,4 +82,27 @@ test("a config nested 100k levels deep is a config error (exit 3) for every read
     // Health follows the Nagios API: UNKNOWN is 3 too.
     const health = await spawnOclaw(["health"], { env });
     assert.equal(health.code, 3, health.stderr);
+  }));
+
+test("config set on a 5 MB config costs memory in proportion to the file (peak RSS under 350 MB)", { skip: !existsSync("/usr/bin/time") && "no /usr/bin/time here" }, () =>
+  withTempHome(async (home) => {
+    const lines = ["{", "  // big", "  gateway: { mode: 'local' },", "  extra: {"];
+    let size = 0;
+    for (let i = 0; size < 5e6; i++) {
+      const line = `    key${i}: { name: "value number ${i}", list: [1, 2, 3], flag: true }, // c${i}`;
+      lines.push(line);
+      size += line.length;
+    }
+    lines.push("  },", "}", "");
+    await home.write(".openclaw/openclaw.json", lines.join("\n"));
+    const [program, pre] = oclawCommand();
+    const result = spawnSync("/usr/bin/time", ["-f", "peak %M", program, ...pre, "config", "set", "gateway.port", "18789"], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home.dir },
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const peakKb = Number(/peak (\d+)/.exec(result.stderr)?.[1]);
+    assert.ok(peakKb < 350_000, `peak RSS ${peakKb} KB for a 5 MB config`);
+    assert.match(await home.read(".openclaw/openclaw.json"), /gateway: \{ mode: 'local', port: 18789 \}/);
   }));

@@ -61,7 +61,23 @@ export async function resolveIncludes(
   return await processValue(value, { file: path.resolve(file), chain: [path.resolve(file)], root, rootReal, readText }, []);
 }
 
+/** True when `value` holds a `$include` anywhere (one walk, nothing copied). */
+function hasInclude(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (Array.isArray(current)) for (const item of current) stack.push(item);
+    else if (isPlainObject(current)) {
+      if (INCLUDE_KEY in current) return true;
+      for (const item of Object.values(current)) stack.push(item);
+    }
+  }
+  return false;
+}
+
 async function processValue(value: unknown, frame: Frame, at: KeySegment[]): Promise<unknown> {
+  // Most of a config (all of most configs) has no $include: it is used as parsed, not copied.
+  if (!hasInclude(value)) return value;
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (const [i, item] of value.entries()) out.push(await processValue(item, frame, [...at, i]));

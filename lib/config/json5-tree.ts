@@ -100,8 +100,12 @@ class Reader {
   value(): Json5Node {
     this.trivia();
     const c = this.text[this.pos];
-    if (c === "{") return this.structure("object", "}");
-    if (c === "[") return this.structure("array", "]");
+    if (c === "{" || c === "[") {
+      const [kind, close] = c === "{" ? ["object", "}"] as const : ["array", "]"] as const;
+      // Inside a structure, a nested one is only skipped; its members are read when asked for. An edit
+      // follows one path, so a big file costs a scan, not a tree of every value in it.
+      return this.depth === 0 ? this.structure(kind, close) : this.lazy(kind, close);
+    }
     const start = this.pos;
     if (c === '"' || c === "'") this.string();
     else {
@@ -120,6 +124,44 @@ class Reader {
     }
     if (this.pos >= this.text.length) this.fail("unterminated string");
     this.pos++;
+  }
+
+  /** Skips the structure at `pos`; the node reads its members on first use. */
+  lazy(kind: "object" | "array", close: "}" | "]"): Json5Node {
+    const start = this.pos;
+    let depth = 0;
+    do {
+      const c = this.text[this.pos];
+      const next = this.text[this.pos + 1];
+      if (c === '"' || c === "'") {
+        this.string();
+        continue;
+      }
+      if (c === "/" && (next === "/" || next === "*")) {
+        this.trivia();
+        continue;
+      }
+      if (c === "{" || c === "[") depth++;
+      else if (c === "}" || c === "]") depth--;
+      this.pos++;
+    } while (depth > 0 && this.pos < this.text.length);
+    if (depth > 0) this.fail(`unterminated ${kind}`);
+    const end = this.pos;
+    const { text, source } = this;
+    let members: Json5Member[] | undefined;
+    return {
+      kind,
+      start,
+      end,
+      get members() {
+        if (members === undefined) {
+          const reader = new Reader(text, source);
+          reader.pos = start;
+          members = reader.structure(kind, close).members;
+        }
+        return members;
+      },
+    };
   }
 
   structure(kind: "object" | "array", close: "}" | "]"): Json5Node {

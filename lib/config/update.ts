@@ -66,26 +66,30 @@ export async function applyConfigEdit(
 ): Promise<UpdateResult> {
   const file = location.path;
   return await updateConfigFile(file, async (before) => {
-    const old = await evaluate(before, file, env, options.signal);
-    let after: string;
-    try {
-      after = editConfigText(before, edit, file);
-    } catch (error) {
-      if (error instanceof OclawError && error.code === "E_NOT_SET" && valueAt(old.data, edit.path) !== undefined) {
-        throw new OclawError("E_NOT_SET", `${formatKeyPath(edit.path)} is not set in ${file} itself`, {
-          hint: "It comes from a file named by $include: edit that file",
-        });
+    // Of the file as it was, only its problems are kept past the edit: a big config's data is not held
+    // while the edited text is evaluated (memory stays one evaluation, not two).
+    const { known, oldFatal, after } = await (async () => {
+      const old = await evaluate(before, file, env, options.signal);
+      try {
+        const after = editConfigText(before, edit, file);
+        return { known: new Set(old.problems.map(signature)), oldFatal: old.fatal?.message, after };
+      } catch (error) {
+        if (error instanceof OclawError && error.code === "E_NOT_SET" && valueAt(old.data, edit.path) !== undefined) {
+          throw new OclawError("E_NOT_SET", `${formatKeyPath(edit.path)} is not set in ${file} itself`, {
+            hint: "It comes from a file named by $include: edit that file",
+          });
+        }
+        throw error;
       }
-      throw error;
-    }
+    })();
+    if (after === before) return after;
     const next = await evaluate(after, file, env, options.signal);
     const verb = edit.op === "set" ? "set" : "unset";
-    if (next.fatal !== undefined && next.fatal.message !== old.fatal?.message) {
+    if (next.fatal !== undefined && next.fatal.message !== oldFatal) {
       throw new OclawError(next.fatal.code, `Refusing to ${verb} ${formatKeyPath(edit.path)}: ${next.fatal.message}`, {
         hint: `${file} was not changed`,
       });
     }
-    const known = new Set(old.problems.map(signature));
     const first = next.problems.find((p) => !known.has(signature(p)));
     // --force writes what parses, problems or not (the user asked for exactly this file).
     if (first !== undefined && options.force !== true) {
