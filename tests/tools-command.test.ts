@@ -86,7 +86,8 @@ test("the tool box: declared-only entries do not run, unknown names are error re
 });
 
 test("consent: --yes approves, a terminal is asked per call, off a terminal it is a usage error", async () => {
-  assert.equal(await consent(memoryIo(), true)("t", {}), true);
+  const signal = new AbortController().signal;
+  assert.equal(await consent(memoryIo(), true)("t", {}, signal), true);
   assert.throws(() => consent(memoryIo({ stdinIsTTY: true }), false), /tools would run unattended: pass --yes/);
   const tty = { ...memoryIo({ stdinIsTTY: true }), stderr: { ...memoryIo().stderr, isTTY: true } };
   const asked: string[] = [];
@@ -95,7 +96,7 @@ test("consent: --yes approves, a terminal is asked per call, off a terminal it i
     asked.push(q);
     return Promise.resolve(answers.shift());
   });
-  assert.deepEqual(await Promise.all([approve("a", { n: 1 }), approve("b", {}), approve("c", {})]), [true, false, true]);
+  assert.deepEqual(await Promise.all([approve("a", { n: 1 }, signal), approve("b", {}, signal), approve("c", {}, signal)]), [true, false, true]);
   assert.deepEqual(asked, ['run a {"n":1}? [y/N] ', "run b {}? [y/N] ", "run c {}? [y/N] "]);
 });
 

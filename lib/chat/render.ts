@@ -75,7 +75,10 @@ export function textRenderer(options: TextOptions): Renderer {
           // Text before a call ends its line: the next request's reply starts on a new one.
           await endLine();
           if (options.runs?.(event.name)) {
-            if (!options.quiet) await stderr.write(`→ ${event.name} ${JSON.stringify(event.arguments)}\n`);
+            if (options.quiet) return;
+            // The reply so far reaches the terminal before the line about the call, not after it.
+            await stdout.drain();
+            await stderr.write(`→ ${event.name} ${JSON.stringify(event.arguments)}\n`);
             return;
           }
           await stdout.write(

@@ -142,7 +142,7 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Run
  */
 async function runCalls(calls: ToolCallEvent[], tools: ToolBox, approve: Approve, signal: AbortSignal): Promise<ToolResult[]> {
   const approved: boolean[] = [];
-  for (const call of calls) approved.push(!tools.runs(call.name) || await approve(call.name, call.arguments));
+  for (const call of calls) approved.push(!tools.runs(call.name) || await approve(call.name, call.arguments, signal));
   const group = new AbortController();
   const stop = () => group.abort(signal.reason);
   signal.addEventListener("abort", stop, { once: true });
