@@ -75,3 +75,40 @@ test("doctor: a provider rewritten to openai-completions with /v1 while the serv
     assert.match(r.stdout, /fix: oclaw config set models\.providers\.panel\.api ollama && oclaw config set models\.providers\.panel\.baseUrl http:\/\/127\.0\.0\.1:\d+\n/);
     assert.ok(server.requests.some((q) => q.path === "/api/version"));
   }));
+
+test("a model entry whose own api oclaw cannot speak is listed unsupported-api and skipped by chat; validate --json has OpenClaw's warnings", () =>
+  scene(async (server, run) => {
+    const config = {
+      agents: { list: [{ id: "main" }] },
+      models: {
+        providers: {
+          ollama: {
+            baseUrl: server.url,
+            contextWindow: 16384,
+            models: [
+              { id: "llama3.2:3b", name: "Llama" },
+              { id: "gemini-proxy", name: "Gemini via proxy", api: "google-generative-ai" },
+            ],
+          },
+        },
+      },
+    };
+    const list = await run(config, ["models", "list", "--json"]);
+    assert.equal(list.code, 0, list.stderr);
+    const rows = JSON.parse(list.stdout).models as Array<{ ref: string; api: string; tags: string[]; contextWindow: number }>;
+    assert.deepEqual(rows.map((m) => [m.ref, m.api, m.tags]), [
+      ["ollama/llama3.2:3b", "ollama", []],
+      ["ollama/gemini-proxy", "google-generative-ai", ["unsupported-api"]],
+    ]);
+    assert.equal(rows[0]!.contextWindow, 16384, "the provider-level contextWindow fills the entry");
+    const chat = await run(config, ["chat", "-m", "ollama/gemini-proxy", "-m", "ollama/llama3.2:3b", "hi"]);
+    assert.equal(chat.code, 0, chat.stderr);
+    assert.match(chat.stderr, /ollama\/gemini-proxy uses api 'google-generative-ai', which oclaw does not speak/);
+    assert.equal(server.requests.filter((r) => r.path === "/api/chat").length, 1);
+    const validate = await run(config, ["config", "validate", "--json"]);
+    assert.equal(validate.code, 0, validate.stdout);
+    assert.deepEqual(JSON.parse(validate.stdout).warnings, [
+      "models.providers.ollama.contextWindow: OpenClaw moves it into the model entries that have none (oclaw applies it the same way)",
+      "agents.list: OpenClaw moves it to agents.entries (oclaw does not read either)",
+    ]);
+  }));
