@@ -6,7 +6,7 @@ import type { ChatEvent, EventError, RunEvent } from "../client/events.ts";
 import { isCloudRef } from "../client/ollama-errors.ts";
 import { EXIT, exitCodeFor, OclawError } from "../errors.ts";
 import { abortError, sleep } from "../http/abort.ts";
-import { isTransientDns } from "../http/dns.ts";
+import { CHAT_DNS_RETRY, retryDelay } from "../retry.ts";
 import type { Logger } from "../log.ts";
 
 /** One model to try. */
@@ -40,7 +40,7 @@ export interface FallbackOptions {
   noFallback?: boolean;
   /** Waits between DNS retries; abortable by `signal` through the caller. Injected by tests. */
   sleep?: (ms: number) => Promise<void>;
-  /** How many times a transient DNS failure is retried on the same candidate (default 3: 0.5 s, 1 s, 2 s). */
+  /** How many times a transient DNS failure is retried on the same candidate (default lib/retry.ts's CHAT_DNS_RETRY: 3, 0.5 s, 1 s, 2 s). */
   dnsRetries?: number;
   /** Called for each fallback, besides the yielded event. */
   onFallback?: (event: FallbackEvent) => void;
@@ -135,7 +135,7 @@ export async function* runWithFallback(
 ): AsyncGenerator<RunEvent, void, undefined> {
   const { signal, log } = options;
   const wait = options.sleep ?? ((ms: number) => sleep(ms, signal));
-  const dnsRetries = options.dnsRetries ?? 3;
+  const dnsRetry = options.dnsRetries === undefined ? CHAT_DNS_RETRY : { ...CHAT_DNS_RETRY, limit: options.dnsRetries };
   const chain = options.noFallback ? candidates.slice(0, 1) : candidates;
   const failures: Array<{ ref: string; error: OclawError }> = [];
 
@@ -173,10 +173,12 @@ export async function* runWithFallback(
         if (signal.aborted) throw abortError(signal);
         if (output || !canFallBack(error, candidate.ref)) throw error;
         const e = error as OclawError;
-        if (isTransientDns(e) && retry < dnsRetries) {
-          const ms = 500 * 2 ** retry;
+        // The policy's waits, in this loop rather than retry()'s: an attempt is a stream, retried only
+        // while it has written nothing.
+        const ms = retryDelay(dnsRetry, retry, e);
+        if (ms !== undefined) {
           log.debug(
-            `${candidate.ref}: ${e.message}; retrying in ${ms / 1000} s (${retry + 1}/${dnsRetries})`,
+            `${candidate.ref}: ${e.message}; retrying in ${ms / 1000} s (${retry + 1}/${dnsRetry.limit})`,
           );
           await wait(ms);
           continue;

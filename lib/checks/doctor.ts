@@ -21,6 +21,7 @@ import { probeServer } from "./server.ts";
 import { nativeApiCheck, unlistedModelsCheck } from "./drift.ts";
 import { check, type CheckResult } from "./types.ts";
 import { versionCheck } from "./version.ts";
+import { DOCTOR_DNS_RETRY } from "../retry.ts";
 
 /** Options of a doctor run. */
 export interface DoctorOptions {
@@ -33,8 +34,6 @@ export interface DoctorOptions {
 
 /** Time for one status answer (`/api/version`) once connected. */
 const ANSWER_TIMEOUT_MS = 10_000;
-/** Waits before retrying a transient DNS failure, as chat does before falling back. */
-const DNS_RETRY_DELAYS_MS = [500, 1000];
 /** Time for the probe chat; a cold load on a CPU host takes minutes. */
 const PROBE_TIMEOUT_MS = 300_000;
 
@@ -118,7 +117,7 @@ export async function runDoctor(io: Io, log: Logger, options: DoctorOptions = {}
   const probes = await Promise.all(usable.map((provider) =>
     probeServer(http, provider, {
       answerTimeoutMs: ANSWER_TIMEOUT_MS,
-      dnsRetryDelaysMs: DNS_RETRY_DELAYS_MS,
+      dnsRetry: DOCTOR_DNS_RETRY,
       ...(signal ? { signal } : {}),
     })
   ));

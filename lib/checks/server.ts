@@ -11,7 +11,7 @@ import { httpError } from "../client/server-errors.ts";
 import { deadline, sleep } from "../http/abort.ts";
 import { readText } from "../http/body.ts";
 import type { HttpContext } from "../http/context.ts";
-import { isTransientDns } from "../http/dns.ts";
+import { NO_RETRY, retry, type RetryPolicy } from "../retry.ts";
 import { request } from "../http/request.ts";
 
 /** What asking the server gave. */
@@ -31,8 +31,8 @@ export interface ProbeLimits {
   answerTimeoutMs: number;
   /** The run's own deadline (health `--timeout`, Ctrl-C). */
   signal?: AbortSignal;
-  /** Waits before retrying a transient DNS failure (EAI_AGAIN); none by default. */
-  dnsRetryDelaysMs?: number[];
+  /** When to retry a transient DNS failure (EAI_AGAIN, lib/retry.ts); none by default. */
+  dnsRetry?: RetryPolicy;
 }
 
 function snippet(text: string): string {
@@ -75,21 +75,30 @@ function readIdentity(provider: Provider, url: URL, status: number, text: string
 }
 
 /**
- * Asks the provider's server for its identity, retrying a transient DNS failure after each of
- * `dnsRetryDelaysMs`; never throws.
+ * Asks the provider's server for its identity, retrying a transient DNS failure as `dnsRetry` says
+ * (lib/retry.ts); never throws.
  */
 export async function probeServer(http: HttpContext, provider: Provider, limits: ProbeLimits): Promise<ServerProbe> {
-  const delays = limits.dnsRetryDelaysMs ?? [];
+  const policy = limits.dnsRetry ?? NO_RETRY;
   let retries = 0;
-  for (;;) {
+  // The retry loop sees a failed probe as a thrown one; the last probe is returned either way.
+  const probe = await retry(async (n) => {
+    retries = n;
     const probe = await probeOnce(http, provider, limits);
-    const again = !probe.ok && isTransientDns(probe.error) && retries < delays.length && !limits.signal?.aborted;
-    if (!again) return retries === 0 ? probe : { ...probe, dnsRetries: retries };
-    http.log.debug(`${probe.error.message}; retrying in ${delays[retries]} ms`);
+    if (!probe.ok) throw new FailedProbe(probe);
+    return probe;
+  }, { ...policy, shouldRetry: (e) => e instanceof FailedProbe && policy.shouldRetry(e.probe.error) }, {
+    signal: limits.signal,
     // An abort ends the wait early; the loop then returns what it has (this never throws).
-    await sleep(delays[retries]!, limits.signal).catch(() => {});
-    retries++;
-  }
+    sleep: (ms) => sleep(ms, limits.signal).catch(() => {}),
+    onRetry: (e, _n, ms) => http.log.debug(`${(e as FailedProbe).probe.error.message}; retrying in ${ms} ms`),
+  }).catch((e: FailedProbe) => e.probe);
+  return retries === 0 ? probe : { ...probe, dnsRetries: retries };
+}
+
+/** A failed probe, thrown inside the retry loop only. */
+class FailedProbe {
+  constructor(readonly probe: Extract<ServerProbe, { ok: false }>) {}
 }
 
 async function probeOnce(http: HttpContext, provider: Provider, limits: ProbeLimits): Promise<ServerProbe> {

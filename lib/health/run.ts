@@ -10,6 +10,7 @@ import { type ResolvedConfig, resolveConfig } from "../config/resolve.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import { deadline } from "../http/abort.ts";
 import { type HttpContext, httpContext } from "../http/context.ts";
+import { HEALTH_DNS_RETRY, NO_RETRY } from "../retry.ts";
 import { DEFAULT_CONNECT_TIMEOUT_MS } from "../http/diagnose.ts";
 import type { Io } from "../io.ts";
 import type { Logger } from "../log.ts";
@@ -165,7 +166,7 @@ function inspectLimits(run: Run): InspectLimits {
     answerTimeoutMs: timeoutMs,
     signal: run.signal,
     // One quick retry of a resolver hiccup when the time allows it.
-    dnsRetryDelaysMs: timeoutMs >= 2000 ? [250] : [],
+    dnsRetry: timeoutMs >= 2000 ? HEALTH_DNS_RETRY : NO_RETRY,
   };
 }
 

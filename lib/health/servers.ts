@@ -12,6 +12,7 @@ import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { loadedModels } from "../checks/loaded-models.ts";
 import { probeServer, type ServerProbe } from "../checks/server.ts";
+import type { RetryPolicy } from "../retry.ts";
 
 /** One server as health saw it. */
 export interface ServerState {
@@ -34,8 +35,8 @@ export interface InspectLimits {
   connectTimeoutMs: number;
   answerTimeoutMs: number;
   signal: AbortSignal;
-  /** Waits before retrying a transient DNS failure. */
-  dnsRetryDelaysMs: number[];
+  /** When to retry a transient DNS failure (lib/retry.ts). */
+  dnsRetry: RetryPolicy;
 }
 
 /** Asks one server everything health needs; never throws. */
