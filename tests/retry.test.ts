@@ -25,11 +25,10 @@ test("jitter spreads a wait within its fraction", () => {
 test("retry runs the task until it succeeds, waiting the policy's waits", async () => {
   const slept: number[] = [];
   let tries = 0;
-  const result = await retry(async (n) => {
+  const result = await retry((n) => {
     tries++;
-    if (n < 2) throw transient;
-    return "ok";
-  }, CHAT_DNS_RETRY, { sleep: async (ms) => void slept.push(ms) });
+    return n < 2 ? Promise.reject(transient) : Promise.resolve("ok");
+  }, CHAT_DNS_RETRY, { sleep: (ms) => Promise.resolve(void slept.push(ms)) });
   assert.equal(result, "ok");
   assert.equal(tries, 3);
   assert.deepEqual(slept, [500, 1000]);
@@ -37,7 +36,7 @@ test("retry runs the task until it succeeds, waiting the policy's waits", async 
 
 test("retry gives up past the limit or at once on a failure not worth retrying, throwing the last one", async () => {
   const slept: number[] = [];
-  const sleep = async (ms: number) => void slept.push(ms);
+  const sleep = (ms: number) => Promise.resolve(void slept.push(ms));
   await assert.rejects(retry(() => Promise.reject(transient), HEALTH_DNS_RETRY, { sleep }), (e) => e === transient);
   assert.deepEqual(slept, [250]);
   await assert.rejects(retry(() => Promise.reject(notFound), CHAT_DNS_RETRY, { sleep }), (e) => e === notFound);

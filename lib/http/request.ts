@@ -64,7 +64,13 @@ function proxyOf(ctx: HttpContext, target: URL, transport: Transport | undefined
  *   signal's own reason)
  */
 export async function request(ctx: HttpContext, url: string | URL, options: RequestOptions = {}): Promise<Response> {
-  const target = new URL(url);
+  return await send(ctx, new URL(url), options, 0);
+}
+
+/** Most same-origin redirects followed for one request. */
+const MAX_REDIRECTS = 5;
+
+async function send(ctx: HttpContext, target: URL, options: RequestOptions, hops: number): Promise<Response> {
   const service = options.service ?? "Ollama";
   const method = options.method ?? (options.json === undefined && options.text === undefined ? "GET" : "POST");
   if (options.signal?.aborted) throw abortError(options.signal);
@@ -108,6 +114,8 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
       ...(signal ? { signal } : {}),
       // Bun's fetch closes a connection idle for 5 minutes by default; oclaw keeps its own timers.
       timeout: false,
+      // Redirects are oclaw's to judge (see followRedirect): the configured headers must not reach another origin.
+      redirect: "manual",
       ...runtimeInit,
     } as RequestInit);
   } catch (error) {
@@ -135,5 +143,64 @@ export async function request(ctx: HttpContext, url: string | URL, options: Requ
   }
   ctx.reachable.add(dialed.origin);
   ctx.log.debug(`${method} ${target.pathname} → ${response.status} in ${(ctx.now() - started).toFixed(1)} ms`);
+  if (REDIRECTS.has(response.status) && response.headers.has("location")) {
+    return await followRedirect(ctx, target, response, options, service, method, hops);
+  }
   return response;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * A redirect is followed only to the same origin (scheme, host and port), where the configured headers and
+ * credentials were going anyway: for GET and HEAD on any redirect status, for other methods on 307 and 308
+ * (which keep method and body), at most {@link MAX_REDIRECTS} times. A redirect to another origin — the
+ * usual sign of a misconfigured reverse proxy — is an error naming both, never followed: provider headers
+ * such as X-Api-Key would go with it.
+ * @throws OclawError E_HTTP for a redirect oclaw does not follow
+ */
+async function followRedirect(
+  ctx: HttpContext,
+  target: URL,
+  response: Response,
+  options: RequestOptions,
+  service: string,
+  method: string,
+  hops: number,
+): Promise<Response> {
+  const status = response.status;
+  await response.body?.cancel().catch(() => {});
+  const base = { status, url: target.origin };
+  const at = `${service} at ${target.origin}`;
+  let next: URL;
+  try {
+    next = new URL(response.headers.get("location")!, target);
+  } catch (cause) {
+    throw new OclawError("E_HTTP", `${at} answered ${target.pathname} with a ${status} redirect to an address that cannot be read`, {
+      ...base,
+      cause,
+    });
+  }
+  if (next.origin !== target.origin) {
+    throw new OclawError(
+      "E_HTTP",
+      `${at} redirected ${target.pathname} to ${next.origin}${next.pathname} (${status}); oclaw does not follow a redirect to another origin`,
+      {
+        ...base,
+        hint: "A reverse proxy in front of the server usually causes this (http to https, another host or port): " +
+          "put the address it redirects to in the base URL, or fix the proxy",
+      },
+    );
+  }
+  if (status !== 307 && status !== 308 && method !== "GET" && method !== "HEAD") {
+    throw new OclawError("E_HTTP", `${at} redirected ${method} ${target.pathname} to ${next.pathname} with ${status}, which would drop the request body`, {
+      ...base,
+      hint: "Put the address it redirects to in the base URL",
+    });
+  }
+  if (hops >= MAX_REDIRECTS) {
+    throw new OclawError("E_HTTP", `${at} redirected ${target.pathname} more than ${MAX_REDIRECTS} times`, base);
+  }
+  ctx.log.debug(`${status} redirect to ${next.pathname}: same origin, followed`);
+  return await send(ctx, next, options, hops + 1);
 }
