@@ -26,13 +26,16 @@ if (!process.argv.includes("--host")) {
   targets.push(["dist/oclaw-linux-x64", "bun-linux-x64"], ["dist/oclaw-linux-arm64", "bun-linux-arm64"]);
 }
 const define = `OCLAW_COMMIT=${JSON.stringify(commit())}`;
+// A fresh id per build: the config-validation memo (lib/config/valid-memo.ts) is keyed on it, so a memo
+// never outlives the schema that filled it.
+const buildId = `OCLAW_BUILD_ID=${JSON.stringify(crypto.randomUUID())}`;
 for (const [outfile, target] of targets) {
   // Bytecode: the binary starts without parsing and compiling the bundle (--version 75 → 39 ms here).
   // No .env or bunfig.toml from the directory oclaw runs in: a stray file must not change its config.
   const args = [
     "build", "--compile", "--minify", "--bytecode", "--format=esm", "--sourcemap=none",
     "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
-    "--define", define, "main.ts", "--outfile", outfile,
+    "--define", define, "--define", buildId, "main.ts", "--outfile", outfile,
   ];
   if (target) args.push(`--target=${target}`);
   execFileSync(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"] });

@@ -9,7 +9,8 @@ import { isPlainObject, resolveIncludes } from "./include.ts";
 import { formatKeyPath, type KeySegment } from "./key-path.ts";
 import { parseJson5, readTextIfExists } from "./json5-text.ts";
 import type { ConfigLocation } from "./location.ts";
-import { type ConfigProblem, validateConfig } from "./schema.ts";
+import type { ConfigProblem } from "./schema.ts";
+import type { ValidMemo } from "./valid-memo.ts";
 import { untilAborted } from "../wait.ts";
 
 /** A problem found while loading, with the error code it maps to. */
@@ -38,6 +39,7 @@ export async function evaluateConfigText(
   file: string,
   env: Readonly<Record<string, string | undefined>>,
   signal?: AbortSignal,
+  memo?: ValidMemo,
 ): Promise<{ data: Record<string, unknown>; problems: LoadProblem[] }> {
   const parsed = parseJson5(text, file);
   if (!isPlainObject(parsed)) {
@@ -55,12 +57,25 @@ export async function evaluateConfigText(
     message: `environment variable ${m.name} is not set`,
     hint: `export ${m.name}, or write $\${${m.name}} for a literal \${${m.name}}`,
   }));
-  for (const problem of validateConfig(data)) {
+  for (const problem of await schemaProblems(data, memo)) {
     // A value left as `${VAR}` fails its type check too: the missing variable is the one problem there.
     if (missing.some((m) => isWithin(problem.path, m.path))) continue;
     problems.push({ code: "E_CONFIG_INVALID", ...problem });
   }
   return { data, problems };
+}
+
+/**
+ * The schema's problems with `data`. The schema module is loaded only when the memo does not already know
+ * the answer is none: building OpenClaw's schema costs more than the rest of a start-up.
+ */
+async function schemaProblems(data: Record<string, unknown>, memo: ValidMemo | undefined): Promise<ConfigProblem[]> {
+  const key = memo === undefined ? undefined : await memo.keyOf(data);
+  if (key !== undefined && (await memo!.has(key))) return [];
+  const { validateConfig } = await import("./schema.ts");
+  const problems = validateConfig(data);
+  if (key !== undefined && problems.length === 0) await memo!.add(key);
+  return problems;
 }
 
 function isWithin(path: readonly KeySegment[], prefix: readonly KeySegment[]): boolean {
@@ -76,7 +91,7 @@ function isWithin(path: readonly KeySegment[], prefix: readonly KeySegment[]): b
 export async function loadConfig(
   location: ConfigLocation,
   env: Readonly<Record<string, string | undefined>>,
-  options: { allowMissing?: boolean; signal?: AbortSignal | undefined } = {},
+  options: { allowMissing?: boolean; signal?: AbortSignal | undefined; memo?: ValidMemo | undefined } = {},
 ): Promise<LoadedConfig> {
   const text = await untilAborted(readTextIfExists(location.path), options.signal);
   if (text === undefined) {
@@ -87,7 +102,7 @@ export async function loadConfig(
     }
     return { location, exists: false, text: undefined, data: {}, problems: [] };
   }
-  const { data, problems } = await evaluateConfigText(text, location.path, env, options.signal);
+  const { data, problems } = await evaluateConfigText(text, location.path, env, options.signal, options.memo);
   return { location, exists: true, text, data, problems };
 }
 

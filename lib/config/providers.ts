@@ -7,7 +7,8 @@ import type { AuthProfile } from "./auth-profiles.ts";
 import { DEFAULT_OLLAMA_URL, normalizeOllamaHost } from "./ollama-host.ts";
 import { resolveProviderRequest } from "./provider-request.ts";
 import type { ConfigData } from "./schema.ts";
-import { type ModelConfig, type ProviderConfig, SUPPORTED_APIS } from "./schema-provider.ts";
+import { SUPPORTED_APIS } from "./apis.ts";
+import type { ModelConfig, ProviderConfig } from "./schema-provider.ts";
 import type { SecretContext } from "./secret-refs.ts";
 
 /** The id of the built-in Ollama provider. */

@@ -11,6 +11,8 @@ import { formatKeyPath, type KeySegment } from "./key-path.ts";
 import { type LoadedConfig, loadConfig, type LoadProblem, problemError } from "./load.ts";
 import { type ConfigSource, locateConfig, stateDirFor } from "./location.ts";
 import { formatModelRef, parseModelRef } from "./model-ref.ts";
+import { validMemo } from "./valid-memo.ts";
+import { cacheDir } from "../state/dirs.ts";
 import { proxyPassword } from "./provider-request.ts";
 import { buildProviders, type IgnoredProvider, OLLAMA_PROVIDER } from "./providers.ts";
 import type { ConfigData } from "./schema.ts";
@@ -58,7 +60,8 @@ export interface ResolveOptions {
  */
 export async function resolveConfig(io: Io, options: ResolveOptions = {}): Promise<ResolvedConfig> {
   const location = locateConfig(io, options.configPath);
-  const loaded = await loadConfig(location, io.env, { signal: options.signal ?? io.interrupt });
+  const memo = validMemo(cacheDir(io));
+  const loaded = await loadConfig(location, io.env, { signal: options.signal ?? io.interrupt, memo });
   const { fatal, deferred, warnings } = sortProblems(loaded.problems, location.path);
   if (fatal.length > 0) throw problemError(fatal, location.path);
   if (options.quiet !== true) {

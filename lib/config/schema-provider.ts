@@ -7,8 +7,7 @@ import { z } from "../zod.ts";
 import { SecretInputSchema } from "./schema-secret.ts";
 import { suggestKey } from "./suggest.ts";
 
-/** The wire protocols oclaw speaks. */
-export const SUPPORTED_APIS = ["ollama", "openai-completions"] as const;
+export { SUPPORTED_APIS } from "./apis.ts";
 
 /** Every `api` OpenClaw accepts (its MODEL_APIS); oclaw speaks two of them. */
 export const OPENCLAW_APIS = [
