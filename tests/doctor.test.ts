@@ -282,6 +282,20 @@ test("a model loaded 100% on the CPU: warn with the smaller-model / GPU / explic
   });
 });
 
+test("the primary itself on the CPU: no claim that the loaded model is not the primary (issue 15 §7)", async () => {
+  await withFakeOllama({ ps: [{ name: "qwen3:8b", size_vram: 0 }] }, async ({ url }) => {
+    const cpu = line((await doctor(url)).stdout, "warn", "cpu (ollama)");
+    assert.doesNotMatch(cpu.fix!, /not your configured primary/);
+    assert.match(cpu.fix!, /make the smaller model the primary/);
+  });
+  // The primary on the GPU and another model on the CPU: the fix names the other one.
+  await withFakeOllama({ ps: [{ name: "qwen3:8b" }, { name: "gpt-oss:20b", size_vram: 0 }] }, async ({ url }) => {
+    const cpu = line((await doctor(url)).stdout, "warn", "cpu (ollama)");
+    assert.doesNotMatch(cpu.fix!, /not your configured primary/);
+    assert.match(cpu.fix!, /Your primary \(ollama\/qwen3:8b\) is on the GPU; gpt-oss:20b is another model: 'ollama stop gpt-oss:20b'/);
+  });
+});
+
 test("a model split between CPU and GPU is reported with both shares", async () => {
   const size = 5225388164;
   await withFakeOllama({ ps: [{ name: "qwen3:8b", size_vram: Math.round(size * 0.52) }] }, async ({ url }) => {

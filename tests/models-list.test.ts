@@ -217,14 +217,26 @@ test("a repeated list costs one /api/tags request; --refresh asks /api/show agai
   });
 });
 
-test("a v0.6.0 server: nothing tool-capable by default; --all shows every model tagged no-tools", async () => {
+test("a v0.6.0 server: nothing tool-capable by default, and stderr and --json say why; --all shows every model tagged no-tools", { timeout: 60_000 }, async () => {
   await withFakeOllama({ version: "0.6.0" }, async (server) => {
     const box = await sandbox("{}", { OLLAMA_API_KEY: "x", OLLAMA_HOST: server.url });
     try {
-      const r = await inProcess(box, ["models", "list"]);
+      const r = await spawnOclaw(["models", "list"], { env: box.env });
       assert.equal(r.code, 0);
       assert.equal(r.stdout.trimEnd().split("\n").length, 1, "only the header");
-      assert.match(r.stderr, /^hint: No tool-capable models found/);
+      assert.equal(
+        r.stderr,
+        `oclaw: Ollama at ${server.url} reports no model capabilities (it is older than 0.6.4), so none of its 7 models ` +
+          "can be shown to support tools\nhint: Upgrade Ollama to 0.6.4 or later, or list the models in " +
+          "models.providers.ollama.models (then no discovery runs); --all shows them anyway\n",
+      );
+      const json = await spawnOclaw(["models", "list", "--json"], { env: box.env });
+      assert.equal(json.code, 0);
+      const listed = JSON.parse(json.stdout) as { models: unknown[]; errors: Array<{ provider: string; code: string; message: string }> };
+      assert.deepEqual(listed.models, []);
+      assert.equal(listed.errors.length, 1);
+      assert.equal(listed.errors[0]!.code, "E_NO_TOOLS");
+      assert.match(listed.errors[0]!.message, /older than 0\.6\.4/);
       const all = await inProcess(box, ["models", "list", "--all", "--json"]);
       const out = JSON.parse(all.stdout) as { models: Array<{ tags: string[]; tools: boolean }> };
       assert.equal(out.models.length, 7);

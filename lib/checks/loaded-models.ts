@@ -74,17 +74,24 @@ export function cpuCheck(provider: string, loaded: PsEntry[], selection: ModelSe
     });
   }
   const primary = selection.primary;
-  const notPrimary = onCpu.some(({ entry }) => primary === undefined || !isRef(primary, provider, entry.name));
+  const isPrimary = (entry: PsEntry) => primary !== undefined && isRef(primary, provider, entry.name);
   const example = "llama3.2:3b";
   const steps = [
     "Replies from a model running on the CPU take minutes (60–730 s per answer is common on a VPS).",
     `Use a model that fits in GPU memory ('ollama pull ${example}'), or give Ollama a GPU ('nvidia-smi' must ` +
     "list it; 'journalctl -u ollama' says why Ollama did not use it).",
-    notPrimary
-      ? `The loaded model is not your configured primary${primary === undefined ? " (none is set)" : ` (${primary})`}: ` +
-        `set the one you mean explicitly: oclaw config set agents.defaults.model.primary ${provider}/<model>`
-      : `Then make the smaller model the primary: oclaw config set agents.defaults.model.primary ${provider}/${example}`,
   ];
+  if (onCpu.some(({ entry }) => isPrimary(entry))) {
+    steps.push(`Then make the smaller model the primary: oclaw config set agents.defaults.model.primary ${provider}/${example}`);
+  } else if (loaded.some(isPrimary)) {
+    // The primary is loaded, on the GPU: the CPU one is another model sharing the memory.
+    const others = onCpu.map(({ entry }) => entry.name);
+    steps.push(`Your primary (${primary}) is on the GPU; ${others.join(", ")} ${others.length === 1 ? "is" : "are"} ` +
+      `another model: 'ollama stop ${others[0]}' frees the memory if nothing needs it.`);
+  } else {
+    steps.push(`The loaded model is not your configured primary${primary === undefined ? " (none is set)" : ` (${primary})`}: ` +
+      `set the one you mean explicitly: oclaw config set agents.defaults.model.primary ${provider}/<model>`);
+  }
   return check("cpu", "warn", `Loaded on the CPU: ${describe(onCpu)}`, { provider, fix: steps.join(" ") });
 }
 

@@ -113,7 +113,10 @@ function unreachable(url: URL, service: string, error: unknown, timeoutMs: numbe
     return new OclawError("E_UNREACHABLE", `Cannot reach ${service} at ${url.origin}: connection refused`, {
       cause: error,
       url: url.origin,
-      hint: errorHint(isLoopbackHost(url.hostname) ? "refused-local" : "refused-remote"),
+      hint: errorHint(
+        isLoopbackHost(url.hostname) ? "refused-local" : "refused-remote",
+        url.port || (url.protocol === "https:" ? "443" : "80"),
+      ),
     });
   }
   const detail = code ? `${error instanceof Error ? error.message : String(error)}` : String(error);

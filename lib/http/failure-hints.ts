@@ -36,14 +36,17 @@ export function failureKindOf(error: OclawError, hostname: string): FailureKind 
   return "other";
 }
 
-/** The one-line hint a request's error carries for a failure kind (the full fix is {@link failureFix}'s). */
-export function errorHint(kind: FailureKind): string | undefined {
+/**
+ * The one-line hint a request's error carries for a failure kind (the full fix is {@link failureFix}'s);
+ * `port` is the port that refused (default Ollama's 11434).
+ */
+export function errorHint(kind: FailureKind, port = "11434"): string | undefined {
   switch (kind) {
     case "refused-local":
       return "Start Ollama with 'ollama serve' (or 'systemctl start ollama')";
     case "refused-remote":
       return "Ollama listens on 127.0.0.1 only by default: on that host set OLLAMA_HOST=0.0.0.0, restart it, " +
-        "and firewall port 11434";
+        `and let only this machine through the firewall to port ${port}`;
     case "connect-timeout":
       return "A firewall may be dropping traffic to that port; check it on both hosts";
     case "dns-transient":

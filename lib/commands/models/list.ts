@@ -8,6 +8,7 @@ import type { CatalogModel } from "../../catalog/types.ts";
 import { buildCatalog, type Catalog, type CatalogError } from "../../catalog/catalog.ts";
 import { EXIT, EXIT_CODES, type ErrorCode, OclawError } from "../../errors.ts";
 import type { Io } from "../../io.ts";
+import { noCapabilityErrors } from "./old-server.ts";
 import { setupModelsRun } from "./setup.ts";
 import { fitColumns, formatTokens, formatTokensShort, NARROW_WIDTH, renderTable, type TableRow } from "./table.ts";
 import { oneLine } from "../../terminal.ts";
@@ -91,8 +92,10 @@ async function runList(ctx: CommandContext): Promise<number> {
     signal: ctx.io.interrupt,
   });
   const { io } = ctx;
+  // An old server's empty list is explained, not an error: the exit status stays that of the providers.
+  const reported = [...catalog.errors, ...noCapabilityErrors(catalog)];
   if (ctx.global.json) {
-    const errors = catalog.errors.map((e) => ({ provider: e.provider, code: e.code as ErrorCode, message: e.message }));
+    const errors = reported.map((e) => ({ provider: e.provider, code: e.code as ErrorCode, message: e.message }));
     await io.stdout.write(JSON.stringify({ models: catalog.models.map(modelJson), errors }) + "\n");
   } else if (ctx.values.plain === true) {
     // One ref a line, whatever a server put in a name (a newline shows as `\n`).
@@ -104,8 +107,8 @@ async function runList(ctx: CommandContext): Promise<number> {
     const table = wide ? { header: HEADER, rows } : fitColumns(HEADER, rows, ["MAX OUT", "SOURCE"], NARROW_WIDTH);
     await io.stdout.write(renderTable(table.header, table.rows, ctx.global.color));
   }
-  if (!ctx.global.json) await reportErrors(io, catalog.errors, ctx.global.quiet);
-  if (catalog.models.length === 0 && catalog.errors.length === 0 && !ctx.global.quiet && !ctx.global.json) {
+  if (!ctx.global.json) await reportErrors(io, reported, ctx.global.quiet);
+  if (catalog.models.length === 0 && reported.length === 0 && !ctx.global.quiet && !ctx.global.json) {
     await io.stderr.write(
       "hint: No tool-capable models found: pull one (oclaw models pull qwen3:8b), or see all with --all\n",
     );
