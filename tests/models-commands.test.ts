@@ -208,7 +208,13 @@ test("pull off a terminal: each step once, percentage lines at most once a secon
     assert.equal(still.code, 0, still.stderr);
     assert.equal(still.stdout, "");
     const percentLines = (s: string) => s.split("\n").filter((l) => /\d+% \(/.test(l));
-    assert.deepEqual(percentLines(still.stderr), ["pulling a80c4f17acd5: 24% (505 MB/2.0 GB)"]);
+    // The first sample, then where the layer ended, however little time passed (issue 15 §14).
+    assert.deepEqual(percentLines(still.stderr), [
+      "pulling a80c4f17acd5: 24% (505 MB/2.0 GB)",
+      "pulling a80c4f17acd5: 100% (2.0 GB/2.0 GB)",
+      "pulling 966de95ca8a6: 100% (1.4 KB/1.4 KB)",
+      "pulling fcc5a6bec9da: 100% (7.7 KB/7.7 KB)",
+    ]);
     assert.match(still.stderr, /^pulling manifest\n/);
     assert.match(still.stderr, /verifying sha256 digest\nwriting manifest\nsuccess\n$/);
     // deno-lint-ignore no-control-regex -- the progress line is drawn with CR and ESC[K

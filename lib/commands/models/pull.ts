@@ -63,20 +63,31 @@ export function jsonView(io: Io): ProgressView {
 export function lineView(io: Io, now: () => number): ProgressView {
   let lastStatus = "";
   let lastPercentAt = -Infinity;
+  // The latest percentage line not yet written (held back by the once-a-second limit): written when its
+  // layer ends, so a log always shows where each layer got to (100%), not its last sampled second.
+  let pending: string | undefined;
+  const flush = async () => {
+    if (pending !== undefined) await io.stderr.write(pending);
+    pending = undefined;
+  };
   return {
     async update(p) {
       const pct = percent(p);
+      if (p.status !== lastStatus) await flush();
       if (pct === undefined) {
         if (p.status !== lastStatus) await io.stderr.write(`${p.status}\n`);
         lastStatus = p.status;
         return;
       }
       lastStatus = p.status;
-      if (now() - lastPercentAt < 1000) return;
+      pending = `${p.status}: ${Math.floor(pct)}% (${formatBytes(p.completed!)}/${formatBytes(p.total!)})\n`;
+      if (now() - lastPercentAt < 1000 && pct < 100) return;
       lastPercentAt = now();
-      await io.stderr.write(`${p.status}: ${Math.floor(pct)}% (${formatBytes(p.completed!)}/${formatBytes(p.total!)})\n`);
+      await flush();
     },
-    async done() {},
+    async done() {
+      await flush();
+    },
   };
 }
 
