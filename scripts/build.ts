@@ -1,8 +1,9 @@
 /**
  * Compiles main.ts into standalone executables with Bun: dist/oclaw for this machine, plus
- * dist/oclaw-linux-x64 and dist/oclaw-linux-arm64. The git commit is baked in for `--version`.
+ * dist/oclaw-linux-x64, dist/oclaw-linux-arm64 and their musl builds (dist/oclaw-linux-x64-musl,
+ * dist/oclaw-linux-arm64-musl, for Alpine). The git commit is baked in for `--version`.
  *
- *   bun scripts/build.ts            all three
+ *   bun scripts/build.ts            all five
  *   bun scripts/build.ts --host     only dist/oclaw
  */
 import { execFileSync } from "node:child_process";
@@ -23,7 +24,13 @@ function commit(): string {
 
 const targets: Array<[string, string | undefined]> = [["dist/oclaw", undefined]];
 if (!process.argv.includes("--host")) {
-  targets.push(["dist/oclaw-linux-x64", "bun-linux-x64"], ["dist/oclaw-linux-arm64", "bun-linux-arm64"]);
+  targets.push(
+    ["dist/oclaw-linux-x64", "bun-linux-x64"],
+    ["dist/oclaw-linux-arm64", "bun-linux-arm64"],
+    // musl (Alpine): these need libstdc++ and libgcc from the system (apk add libstdc++ libgcc).
+    ["dist/oclaw-linux-x64-musl", "bun-linux-x64-musl"],
+    ["dist/oclaw-linux-arm64-musl", "bun-linux-arm64-musl"],
+  );
 }
 const define = `OCLAW_COMMIT=${JSON.stringify(commit())}`;
 // A fresh id per build: the config-validation memo (lib/config/valid-memo.ts) is keyed on it, so a memo
