@@ -10,12 +10,13 @@
 import type { Secrets } from "./redact.ts";
 
 /** The controls oclaw itself writes to a terminal. */
-export type Control = "reset" | "bold" | "dim" | "red" | "green" | "yellow" | "eraseLine";
+export type Control = "reset" | "bold" | "dim" | "italic" | "red" | "green" | "yellow" | "eraseLine";
 
 const SEQUENCES: Record<Control, string> = {
   reset: "\x1b[0m",
   bold: "\x1b[1m",
   dim: "\x1b[2m",
+  italic: "\x1b[3m",
   red: "\x1b[31m",
   green: "\x1b[32m",
   yellow: "\x1b[33m",

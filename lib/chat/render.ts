@@ -5,6 +5,7 @@
 import type { RunEvent, Timings } from "../client/events.ts";
 import type { OclawError } from "../errors.ts";
 import type { OutStream } from "../io.ts";
+import { StyledText } from "../terminal.ts";
 import { formatStats } from "./stats.ts";
 
 /** Consumes a run's events. */
@@ -62,7 +63,8 @@ export function textRenderer(options: TextOptions): Renderer {
       switch (event.type) {
         case "thinking":
           if (!options.showThinking) return;
-          await stderr.write(event.text);
+          // Dim italic on a terminal, as `ollama run` sets thinking apart; a pipe gets the plain text.
+          await stderr.write(new StyledText([{ control: "dim" }, { control: "italic" }, event.text, { control: "reset" }]));
           thinkingMidLine = !event.text.endsWith("\n");
           return;
         case "text":

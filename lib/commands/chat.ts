@@ -19,6 +19,7 @@ import type { CommandContext, TopLevelCommand } from "../cli/command.ts";
 import { resolveConfig } from "../config/resolve.ts";
 import { EXIT, exitCodeFor, toOclawError } from "../errors.ts";
 import { httpContext } from "../http/context.ts";
+import { withSpinner } from "../chat/spinner.ts";
 import { CHAT_FLAGS, CHAT_NOTES } from "./chat-flags.ts";
 import { type Approve, consent } from "../tools/consent.ts";
 import { openTools } from "../tools/open.ts";
@@ -27,16 +28,13 @@ import type { ToolBox } from "../tools/toolbox.ts";
 function makeRenderer(ctx: CommandContext, runs: (name: string) => boolean): Renderer {
   const { io, global, values } = ctx;
   const stats = values.stats === true;
-  return global.json
+  const showThinking = values["show-thinking"] === true;
+  const renderer = global.json
     ? jsonRenderer({ stdout: io.stdout, stderr: io.stderr, stats, quiet: global.quiet })
-    : textRenderer({
-      stdout: io.stdout,
-      stderr: io.stderr,
-      showThinking: values["show-thinking"] === true,
-      stats,
-      quiet: global.quiet,
-      runs,
-    });
+    : textRenderer({ stdout: io.stdout, stderr: io.stderr, showThinking, stats, quiet: global.quiet, runs });
+  // The wait for the first token, on a terminal only (lib/chat/spinner.ts).
+  const spin = io.stderr.isTTY && io.env.TERM !== "dumb" && !global.quiet;
+  return spin ? withSpinner(renderer, { stderr: io.stderr, now: () => io.now(), showThinking }) : renderer;
 }
 
 async function runChat(ctx: CommandContext): Promise<number> {
