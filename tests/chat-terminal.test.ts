@@ -42,7 +42,7 @@ test("on a terminal: a spinner while the model loads, then dim italic thinking; 
     const erased = screen.indexOf("\r\x1b[K", lastFrame);
     assert.ok(erased > lastFrame);
     assert.ok(screen.indexOf("Hi") > erased && screen.indexOf("Let") > erased, JSON.stringify(screen.slice(lastFrame - 20)));
-    assert.match(screen, /\x1b\[2m\x1b\[3mLet/);
+    assert.ok(screen.includes("\x1b[2m\x1b[3mLet"), "thinking in dim italic");
 
     const piped = await spawnOclaw(["chat", "-m", "qwen3:8b", "--show-thinking", "hi"], { env });
     assert.equal(piped.code, 0, piped.stderr);
