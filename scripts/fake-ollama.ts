@@ -5,8 +5,10 @@
  *   bun scripts/fake-ollama.ts [--port N] [--version V] [--models FILE|N] [--replies FILE]
  *     [--tokens N] [--header-delay MS] [--token-delay MS] [--show-delay MS] [--stall-after N]
  *     [--chunk-bytes N | --chunk-random SEED] [--host-check] [--sse-layout legacy|current]
- *     [--fragment-tool-calls]
+ *     [--fragment-tool-calls] [--gpu-gib N] [--context-length N] [--cloud ok|signed-out|disabled]
  *
+ * --gpu-gib sets the GPU memory behind the default context from 0.15.5 (≥ 47: 262144, ≥ 23: 32768, else
+ * 4096); --context-length is OLLAMA_CONTEXT_LENGTH on the server; --cloud how cloud models answer.
  * --models takes a JSON file ({"models":[...]} or an array) or a number of synthetic models.
  * --tokens N answers every chat with N lazily generated tokens, as fast as the socket takes, and adds a
  * model named `bench` to the store. GET /_fake/stats reports firstTokenAt (epoch ms) of the latest chat.
@@ -52,6 +54,9 @@ const OPTIONS = {
   "host-check": { type: "boolean" },
   "sse-layout": { type: "string" },
   "fragment-tool-calls": { type: "boolean" },
+  "gpu-gib": { type: "string" },
+  "context-length": { type: "string" },
+  cloud: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -94,6 +99,8 @@ const numbers: Array<[keyof FakeOllamaOptions, string | undefined, string]> = [
   ["tokenDelayMs", values["token-delay"], "token-delay"],
   ["showDelayMs", values["show-delay"] ?? values["show-delay-ms"], "show-delay"],
   ["stallAfterChunks", values["stall-after"], "stall-after"],
+  ["gpuGiB", values["gpu-gib"], "gpu-gib"],
+  ["contextLength", values["context-length"], "context-length"],
 ];
 for (const [key, text, flag] of numbers) {
   const n = int(flag, text);
@@ -105,6 +112,7 @@ if (bytes !== undefined) options.chunking = { bytes };
 if (seed !== undefined) options.chunking = { random: seed };
 if (values["host-check"]) options.hostCheck = true;
 if (values["fragment-tool-calls"]) options.fragmentToolCalls = true;
+if (values.cloud === "ok" || values.cloud === "signed-out" || values.cloud === "disabled") options.cloud = values.cloud;
 if (values["sse-layout"] === "legacy" || values["sse-layout"] === "current") options.sseLayout = values["sse-layout"];
 
 const server = await startFakeOllama(options);

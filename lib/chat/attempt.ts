@@ -138,7 +138,7 @@ export function chatAttempt(deps: AttemptDeps): Attempt {
     if (before !== undefined) deps.warn(before);
     http.log.debug(
       `${model.ref}: prompt ~${estimate} tokens` +
-        `, context ${context.tokens ?? "unknown"} (${context.source})`,
+        (context.tokens === undefined ? ", context not known (the server decides)" : `, context ${context.tokens} (${context.source})`),
     );
 
     const client = pick(model.api);
