@@ -53,7 +53,7 @@ export function renderResults(info: RunInfo, machine: Machine, sections: Section
       " itself keeps about two processes busy)" +
       (info.load[0] > 0.7 ? "; other work was running when it started, so the spreads are wide." : "."),
     "",
-    "### Targets (issue 7)",
+    "### Targets (issue 19)",
     "",
     targetTable(targets),
     "",

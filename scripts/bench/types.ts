@@ -3,7 +3,7 @@
  * (a markdown block for BENCHMARKS.md and the targets it checked).
  */
 
-/** One target from issue 7, checked against this run. */
+/** One target from issue 19, checked against this run. */
 export interface Target {
   /** "Streaming /api/chat: wall vs curl". */
   name: string;
