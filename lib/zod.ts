@@ -10,3 +10,13 @@ import { z } from "zod";
 z.config({ jitless: true });
 
 export { z };
+
+/**
+ * A schema built the first time it is asked for. Building a schema costs about as much as a small parse, and
+ * a module's schemas were all built when the module loaded, on every run, for inputs most runs never read
+ * (a message file, the run log, a /v1 stream on the native path): ~12 ms of a chat's start-up.
+ */
+export function lazySchema<T>(build: () => T): () => T {
+  let schema: T | undefined;
+  return () => (schema ??= build());
+}

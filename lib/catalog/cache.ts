@@ -8,9 +8,9 @@
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 import type { Logger } from "../log.ts";
-import { type Show, ShowSchema } from "./ollama-api.ts";
+import { ollamaApi, type Show } from "./ollama-api.ts";
 
 /** Bumped when the file layout changes; files of another format are ignored (2: trimmed answers only). */
 const FORMAT = 2;
@@ -18,13 +18,15 @@ const FORMAT = 2;
 /** A cache file larger than this was not written by this oclaw: it is ignored, not loaded. */
 const MAX_CACHE_FILE_BYTES = 8 * 1024 * 1024;
 
-const CacheFileSchema = z.object({
-  format: z.literal(FORMAT),
-  baseUrl: z.string(),
-  models: z.record(z.string(), z.object({ digest: z.string(), show: ShowSchema })),
-});
+const cacheFileSchema = lazySchema(() =>
+  z.object({
+    format: z.literal(FORMAT),
+    baseUrl: z.string(),
+    models: z.record(z.string(), z.object({ digest: z.string(), show: ollamaApi().show })),
+  })
+);
 
-type CacheEntries = z.infer<typeof CacheFileSchema>["models"];
+type CacheEntries = z.infer<ReturnType<typeof cacheFileSchema>>["models"];
 
 /** oclaw's cache directory (lib/state/dirs.ts resolves every directory oclaw keeps files in). */
 export { cacheDir as defaultCacheDir } from "../state/dirs.ts";
@@ -113,7 +115,7 @@ async function readEntries(file: string, baseUrl: string, log: Logger): Promise<
     return {};
   }
   try {
-    const parsed = CacheFileSchema.parse(JSON.parse(text));
+    const parsed = cacheFileSchema().parse(JSON.parse(text));
     if (parsed.baseUrl === baseUrl) return parsed.models;
   } catch {
     // A half-written or foreign file: start over; the next save replaces it.

@@ -12,10 +12,9 @@ import { serverVersion } from "./ollama-version.ts";
 import {
   catalogTimeoutMs,
   fetchJson,
+  ollamaApi,
   type Show,
-  ShowSchema,
   type Tag,
-  TagsSchema,
 } from "./ollama-api.ts";
 
 /** How many `/api/show` requests run at once. */
@@ -128,7 +127,7 @@ export async function listTags(
   http: HttpContext,
   tuning?: RequestTuning | AbortSignal,
 ): Promise<Tag[]> {
-  const tags = await fetchJson(http, `${provider.baseUrl}/api/tags`, TagsSchema, {
+  const tags = await fetchJson(http, `${provider.baseUrl}/api/tags`, ollamaApi().tags, {
     ...asTuning(tuning),
     timeoutMs: catalogTimeoutMs(provider),
     headers: providerHeaders(provider),
@@ -147,7 +146,7 @@ export function showModel(
   name: string,
   tuning?: RequestTuning | AbortSignal,
 ): Promise<Show> {
-  return fetchJson(http, `${provider.baseUrl}/api/show`, ShowSchema, {
+  return fetchJson(http, `${provider.baseUrl}/api/show`, ollamaApi().show, {
     json: { model: name },
     ...asTuning(tuning),
     timeoutMs: catalogTimeoutMs(provider),

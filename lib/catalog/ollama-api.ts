@@ -2,7 +2,7 @@
  * The native Ollama routes the catalog reads (`/api/tags`, `/api/show`, `/api/ps`): loose zod schemas for
  * their answers and one helper that sends a request under a whole-request deadline and parses the JSON.
  */
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 import type { Provider } from "./types.ts";
 import { OclawError } from "../errors.ts";
 import { deadline } from "../http/abort.ts";
@@ -15,55 +15,61 @@ import type { Transport } from "../http/transport.ts";
 /** Time allowed for one catalog request (connect excluded), unless the provider sets `timeoutSeconds`. */
 export const DEFAULT_CATALOG_TIMEOUT_MS = 30_000;
 
-// A name longer than any Ollama allows is cut where it is read, so no display of it (table, doctor, the
-// health line, JSON) can be a megabyte long; such a model cannot be asked for anyway.
-const ModelName = z.string().transform((name) => clip(name, MAX_NAME_CHARS));
-
-/** One entry of `/api/tags`. */
-export const TagSchema = z.looseObject({
-  name: ModelName,
-  model: z.string().optional(),
-  modified_at: z.string().optional(),
-  size: z.number().optional(),
-  digest: z.string().default(""),
-  details: z.looseObject({}).optional(),
-  // Since v0.30 (api/types.go ListModelResponse): computed by the running server, like /api/show's.
-  capabilities: z.array(z.string()).optional(),
+/**
+ * The answers' schemas, built on first use: a chat with an explicit model list asks none of these routes.
+ */
+export const ollamaApi = lazySchema(() => {
+  // A name longer than any Ollama allows is cut where it is read, so no display of it (table, doctor, the
+  // health line, JSON) can be a megabyte long; such a model cannot be asked for anyway.
+  const ModelName = z.string().transform((name) => clip(name, MAX_NAME_CHARS));
+  /** One entry of `/api/tags`. */
+  const tag = z.looseObject({
+    name: ModelName,
+    model: z.string().optional(),
+    modified_at: z.string().optional(),
+    size: z.number().optional(),
+    digest: z.string().default(""),
+    details: z.looseObject({}).optional(),
+    // Since v0.30 (api/types.go ListModelResponse): computed by the running server, like /api/show's.
+    capabilities: z.array(z.string()).optional(),
+  });
+  /** One entry of `GET /api/ps`. */
+  const psEntry = z.looseObject({
+    name: ModelName,
+    model: z.string().optional(),
+    size: z.number().optional(),
+    size_vram: z.number().optional(),
+    context_length: z.number().optional(),
+    expires_at: z.string().optional(),
+  });
+  return {
+    tag,
+    /** `GET /api/tags`. */
+    tags: z.looseObject({ models: z.array(tag).nullable().transform((m) => m ?? []) }),
+    /** `POST /api/show` (only the fields oclaw uses; Ollama adds more). */
+    show: z.looseObject({
+      parameters: z.string().optional(),
+      details: z.looseObject({}).optional(),
+      model_info: z.record(z.string(), z.unknown()).optional(),
+      // Absent on servers older than v0.6.4.
+      capabilities: z.array(z.string()).optional(),
+    }),
+    psEntry,
+    /** `GET /api/ps`. */
+    ps: z.looseObject({ models: z.array(psEntry).nullable().transform((m) => m ?? []) }),
+  };
 });
+
+type Api = ReturnType<typeof ollamaApi>;
 
 /** A model as `/api/tags` lists it. */
-export type Tag = z.infer<typeof TagSchema>;
-
-/** `GET /api/tags`. */
-export const TagsSchema = z.looseObject({ models: z.array(TagSchema).nullable().transform((m) => m ?? []) });
-
-/** `POST /api/show` (only the fields oclaw uses; Ollama adds more). */
-export const ShowSchema = z.looseObject({
-  parameters: z.string().optional(),
-  details: z.looseObject({}).optional(),
-  model_info: z.record(z.string(), z.unknown()).optional(),
-  // Absent on servers older than v0.6.4.
-  capabilities: z.array(z.string()).optional(),
-});
+export type Tag = z.infer<Api["tag"]>;
 
 /** An `/api/show` answer. */
-export type Show = z.infer<typeof ShowSchema>;
-
-/** One entry of `GET /api/ps`. */
-export const PsEntrySchema = z.looseObject({
-  name: ModelName,
-  model: z.string().optional(),
-  size: z.number().optional(),
-  size_vram: z.number().optional(),
-  context_length: z.number().optional(),
-  expires_at: z.string().optional(),
-});
+export type Show = z.infer<Api["show"]>;
 
 /** A loaded model as `/api/ps` reports it. */
-export type PsEntry = z.infer<typeof PsEntrySchema>;
-
-/** `GET /api/ps`. */
-export const PsSchema = z.looseObject({ models: z.array(PsEntrySchema).nullable().transform((m) => m ?? []) });
+export type PsEntry = z.infer<Api["psEntry"]>;
 
 /** The per-request time limit for a provider. */
 export function catalogTimeoutMs(provider: Provider): number {

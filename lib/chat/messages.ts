@@ -5,7 +5,7 @@
  *
  * A leaf room: it imports only zod and the image sniffer, so lib/client may take the types from here.
  */
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 import { type ImageMime, isBase64, sniffBase64Image } from "./image-type.ts";
 
 /** A tool call the model made (arguments parsed), as the clients yield it and the loop sends it back. */
@@ -68,53 +68,55 @@ export interface ImageRef {
   name?: string | undefined;
 }
 
-const TextPartSchema = z.strictObject({ type: z.literal("text"), text: z.string() });
-const ImageUrlPartSchema = z.strictObject({
-  type: z.literal("image_url"),
-  image_url: z.union([z.string(), z.looseObject({ url: z.string() })]),
-});
-
-const WireToolCallSchema = z.strictObject({
-  id: z.string().min(1).optional(),
-  type: z.literal("function").optional(),
-  index: z.number().optional(),
-  function: z.strictObject({
-    index: z.number().optional(),
-    name: z.string().min(1),
-    // Ollama's native shape is an object; OpenAI's a JSON string.
-    arguments: z.union([z.record(z.string(), z.unknown()), z.string()]).optional(),
-  }),
-});
-
-const ImageRefSchema = z.strictObject({
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  mime: z.enum(["image/png", "image/jpeg", "image/webp", "image/gif"]),
-  size: z.number().int().nonnegative(),
-  name: z.string().optional(),
-});
-
 /**
  * One message as Ollama (`images`, `tool_name`, `thinking`, arguments as objects) or OpenAI (content parts,
  * `tool_call_id`, arguments as strings) writes it. Strict, so a misspelt key is named rather than dropped;
  * OpenAI's `name`, `refusal` and the reasoning fields are accepted.
  */
-export const WireMessageSchema = z.strictObject({
-  role: z.enum(["system", "user", "assistant", "tool"]),
-  content: z.union([z.string(), z.null(), z.array(z.discriminatedUnion("type", [TextPartSchema, ImageUrlPartSchema]))])
-    .optional(),
-  thinking: z.string().optional(),
-  reasoning: z.string().optional(),
-  reasoning_content: z.string().optional(),
-  refusal: z.string().nullish(),
-  name: z.string().optional(),
-  images: z.array(z.union([z.string(), ImageRefSchema])).nullish(),
-  tool_calls: z.array(WireToolCallSchema).nullish(),
-  tool_call_id: z.string().min(1).optional(),
-  tool_name: z.string().min(1).optional(),
+export const wireMessageSchema = lazySchema(() => {
+  const TextPartSchema = z.strictObject({ type: z.literal("text"), text: z.string() });
+  const ImageUrlPartSchema = z.strictObject({
+    type: z.literal("image_url"),
+    image_url: z.union([z.string(), z.looseObject({ url: z.string() })]),
+  });
+
+  const WireToolCallSchema = z.strictObject({
+    id: z.string().min(1).optional(),
+    type: z.literal("function").optional(),
+    index: z.number().optional(),
+    function: z.strictObject({
+      index: z.number().optional(),
+      name: z.string().min(1),
+      // Ollama's native shape is an object; OpenAI's a JSON string.
+      arguments: z.union([z.record(z.string(), z.unknown()), z.string()]).optional(),
+    }),
+  });
+
+  const ImageRefSchema = z.strictObject({
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    mime: z.enum(["image/png", "image/jpeg", "image/webp", "image/gif"]),
+    size: z.number().int().nonnegative(),
+    name: z.string().optional(),
+  });
+
+  return z.strictObject({
+    role: z.enum(["system", "user", "assistant", "tool"]),
+    content: z.union([z.string(), z.null(), z.array(z.discriminatedUnion("type", [TextPartSchema, ImageUrlPartSchema]))])
+      .optional(),
+    thinking: z.string().optional(),
+    reasoning: z.string().optional(),
+    reasoning_content: z.string().optional(),
+    refusal: z.string().nullish(),
+    name: z.string().optional(),
+    images: z.array(z.union([z.string(), ImageRefSchema])).nullish(),
+    tool_calls: z.array(WireToolCallSchema).nullish(),
+    tool_call_id: z.string().min(1).optional(),
+    tool_name: z.string().min(1).optional(),
+  });
 });
 
 /** A message as written in a file. */
-export type WireMessage = z.infer<typeof WireMessageSchema>;
+export type WireMessage = z.infer<ReturnType<typeof wireMessageSchema>>;
 
 /** A message that did not make sense: where (`[2].tool_calls[0]`) and what. */
 export class MessageIssue extends Error {
@@ -257,7 +259,7 @@ function pathOf(path: PropertyKey[]): string {
 export function parseMessages(value: unknown, resolveImage?: ImageResolver): Message[] {
   if (!Array.isArray(value)) throw new MessageIssue("", "expected a JSON array of messages");
   const messages = value.map((item, i) => {
-    const parsed = WireMessageSchema.safeParse(item);
+    const parsed = wireMessageSchema().safeParse(item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new MessageIssue(`[${i}]${pathOf(issue?.path ?? [])}`, issue?.message ?? "invalid message");

@@ -8,7 +8,7 @@ import path from "node:path";
 import { redact } from "../log.ts";
 import { appendLines, readJsonLines } from "../state/append.ts";
 import { type DirsIo, stateDir } from "../state/dirs.ts";
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 
 /** The log is rotated when it would grow past this size (one previous file is kept). */
 export const LOG_MAX_BYTES = 8 * 1024 * 1024;
@@ -46,23 +46,25 @@ export interface LogEntry {
 }
 
 /** How a log line is read back: loosely (later versions may add fields); a line that does not fit is skipped. */
-export const LogEntrySchema = z.looseObject({
-  time: z.string(),
-  session: z.string().optional(),
-  candidates: z.array(z.string()),
-  model: z.string().optional(),
-  messages: z.array(z.unknown()),
-  reply: z.string(),
-  toolCalls: z.array(z.looseObject({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) }))
-    .optional(),
-  usage: z.looseObject({ inputTokens: z.number(), outputTokens: z.number() }).optional(),
-  exitCode: z.number(),
-  error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
-  durationMs: z.number().optional(),
-});
+export const logEntrySchema = lazySchema(() =>
+  z.looseObject({
+    time: z.string(),
+    session: z.string().optional(),
+    candidates: z.array(z.string()),
+    model: z.string().optional(),
+    messages: z.array(z.unknown()),
+    reply: z.string(),
+    toolCalls: z.array(z.looseObject({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) }))
+      .optional(),
+    usage: z.looseObject({ inputTokens: z.number(), outputTokens: z.number() }).optional(),
+    exitCode: z.number(),
+    error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
+    durationMs: z.number().optional(),
+  })
+);
 
 /** A log line as read. */
-export type ReadEntry = z.infer<typeof LogEntrySchema>;
+export type ReadEntry = z.infer<ReturnType<typeof logEntrySchema>>;
 
 /** The log file. */
 export function logFile(io: DirsIo): string {
@@ -94,7 +96,7 @@ export async function readRunLog(io: DirsIo): Promise<ReadEntry[]> {
   for (const name of [`${file}.1`, file]) {
     for (const value of await readJsonLines(name, true)) {
       // The line as written (key order kept for `logs --json`), once it is known to fit.
-      if (LogEntrySchema.safeParse(value).success) entries.push(value as ReadEntry);
+      if (logEntrySchema().safeParse(value).success) entries.push(value as ReadEntry);
     }
   }
   return entries;

@@ -15,7 +15,7 @@ import {
   type Message,
   MessageIssue,
   messageFrom,
-  WireMessageSchema,
+  wireMessageSchema,
   wireMessage,
 } from "./messages.ts";
 import { OclawError, usageError } from "../errors.ts";
@@ -73,7 +73,7 @@ export async function loadSession(io: DirsIo, name: string): Promise<Message[]> 
   const messages: Message[] = [];
   for (const [i, value] of values.entries()) {
     const where = `${file}:${i + 1}`;
-    const parsed = WireMessageSchema.safeParse(value);
+    const parsed = wireMessageSchema().safeParse(value);
     if (!parsed.success) {
       throw usageError(`Session ${name} is damaged: ${where}: ${parsed.error.issues[0]?.message ?? "not a message"}`, `Repair or remove ${file}`);
     }

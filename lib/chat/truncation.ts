@@ -10,7 +10,7 @@ import type { Usage } from "../client/events.ts";
 import type { ToolDefinition } from "../client/request.ts";
 import type { Message } from "./messages.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";
-import { catalogTimeoutMs, fetchJson, PsSchema } from "../catalog/ollama-api.ts";
+import { catalogTimeoutMs, fetchJson, ollamaApi } from "../catalog/ollama-api.ts";
 import { describeContext, modelContextFacts, type PlannedContext, plannedContext } from "../catalog/context.ts";
 import { SINCE, serverVersion, versionAtLeast } from "../catalog/ollama-version.ts";
 import { sameModelId } from "../catalog/selection.ts";
@@ -63,7 +63,7 @@ export async function contextForRequest(
   }
   const version = serverVersion(provider, http, signal);
   try {
-    const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, PsSchema, {
+    const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, ollamaApi().ps, {
       signal,
       timeoutMs: Math.min(catalogTimeoutMs(provider), 10_000),
       headers: providerHeaders(provider),

@@ -5,7 +5,7 @@
  */
 import { providerHeaders, providerTransport } from "../catalog/provider-headers.ts";
 import type { CatalogModel, ModelSelection } from "../catalog/types.ts";
-import { fetchJson, type PsEntry, PsSchema } from "../catalog/ollama-api.ts";
+import { fetchJson, ollamaApi, type PsEntry } from "../catalog/ollama-api.ts";
 import type { HttpContext } from "../http/context.ts";
 import type { Provider } from "../catalog/types.ts";
 import { sameModelId } from "../catalog/selection.ts";
@@ -17,7 +17,7 @@ const PS_TIMEOUT_MS = 10_000;
 
 /** `GET /api/ps`: the loaded models. */
 export async function loadedModels(http: HttpContext, provider: Provider, signal?: AbortSignal): Promise<PsEntry[]> {
-  const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, PsSchema, {
+  const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, ollamaApi().ps, {
     signal,
     timeoutMs: PS_TIMEOUT_MS,
     headers: providerHeaders(provider),

@@ -3,52 +3,58 @@
  * check of the common token chunk that skips zod on the hot path (tests/openai-chunks.test.ts proves the
  * hand check accepts only what the schema accepts, with the same meaning).
  */
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 
-const ToolCallSchema = z.looseObject({
-  index: z.number().nullish(),
-  id: z.string().nullish(),
-  function: z.looseObject({ name: z.string().nullish(), arguments: z.unknown() }).nullish(),
+/**
+ * The schemas, built on first use (the native path and most runs never parse an OpenAI chunk with zod).
+ * Reasoning: Ollama (since 0.11.1) and OpenRouter send `reasoning`, vLLM and llama.cpp `reasoning_content`.
+ */
+export const openaiSchemas = lazySchema(() => {
+  const ToolCallSchema = z.looseObject({
+    index: z.number().nullish(),
+    id: z.string().nullish(),
+    function: z.looseObject({ name: z.string().nullish(), arguments: z.unknown() }).nullish(),
+  });
+  const UsageSchema = z.looseObject({
+    prompt_tokens: z.number().nullish(),
+    completion_tokens: z.number().nullish(),
+  });
+  const MessageFields = {
+    content: z.string().nullish(),
+    reasoning: z.string().nullish(),
+    reasoning_content: z.string().nullish(),
+    tool_calls: z.array(ToolCallSchema).nullish(),
+  };
+  return {
+    usage: UsageSchema,
+    /** One chunk of a streamed chat completion (an SSE `data:` line). */
+    chunk: z.looseObject({
+      choices: z.array(z.looseObject({
+        delta: z.looseObject(MessageFields).nullish(),
+        finish_reason: z.string().nullish(),
+      })).nullish(),
+      usage: UsageSchema.nullish(),
+      error: z.unknown().optional(),
+    }),
+    /** A whole (non-streamed) chat completion. */
+    completion: z.looseObject({
+      choices: z.array(z.looseObject({
+        message: z.looseObject(MessageFields).nullish(),
+        finish_reason: z.string().nullish(),
+      })).nullish(),
+      usage: UsageSchema.nullish(),
+      error: z.unknown().optional(),
+    }),
+  };
 });
 
-const UsageSchema = z.looseObject({
-  prompt_tokens: z.number().nullish(),
-  completion_tokens: z.number().nullish(),
-});
+type Schemas = ReturnType<typeof openaiSchemas>;
 
 /** Usage as the server reports it. */
-export type WireUsage = z.infer<typeof UsageSchema>;
-
-// Reasoning: Ollama (since 0.11.1) and OpenRouter send `reasoning`, vLLM and llama.cpp `reasoning_content`.
-const MessageFields = {
-  content: z.string().nullish(),
-  reasoning: z.string().nullish(),
-  reasoning_content: z.string().nullish(),
-  tool_calls: z.array(ToolCallSchema).nullish(),
-};
-
-/** One chunk of a streamed chat completion (an SSE `data:` line). */
-export const ChunkSchema = z.looseObject({
-  choices: z.array(z.looseObject({
-    delta: z.looseObject(MessageFields).nullish(),
-    finish_reason: z.string().nullish(),
-  })).nullish(),
-  usage: UsageSchema.nullish(),
-  error: z.unknown().optional(),
-});
-
-/** A whole (non-streamed) chat completion. */
-export const CompletionSchema = z.looseObject({
-  choices: z.array(z.looseObject({
-    message: z.looseObject(MessageFields).nullish(),
-    finish_reason: z.string().nullish(),
-  })).nullish(),
-  usage: UsageSchema.nullish(),
-  error: z.unknown().optional(),
-});
+export type WireUsage = z.infer<Schemas["usage"]>;
 
 /** A parsed chunk. */
-export type Chunk = z.infer<typeof ChunkSchema>;
+export type Chunk = z.infer<Schemas["chunk"]>;
 
 /**
  * A token chunk (one choice whose delta holds only string content/reasoning, no finish_reason, usage or

@@ -7,7 +7,7 @@ import { readAtMost } from "../http/body.ts";
 import { errorMessageFromBody } from "./server-errors.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { snippet } from "./ndjson.ts";
-import { ChunkSchema, CompletionSchema, plainChunk, type WireUsage } from "./openai-chunks.ts";
+import { openaiSchemas, plainChunk, type WireUsage } from "./openai-chunks.ts";
 import { EventBatch } from "./event-batch.ts";
 import { sseBatches, type SseMessage } from "./sse.ts";
 import { ToolCallBuffer, type ToolCallDelta } from "./tool-calls.ts";
@@ -143,7 +143,7 @@ function readMessage(
     });
   }
   const plain = message.event === "error" ? undefined : plainChunk(json);
-  const parsed = plain === undefined ? ChunkSchema.safeParse(json) : { success: true as const, data: plain };
+  const parsed = plain === undefined ? openaiSchemas().chunk.safeParse(json) : { success: true as const, data: plain };
   if (!parsed.success) {
     throw new OclawError("E_STREAM", `${describe()} sent an unexpected chunk: ${snippet(message.data)}`, {
       cause: parsed.error,
@@ -207,7 +207,7 @@ export async function* completionEvents(
       cause: error,
     });
   }
-  const parsed = CompletionSchema.safeParse(json);
+  const parsed = openaiSchemas().completion.safeParse(json);
   if (!parsed.success) {
     throw new OclawError("E_STREAM", `${describe()} sent an unexpected answer: ${snippet(text)}`, {
       cause: parsed.error,

@@ -7,7 +7,7 @@ import type { Command, CommandContext } from "../../cli/command.ts";
 import type { CatalogModel, Provider } from "../../catalog/types.ts";
 import { catalogModel, noProvider } from "../../catalog/catalog.ts";
 import { modelFromShow, showModel } from "../../catalog/discovery.ts";
-import { catalogTimeoutMs, fetchJson, type PsEntry, PsSchema, type Show } from "../../catalog/ollama-api.ts";
+import { catalogTimeoutMs, fetchJson, ollamaApi, type PsEntry, type Show } from "../../catalog/ollama-api.ts";
 import { sameModelId } from "../../catalog/selection.ts";
 import { parseRefFor } from "../../catalog/ref-provider.ts";
 import { exitCodeFor, OclawError, toOclawError, usageError } from "../../errors.ts";
@@ -76,7 +76,7 @@ async function gather(run: ModelsRun, provider: Provider, id: string, signal: Ab
   }
   let loaded: PsEntry | undefined;
   try {
-    const ps = await fetchJson(run.http, `${provider.baseUrl}/api/ps`, PsSchema, {
+    const ps = await fetchJson(run.http, `${provider.baseUrl}/api/ps`, ollamaApi().ps, {
       signal,
       timeoutMs: catalogTimeoutMs(provider),
       headers: providerHeaders(provider),
