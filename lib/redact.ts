@@ -8,6 +8,13 @@
 /** Shorter values are not redacted: `***` in place of every "ab" in the output would hide more than keys. */
 const MIN_SECRET_LENGTH = 4;
 
+/**
+ * Keys that are not secrets: Ollama ignores the key, and these are the values its docs and OpenClaw's use
+ * to switch a provider on. Redacting them would put `***` for every "ollama" in a reply, a model name or a
+ * provider id (the health line read "OK: *** 0.12.3").
+ */
+const PLACEHOLDERS = new Set(["ollama", "ollama-local"]);
+
 /** What a redacted value is replaced with. */
 export const REDACTED = "***";
 
@@ -18,6 +25,7 @@ export class Secrets {
   /** Adds values (too-short ones are ignored); each is also redacted in its URL-encoded form. */
   add(values: Iterable<string>): void {
     for (const value of values) {
+      if (PLACEHOLDERS.has(value.toLowerCase())) continue;
       for (const form of [value, encodeURIComponent(value)]) {
         if (form.length >= MIN_SECRET_LENGTH && !this.#values.includes(form)) this.#values.push(form);
       }

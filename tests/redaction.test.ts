@@ -13,6 +13,7 @@ import { test } from "node:test";
 import { spawnOclaw } from "./support/cli.ts";
 import { writeConfig } from "./support/scenarios.ts";
 import { withTempDir } from "./support/temp-dir.ts";
+import { Secrets } from "../lib/redact.ts";
 
 const API_KEY = "SEKRIT-KEY-123";
 const HEADER = "hdr-secret-999";
@@ -86,4 +87,10 @@ test("every message and event redacts the configured secrets a server echoes", a
   } finally {
     await server.close();
   }
+});
+
+test("the placeholder keys Ollama's docs use (ollama, ollama-local) are not secrets: replies and provider ids keep the word", () => {
+  const secrets = new Secrets();
+  secrets.add(["ollama", "Ollama-Local", "sk-real-key-123"]);
+  assert.equal(secrets.redact("ollama/qwen3:8b via ollama-local, key sk-real-key-123"), "ollama/qwen3:8b via ollama-local, key ***");
 });
