@@ -114,7 +114,7 @@ async function measurePath(ctx: BenchContext, server: ServerHandle, chatPath: Ch
     ? rows[0]!.bytes === rows[2]!.bytes ? "the same number of bytes" : `different byte counts (${rows[0]!.bytes} vs ${rows[2]!.bytes})`
     : undefined;
   const lines = [
-    `#### ${LABEL[chatPath]}, ${mode} server`,
+    `##### ${LABEL[chatPath]}, ${mode} server`,
     "",
     table,
     "",
@@ -179,7 +179,7 @@ export async function streamingSection(ctx: BenchContext): Promise<SectionResult
   ].join("\n");
   return {
     title: TITLE,
-    markdown: [intro, "", "##### At once", "", atOnce.markdown, "", "##### Paced", "", paced.markdown].join("\n"),
+    markdown: [intro, "", "#### At once", "", atOnce.markdown, "", "#### Paced", "", paced.markdown].join("\n"),
     targets: atOnce.targets,
     raw: { atOnce: atOnce.raw, paced: paced.raw },
   };
