@@ -59,7 +59,8 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   E_NO_MODEL: EXIT.notFound,
   E_UNREACHABLE: EXIT.unreachable,
   E_DNS: EXIT.unreachable,
-  // A server that accepted the connection answered too slowly; a connect timeout is E_UNREACHABLE.
+  // A server that answered and then stalled; one that sent no byte at all is "not answered" (4), see
+  // {@link noServerAnswered}. A connect timeout is E_UNREACHABLE.
   E_TIMEOUT: EXIT.failure,
   E_HTTP: EXIT.failure,
   E_MODEL_NOT_FOUND: EXIT.notFound,
@@ -94,6 +95,8 @@ export interface OclawErrorOptions {
   signinUrl?: string | undefined;
   /** The URL that was being talked to. */
   url?: string | undefined;
+  /** For E_TIMEOUT: true when the server took the connection but sent not one byte of an answer. */
+  noAnswer?: boolean | undefined;
 }
 
 /**
@@ -107,6 +110,7 @@ export class OclawError extends Error {
   readonly status: number | undefined;
   readonly url: string | undefined;
   readonly signinUrl: string | undefined;
+  readonly noAnswer: boolean;
 
   constructor(code: ErrorCode, message: string, options: OclawErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -115,6 +119,7 @@ export class OclawError extends Error {
     this.status = options.status;
     this.url = options.url;
     this.signinUrl = options.signinUrl;
+    this.noAnswer = options.noAnswer === true;
   }
 
   /** The JSON shape used by `--json` output and `error` events. */
@@ -137,9 +142,21 @@ export function toOclawError(error: unknown): OclawError {
   return new OclawError("E_INTERNAL", `Unexpected error: ${message}`, { cause: error });
 }
 
+/**
+ * The one place that decides whether a failure means "no server answered" (the contract's exit 4): it could
+ * not be reached (refused, DNS, connect timeout), or it took the connection and timed out before sending a
+ * byte (E_TIMEOUT with `noAnswer`). A server that answered and then stalled is not this (exit 1).
+ */
+export function noServerAnswered(error: unknown): boolean {
+  if (!(error instanceof OclawError)) return false;
+  if (error.code === "E_TIMEOUT") return error.noAnswer;
+  return EXIT_CODES[error.code] === EXIT.unreachable;
+}
+
 /** The exit code for an error (anything that is not an OclawError exits 1). */
 export function exitCodeFor(error: unknown): number {
-  return error instanceof OclawError ? EXIT_CODES[error.code] : EXIT.failure;
+  if (!(error instanceof OclawError)) return EXIT.failure;
+  return noServerAnswered(error) ? EXIT.unreachable : EXIT_CODES[error.code];
 }
 
 /** The cause chain of an error, outermost first, as lines for `-v`. */

@@ -104,9 +104,11 @@ export async function fetchJson<T extends z.ZodType>(
 ): Promise<z.infer<T>> {
   const service = options.service ?? "Ollama";
   const target = new URL(url);
+  let answered = false;
   const limit = deadline(options.timeoutMs, () =>
-    new OclawError("E_TIMEOUT", `${service} at ${target.origin} did not answer ${target.pathname} within ${options.timeoutMs / 1000} s`, {
+    new OclawError("E_TIMEOUT", `${service} at ${target.origin} timed out waiting for the answer to ${target.pathname} (${options.timeoutMs / 1000} s)`, {
       url: target.origin,
+      noAnswer: !answered,
       hint: "The server is overloaded or stuck; check it, or raise timeoutSeconds for this provider",
     }));
   const signal = options.signal ? AbortSignal.any([options.signal, limit]) : limit;
@@ -118,6 +120,7 @@ export async function fetchJson<T extends z.ZodType>(
     ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
     ...(options.transport === undefined ? {} : { transport: options.transport }),
   });
+  answered = true;
   const text = await readText(response, target, service, signal);
   let parsed: unknown;
   try {

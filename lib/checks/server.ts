@@ -106,9 +106,13 @@ async function probeOnce(http: HttpContext, provider: Provider, limits: ProbeLim
   const origin = provider.baseUrl;
   const started = http.now();
   const service = provider.api === "ollama" ? "Ollama" : provider.id;
+  let answered = false;
   const limit = deadline(limits.answerTimeoutMs, () =>
-    new OclawError("E_TIMEOUT", `${service} at ${url.origin} accepted the connection but did not answer ` +
-      `GET ${url.pathname} within ${limits.answerTimeoutMs / 1000} s`, { url: url.origin }));
+    answered
+      ? new OclawError("E_TIMEOUT", `${service} at ${url.origin} timed out sending its answer to ` +
+        `GET ${url.pathname} (${limits.answerTimeoutMs / 1000} s)`, { url: url.origin })
+      : new OclawError("E_TIMEOUT", `${service} at ${url.origin} accepted the connection but timed out waiting for ` +
+        `the answer to GET ${url.pathname} (${limits.answerTimeoutMs / 1000} s)`, { url: url.origin, noAnswer: true }));
   const signal = limits.signal ? AbortSignal.any([limits.signal, limit]) : limit;
   const elapsed = () => http.now() - started;
   try {
@@ -119,6 +123,7 @@ async function probeOnce(http: HttpContext, provider: Provider, limits: ProbeLim
       service,
       ...(limits.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: limits.connectTimeoutMs }),
     });
+    answered = true;
     if (!response.ok) {
       const error = await httpError(response, url, service);
       // Ollama answers every error with {"error": ...}; a bare 404 page means another program owns the port.

@@ -58,8 +58,8 @@ export async function runHealth(io: Io, log: Logger, options: HealthOptions): Pr
   // The servers being asked, once the config named them, so a timeout says who did not answer.
   const asking: string[] = [];
   const gaveUp = () =>
-    new OclawError("E_TIMEOUT", `No answer${asking.length > 0 ? ` from ${asking.join(", ")}` : ""} within the ${seconds} s health timeout`, {
-      hint: "The server is overloaded or a firewall drops the traffic; run 'oclaw doctor' for details",
+    new OclawError("E_TIMEOUT", `Timed out waiting for the answer${asking.length > 0 ? ` from ${asking.join(", ")}` : ""} (${seconds} s, --timeout)`, {
+      hint: "The server is overloaded or a firewall drops the traffic; raise --timeout, or run 'oclaw doctor' for details",
     });
   const signal = AbortSignal.any([io.interrupt, deadline(options.timeoutMs, gaveUp)]);
   let timer: ReturnType<typeof setTimeout> | undefined;

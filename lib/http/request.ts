@@ -90,9 +90,10 @@ async function send(ctx: HttpContext, target: URL, options: RequestOptions, hops
   if (options.headersTimeoutMs !== undefined) {
     const ms = options.headersTimeoutMs;
     signals.push(deadline(ms, () =>
-      new OclawError("E_TIMEOUT", `${service} at ${target.origin} sent no answer within ${ms / 1000} s`, {
+      new OclawError("E_TIMEOUT", `${service} at ${target.origin} timed out waiting for the answer (${ms / 1000} s)`, {
         url: target.origin,
-        hint: "The model may still be loading; raise the timeout or check 'ollama ps'",
+        noAnswer: true,
+        hint: "The model may still be loading: check 'ollama ps', or raise the provider's timeoutSeconds",
       })));
   }
   const watch = ctx.reachable.has(dialed.origin)
@@ -132,6 +133,13 @@ async function send(ctx: HttpContext, target: URL, options: RequestOptions, hops
         cause: error,
         url: target.origin,
         hint: "For a private CA set request.tls.ca (PEM); a server that wants a client certificate needs request.tls.cert and key",
+      });
+    }
+    if (malformedAnswer(error)) {
+      throw new OclawError("E_STREAM", `${service} at ${target.origin} sent an answer that is not valid HTTP (endless or malformed headers)`, {
+        cause: error,
+        url: target.origin,
+        hint: "Check that the URL points at the right server and port, and no proxy in between is broken",
       });
     }
     throw new OclawError("E_STREAM", `${service} at ${target.origin} closed the connection before answering`, {
@@ -203,4 +211,17 @@ async function followRedirect(
   }
   ctx.log.debug(`${status} redirect to ${next.pathname}: same origin, followed`);
   return await send(ctx, next, options, hops + 1);
+}
+
+/**
+ * True when fetch failed because the answer's head was not HTTP: Bun says `Malformed_HTTP_Response`, Deno
+ * (hyper) "message head is too large", "invalid HTTP ..." or "received unexpected message" (bytes before the
+ * request) in the cause; e.g. header lines sent forever.
+ */
+function malformedAnswer(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if ((e as { code?: unknown }).code === "Malformed_HTTP_Response") return true;
+    if (/message head is too large|invalid HTTP|Malformed_HTTP_Response|received unexpected message from connection/i.test(e.message)) return true;
+  }
+  return false;
 }

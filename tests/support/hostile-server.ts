@@ -118,10 +118,13 @@ export async function rawServer(mode: "silent" | "endless-headers"): Promise<{ u
     socket.on("error", () => {});
     socket.on("close", () => sockets.delete(socket));
     if (mode === "endless-headers") {
-      socket.write("HTTP/1.1 200 OK\r\n");
-      let n = 0;
-      const timer = setInterval(() => socket.write(`X-Filler-${n++}: ${"y".repeat(100)}\r\n`), 10);
-      socket.on("close", () => clearInterval(timer));
+      // Answers once the request came in, as a server does (bytes sent before it are another fault).
+      socket.once("data", () => {
+        socket.write("HTTP/1.1 200 OK\r\n");
+        let n = 0;
+        const timer = setInterval(() => socket.write(`X-Filler-${n++}: ${"y".repeat(100)}\r\n`), 10);
+        socket.on("close", () => clearInterval(timer));
+      });
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -6,7 +6,7 @@
 import type { Command, CommandContext } from "../../cli/command.ts";
 import type { CatalogModel } from "../../catalog/types.ts";
 import { buildCatalog, type Catalog, type CatalogError } from "../../catalog/catalog.ts";
-import { EXIT, EXIT_CODES, type ErrorCode, OclawError } from "../../errors.ts";
+import { EXIT, EXIT_CODES, type ErrorCode, noServerAnswered, OclawError } from "../../errors.ts";
 import type { Io } from "../../io.ts";
 import { noCapabilityErrors } from "./old-server.ts";
 import { setupModelsRun } from "./setup.ts";
@@ -60,9 +60,7 @@ export function listExitCode(catalog: Catalog): number {
   const failed = catalog.providers.flatMap((o) => (o.error === undefined ? [] : [o.error]));
   if (failed.length === 0) return EXIT.ok;
   // Refused, DNS, or a server that took the connection and never answered: not reached (exit 4).
-  if (failed.some((e) => e.code === "E_UNREACHABLE" || e.code === "E_DNS" || e.code === "E_TIMEOUT")) {
-    return EXIT.unreachable;
-  }
+  if (failed.some(noServerAnswered)) return EXIT.unreachable;
   return EXIT_CODES[failed[0]!.code];
 }
 
