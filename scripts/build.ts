@@ -38,9 +38,12 @@ const define = `OCLAW_COMMIT=${JSON.stringify(commit())}`;
 const buildId = `OCLAW_BUILD_ID=${JSON.stringify(crypto.randomUUID())}`;
 for (const [outfile, target] of targets) {
   // Bytecode: the binary starts without parsing and compiling the bundle (--version 75 → 39 ms here).
+  // Splitting: each dynamically imported command is its own chunk inside the binary, with its own imports of
+  // Node built-ins. Without it Bun hoists every `node:` import of the bundle to the top, so `--version` paid
+  // for `node:stream` (the MCP SDK's stdio client) and the rest: --version 15.2 → 11.2 ms here.
   // No .env or bunfig.toml from the directory oclaw runs in: a stray file must not change its config.
   const args = [
-    "build", "--compile", "--minify", "--bytecode", "--format=esm", "--sourcemap=none",
+    "build", "--compile", "--splitting", "--minify", "--bytecode", "--format=esm", "--sourcemap=none",
     "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
     "--define", define, "--define", buildId, "main.ts", "--outfile", outfile,
   ];
