@@ -10,6 +10,7 @@ import { fsReason } from "./fs-errors.ts";
 import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
 import { neutralizeControls, type OutputText, type RenderPolicy, renderOutput } from "./terminal.ts";
 import { untilAborted } from "./wait.ts";
+import { isTerminal } from "./is-terminal.ts";
 import { Secrets } from "./redact.ts";
 
 /** Flushes of every stream's queued text, awaited before the process exits. */
@@ -20,21 +21,6 @@ const pendingOutput = new Set<() => Promise<void>>();
  * before `write` makes its caller wait (backpressure).
  */
 const QUEUE_LIMIT = 64 * 1024;
-
-/**
- * Whether the descriptor is a terminal. Only a character device can be one (a pipe or a file is settled by
- * fstat alone); only then is `node:tty` loaded: in the compiled binary it brings Node's socket and stream
- * machinery, ~11 ms.
- */
-function isTerminal(fd: number): boolean {
-  try {
-    if (!fs.fstatSync(fd).isCharacterDevice()) return false;
-  } catch {
-    return false;
-  }
-  const tty = process.getBuiltinModule("node:tty") as typeof import("node:tty");
-  return tty.isatty(fd);
-}
 
 /** Waits between tries when the descriptor is non-blocking and the pipe is full (EAGAIN). */
 const FULL_PIPE_RETRY_MS = [1, 2, 5, 10, 20];

@@ -1,0 +1,36 @@
+/**
+ * Whether a descriptor is a terminal, at the least cost: `node:tty` is loaded only when nothing cheaper
+ * settles it, since in the compiled binary it brings Node's socket and stream machinery (~4 ms at start-up).
+ */
+import fs from "node:fs";
+import process from "node:process";
+
+/** The null device's identity, looked up once (it is where cron and `hyperfine` send output). */
+let nullDevice: number | undefined;
+
+function isNullDevice(rdev: number): boolean {
+  try {
+    nullDevice ??= fs.statSync("/dev/null").rdev;
+  } catch {
+    return false;
+  }
+  return rdev === nullDevice;
+}
+
+/**
+ * True when `fd` is a terminal. A pipe or a file is settled by fstat alone (only a character device can be
+ * a terminal), and so is the null device; any other character device is asked through `node:tty`.
+ */
+export function isTerminal(fd: number): boolean {
+  let rdev: number;
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isCharacterDevice()) return false;
+    rdev = stat.rdev;
+  } catch {
+    return false;
+  }
+  if (isNullDevice(rdev)) return false;
+  const tty = process.getBuiltinModule("node:tty") as typeof import("node:tty");
+  return tty.isatty(fd);
+}
