@@ -64,3 +64,23 @@ test("through the CLI (the compiled binary under npm test): after a valid run, a
     await home.write(".openclaw/openclaw.json", JSON.stringify(valid));
     assert.equal((await run(["models", "list", "--plain"])).stdout, ok.stdout);
   }));
+
+test("a config with a problem only OpenClaw cares about (a model without name) is remembered too, and config validate still reports it", { timeout: 60_000 }, () =>
+  withTempHome(async (home) => {
+    const run = (args: string[]) => spawnOclaw(args, { env: { HOME: home.dir } });
+    const unnamed = structuredClone(valid) as { models: { providers: { ollama: { models: Array<{ id: string; name?: string }> } } } };
+    delete unnamed.models.providers.ollama.models[0]!.name;
+    await home.write(".openclaw/openclaw.json", JSON.stringify(unnamed));
+    for (let i = 0; i < 2; i++) {
+      const ok = await run(["models", "list", "--plain"]);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout, /ollama\/m/);
+    }
+    if (process.env.OCLAW_BIN) {
+      const memoFile = path.join(home.dir, ".cache", "oclaw", "valid-configs.json");
+      assert.equal((JSON.parse(await readFile(memoFile, "utf8")) as string[]).length, 1);
+    }
+    const checked = await run(["config", "validate"]);
+    assert.equal(checked.code, 3);
+    assert.match(checked.stdout + checked.stderr, /models\.providers\.ollama\.models\[0\]\.name/);
+  }));

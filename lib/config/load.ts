@@ -67,14 +67,18 @@ export async function evaluateConfigText(
 
 /**
  * The schema's problems with `data`. The schema module is loaded only when the memo does not already know
- * the answer is none: building OpenClaw's schema costs more than the rest of a start-up.
+ * the answer: building OpenClaw's schema costs more than the rest of a start-up. With a memo (a command
+ * reading the config to use it, not `config validate`), problems only OpenClaw cares about are left out,
+ * memo or not, so a config OpenClaw would refuse for such a key is remembered as readable too.
  */
 async function schemaProblems(data: Record<string, unknown>, memo: ValidMemo | undefined): Promise<ConfigProblem[]> {
   const key = memo === undefined ? undefined : await memo.keyOf(data);
   if (key !== undefined && (await memo!.has(key))) return [];
   const { validateConfig } = await import("./schema.ts");
-  const problems = validateConfig(data);
-  if (key !== undefined && problems.length === 0) await memo!.add(key);
+  const all = validateConfig(data);
+  if (memo === undefined) return all;
+  const problems = all.filter((problem) => problem.openclawOnly !== true);
+  if (key !== undefined && problems.length === 0) await memo.add(key);
   return problems;
 }
 

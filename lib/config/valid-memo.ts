@@ -1,5 +1,6 @@
 /**
- * A memo of configs the schema found nothing wrong with, so a cron job or a chat does not build and run
+ * A memo of configs the schema found nothing wrong with (problems only OpenClaw cares about, such as a model
+ * entry without a `name`, do not count: a run reads such a file), so a cron job or a chat does not build and run
  * OpenClaw's whole zod schema on every start (in the compiled binary that was the largest part of the time
  * before the first request). The key is the SHA-256 of the build's identity and the config's data after
  * `$include` and `${VAR}`: {@link validateConfig} is a pure function of those, so a hit means the same
