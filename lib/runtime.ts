@@ -4,7 +4,6 @@
  */
 import fs from "node:fs";
 import process from "node:process";
-import os from "node:os";
 import { EXIT, exitCodeFor, OclawError } from "./errors.ts";
 import { fsReason } from "./fs-errors.ts";
 import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
@@ -250,9 +249,19 @@ export function processIo(): Io {
     now: () => performance.now(),
     wallClock: () => Date.now(),
     interrupt: interrupt.signal,
-    homeDir: os.homedir(),
+    homeDir: homeDirectory(),
     cwd: process.cwd(),
   };
+}
+
+/**
+ * The home directory as `os.homedir()` finds it: `$HOME` when set, else the user database. `node:os` is
+ * loaded only for the second, since in the compiled binary it costs about a millisecond of every start.
+ */
+function homeDirectory(): string {
+  const home = process.env.HOME;
+  if (home !== undefined && home !== "") return home;
+  return (process.getBuiltinModule("node:os") as typeof import("node:os")).homedir();
 }
 
 /** The runtime's name and version, for `--version`: "bun 1.2.3" or "deno 2.1.0". */

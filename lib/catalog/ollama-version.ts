@@ -3,7 +3,7 @@
  * on (read in Ollama's source, see the constants), a comparison that treats a source build (`0.0.0`) as
  * the newest, and the version of a provider's server, asked once per run.
  */
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 import type { HttpContext } from "../http/context.ts";
 import { catalogTimeoutMs, fetchJson } from "./ollama-api.ts";
 import { providerHeaders, providerTransport } from "./provider-headers.ts";
@@ -69,7 +69,7 @@ export function olderThan(version: string | undefined, floor: string): boolean {
   return versionAtLeast(version, floor) === false;
 }
 
-const VersionSchema = z.looseObject({ version: z.string() });
+const versionSchema = lazySchema(() => z.looseObject({ version: z.string() }));
 
 const asked = new WeakMap<HttpContext, Map<string, Promise<string | undefined>>>();
 
@@ -84,7 +84,7 @@ export function serverVersion(provider: Provider, http: HttpContext, signal?: Ab
   if (known === undefined) asked.set(http, known = new Map());
   const hit = known.get(provider.baseUrl);
   if (hit !== undefined) return hit;
-  const answer = fetchJson(http, `${provider.baseUrl}/api/version`, VersionSchema, {
+  const answer = fetchJson(http, `${provider.baseUrl}/api/version`, versionSchema(), {
     signal,
     timeoutMs: Math.min(catalogTimeoutMs(provider), 10_000),
     headers: providerHeaders(provider),

@@ -4,14 +4,14 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 import type { Think, ToolDefinition } from "../client/request.ts";
 import { usageError } from "../errors.ts";
 import { fsReason } from "../fs-errors.ts";
 import type { Io } from "../io.ts";
 import { parseRunOptions } from "./run-options.ts";
 import { checkSessionName } from "./sessions.ts";
-import { definitionOf, type ToolEntry, ToolEntrySchema } from "../tools/command.ts";
+import { definitionOf, type ToolEntry, toolEntrySchema } from "../tools/command.ts";
 import { mcpFlagSpec, type McpServerSpec, readMcpConfig } from "../tools/mcp-config.ts";
 import { DEFAULT_MAX_STEPS } from "./tool-loop.ts";
 
@@ -112,7 +112,7 @@ export function parseSeconds(value: string, flag: string, allowZero = false): nu
   return seconds === 0 ? undefined : seconds * 1000;
 }
 
-const ToolsSchema = z.array(ToolEntrySchema);
+const toolsSchema = lazySchema(() => z.array(toolEntrySchema()));
 
 /**
  * Reads a text file named by a flag.
@@ -150,7 +150,7 @@ async function readJsonFile(io: Io, file: string, flag: string): Promise<unknown
  * @throws OclawError E_USAGE naming the file and the first wrong entry
  */
 export async function readTools(io: Io, file: string): Promise<ToolEntry[]> {
-  const parsed = ToolsSchema.safeParse(await readJsonFile(io, file, "--tools"));
+  const parsed = toolsSchema().safeParse(await readJsonFile(io, file, "--tools"));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.map((p) => typeof p === "number" ? `[${p}]` : `.${String(p)}`).join("") : "";

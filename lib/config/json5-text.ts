@@ -51,8 +51,18 @@ export function checkNesting(text: string, file: string): void {
 export function parseJson5(text: string, file: string): unknown {
   if (text.trim() === "") return {};
   checkNesting(text, file);
+  const source = text.replace(/^\uFEFF/, "");
+  // Most configs are plain JSON (OpenClaw writes them so), which the runtime's parser reads many times
+  // faster than json5's; JSON5 is a superset, so a text JSON accepts means the same to both.
+  if (source.trimStart().startsWith("{")) {
+    try {
+      return JSON.parse(source);
+    } catch {
+      // JSON5 then: comments, unquoted keys, trailing commas; its errors name line and column.
+    }
+  }
   try {
-    return JSON5.parse(text.replace(/^\uFEFF/, ""));
+    return JSON5.parse(source);
   } catch (cause) {
     const e = cause as { lineNumber?: unknown; columnNumber?: unknown; message?: unknown };
     const line = typeof e.lineNumber === "number" ? e.lineNumber : undefined;

@@ -7,11 +7,11 @@ import { providerHeaders, providerTransport } from "../catalog/provider-headers.
 import { fetchJson } from "../catalog/ollama-api.ts";
 import { splitParams } from "../client/ollama-options.ts";
 import type { HttpContext } from "../http/context.ts";
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 import type { Target } from "./targets.ts";
 
 /** The answer to a load or unload request. */
-const LoadAnswerSchema = z.looseObject({ done: z.boolean().optional(), done_reason: z.string().optional() });
+const loadAnswerSchema = lazySchema(() => z.looseObject({ done: z.boolean().optional(), done_reason: z.string().optional() }));
 
 /** A `keep_alive` as Ollama reads it: seconds (a number) or a Go duration ("30m", "1h30m", "-1"). */
 export type KeepAlive = number | string;
@@ -63,7 +63,7 @@ async function post(
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<void> {
-  await fetchJson(http, `${target.provider.baseUrl}/api/chat`, LoadAnswerSchema, {
+  await fetchJson(http, `${target.provider.baseUrl}/api/chat`, loadAnswerSchema(), {
     json: body,
     signal,
     timeoutMs,

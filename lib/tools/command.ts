@@ -7,7 +7,7 @@
 import process from "node:process";
 import type { ToolDefinition } from "../client/request.ts";
 import { OclawError } from "../errors.ts";
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 import { type CallContext, cutMark, OUTPUT_CAP, type ToolResult, type ToolSource } from "./toolbox.ts";
 
 /** Seconds a command tool may run when its entry does not say. */
@@ -17,19 +17,21 @@ export const DEFAULT_TOOL_TIMEOUT_S = 60;
 const STDERR_TAIL = 2048;
 
 /** One `--tools FILE` entry, as checked. */
-export const ToolEntrySchema = z.strictObject({
-  type: z.literal("function"),
-  function: z.looseObject({
-    name: z.string().min(1),
-    description: z.string().optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
-  }),
-  command: z.array(z.string()).min(1).optional(),
-  timeoutSeconds: z.number().positive().optional(),
-});
+export const toolEntrySchema = lazySchema(() =>
+  z.strictObject({
+    type: z.literal("function"),
+    function: z.looseObject({
+      name: z.string().min(1),
+      description: z.string().optional(),
+      parameters: z.record(z.string(), z.unknown()).optional(),
+    }),
+    command: z.array(z.string()).min(1).optional(),
+    timeoutSeconds: z.number().positive().optional(),
+  })
+);
 
 /** One `--tools FILE` entry. */
-export type ToolEntry = z.infer<typeof ToolEntrySchema>;
+export type ToolEntry = z.infer<ReturnType<typeof toolEntrySchema>>;
 
 /** The definition sent to the model: the entry without oclaw's own keys. */
 export function definitionOf(entry: ToolEntry): ToolDefinition {

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { usageError } from "../errors.ts";
 import { fsReason } from "../fs-errors.ts";
-import { z } from "../zod.ts";
+import { lazySchema, z } from "../zod.ts";
 
 /** One stdio MCP server to start. */
 export interface McpServerSpec {
@@ -68,15 +68,16 @@ export function mcpFlagSpec(value: string): McpServerSpec {
   return { name: path.basename(command), command, args, env: {}, origin: `--mcp '${value}'` };
 }
 
-const ServerSchema = z.looseObject({
-  command: z.string().min(1).optional(),
-  args: z.array(z.string()).optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  url: z.string().optional(),
-  disabled: z.boolean().optional(),
+const configSchema = lazySchema(() => {
+  const server = z.looseObject({
+    command: z.string().min(1).optional(),
+    args: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    url: z.string().optional(),
+    disabled: z.boolean().optional(),
+  });
+  return z.looseObject({ mcpServers: z.record(z.string(), server) });
 });
-
-const ConfigSchema = z.looseObject({ mcpServers: z.record(z.string(), ServerSchema) });
 
 /**
  * Reads `--mcp-config FILE`; disabled entries are skipped.
@@ -95,7 +96,7 @@ export async function readMcpConfig(cwd: string, file: string): Promise<McpServe
   } catch (error) {
     throw usageError(`The --mcp-config file ${file} is not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = ConfigSchema.safeParse(raw);
+  const parsed = configSchema().safeParse(raw);
   const expected = 'Expected {"mcpServers": {"NAME": {"command": "…", "args": […], "env": {…}}}}';
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
