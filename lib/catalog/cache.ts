@@ -11,6 +11,7 @@ import { writeFileAtomic } from "../atomic-write.ts";
 import { lazySchema, z } from "../zod.ts";
 import type { Logger } from "../log.ts";
 import { ollamaApi, type Show } from "./ollama-api.ts";
+import { acceptCacheFile } from "./answer-checks.ts";
 
 /** Bumped when the file layout changes; files of another format are ignored (2: trimmed answers only). */
 const FORMAT = 2;
@@ -115,7 +116,8 @@ async function readEntries(file: string, baseUrl: string, log: Logger): Promise<
     return {};
   }
   try {
-    const parsed = cacheFileSchema().parse(JSON.parse(text));
+    const data: unknown = JSON.parse(text);
+    const parsed = acceptCacheFile(data, FORMAT) ?? cacheFileSchema().parse(data);
     if (parsed.baseUrl === baseUrl) return parsed.models;
   } catch {
     // A half-written or foreign file: start over; the next save replaces it.
@@ -143,6 +145,8 @@ export async function openShowCache(dir: string | undefined, baseUrl: string, lo
     },
     async save(keep) {
       if (file === undefined) return;
+      // Nothing new and nothing to drop: the file is left as it is, without reading it again.
+      if (!dirty && (keep === undefined || Object.keys(entries).every((name) => keep.has(name)))) return;
       const onDisk = await readEntries(file, baseUrl, log);
       // Another run may have written newer answers since we read the file; ours from this run win.
       const merged: CacheEntries = { ...entries, ...onDisk, ...added };

@@ -16,6 +16,7 @@ import {
   type Show,
   type Tag,
 } from "./ollama-api.ts";
+import { acceptShow, acceptTags } from "./answer-checks.ts";
 
 /** How many `/api/show` requests run at once. */
 export const SHOW_CONCURRENCY = 8;
@@ -127,7 +128,8 @@ export async function listTags(
   http: HttpContext,
   tuning?: RequestTuning | AbortSignal,
 ): Promise<Tag[]> {
-  const tags = await fetchJson(http, `${provider.baseUrl}/api/tags`, ollamaApi().tags, {
+  const tags = await fetchJson(http, `${provider.baseUrl}/api/tags`, () => ollamaApi().tags, {
+    accept: acceptTags,
     ...asTuning(tuning),
     timeoutMs: catalogTimeoutMs(provider),
     headers: providerHeaders(provider),
@@ -146,7 +148,8 @@ export function showModel(
   name: string,
   tuning?: RequestTuning | AbortSignal,
 ): Promise<Show> {
-  return fetchJson(http, `${provider.baseUrl}/api/show`, ollamaApi().show, {
+  return fetchJson(http, `${provider.baseUrl}/api/show`, () => ollamaApi().show, {
+    accept: acceptShow,
     json: { model: name },
     ...asTuning(tuning),
     timeoutMs: catalogTimeoutMs(provider),

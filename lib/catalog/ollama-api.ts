@@ -88,18 +88,23 @@ export interface FetchJsonOptions {
   connectTimeoutMs?: number | undefined;
   /** The provider's TLS settings and proxy. */
   transport?: Transport;
+  /**
+   * A hand check for the normal path (lib/catalog/answer-checks.ts): its result is used when it gives one,
+   * and `schema` parses (and words the error) only when it does not.
+   */
+  accept?: (value: unknown) => unknown;
 }
 
 /**
- * Sends one request and parses its JSON answer with `schema`; the whole exchange (headers and body) must
- * finish within `timeoutMs` once connected.
+ * Sends one request and parses its JSON answer with `schema` (built only when `options.accept` does not take
+ * the answer); the whole exchange (headers and body) must finish within `timeoutMs` once connected.
  * @throws OclawError from {@link request}, E_TIMEOUT past the deadline, E_HTTP for an answer that is not the
  *   expected JSON
  */
 export async function fetchJson<T extends z.ZodType>(
   http: HttpContext,
   url: string,
-  schema: T,
+  schema: () => T,
   options: FetchJsonOptions,
 ): Promise<z.infer<T>> {
   const service = options.service ?? "Ollama";
@@ -128,7 +133,9 @@ export async function fetchJson<T extends z.ZodType>(
   } catch (cause) {
     throw badAnswer(service, target, `not JSON: ${snippet(text)}`, cause);
   }
-  const result = schema.safeParse(parsed);
+  const accepted = options.accept?.(parsed);
+  if (accepted !== undefined) return accepted as z.infer<T>;
+  const result = schema().safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";

@@ -8,6 +8,7 @@ import type { HttpContext } from "../http/context.ts";
 import { catalogTimeoutMs, fetchJson } from "./ollama-api.ts";
 import { providerHeaders, providerTransport } from "./provider-headers.ts";
 import type { Provider } from "./types.ts";
+import { acceptVersion } from "./answer-checks.ts";
 
 /** Releases that changed what a client sees (Ollama's source at the named version). */
 export const SINCE = {
@@ -84,7 +85,8 @@ export function serverVersion(provider: Provider, http: HttpContext, signal?: Ab
   if (known === undefined) asked.set(http, known = new Map());
   const hit = known.get(provider.baseUrl);
   if (hit !== undefined) return hit;
-  const answer = fetchJson(http, `${provider.baseUrl}/api/version`, versionSchema(), {
+  const answer = fetchJson(http, `${provider.baseUrl}/api/version`, versionSchema, {
+    accept: acceptVersion,
     signal,
     timeoutMs: Math.min(catalogTimeoutMs(provider), 10_000),
     headers: providerHeaders(provider),

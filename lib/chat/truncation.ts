@@ -15,6 +15,7 @@ import { describeContext, modelContextFacts, type PlannedContext, plannedContext
 import { SINCE, serverVersion, versionAtLeast } from "../catalog/ollama-version.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import type { HttpContext } from "../http/context.ts";
+import { acceptPs } from "../catalog/answer-checks.ts";
 
 /** Rough characters per token for English text and code (the estimate only has to be "likely"). */
 export const CHARS_PER_TOKEN = 4;
@@ -63,7 +64,8 @@ export async function contextForRequest(
   }
   const version = serverVersion(provider, http, signal);
   try {
-    const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, ollamaApi().ps, {
+    const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, () => ollamaApi().ps, {
+      accept: acceptPs,
       signal,
       timeoutMs: Math.min(catalogTimeoutMs(provider), 10_000),
       headers: providerHeaders(provider),

@@ -11,13 +11,15 @@ import type { Provider } from "../catalog/types.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import { explicitContext } from "../catalog/context.ts";
 import { check, type CheckResult } from "./types.ts";
+import { acceptPs } from "../catalog/answer-checks.ts";
 
 /** Time for the `/api/ps` answer once connected. */
 const PS_TIMEOUT_MS = 10_000;
 
 /** `GET /api/ps`: the loaded models. */
 export async function loadedModels(http: HttpContext, provider: Provider, signal?: AbortSignal): Promise<PsEntry[]> {
-  const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, ollamaApi().ps, {
+  const ps = await fetchJson(http, `${provider.baseUrl}/api/ps`, () => ollamaApi().ps, {
+    accept: acceptPs,
     signal,
     timeoutMs: PS_TIMEOUT_MS,
     headers: providerHeaders(provider),

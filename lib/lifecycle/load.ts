@@ -63,7 +63,7 @@ async function post(
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<void> {
-  await fetchJson(http, `${target.provider.baseUrl}/api/chat`, loadAnswerSchema(), {
+  await fetchJson(http, `${target.provider.baseUrl}/api/chat`, loadAnswerSchema, {
     json: body,
     signal,
     timeoutMs,

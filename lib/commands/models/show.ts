@@ -13,6 +13,7 @@ import { parseRefFor } from "../../catalog/ref-provider.ts";
 import { exitCodeFor, OclawError, toOclawError, usageError } from "../../errors.ts";
 import { modelJson } from "./list.ts";
 import { type ModelsRun, setupModelsRun } from "./setup.ts";
+import { acceptPs } from "../../catalog/answer-checks.ts";
 
 /** Where a loaded model runs, the way `ollama ps` says it: `100% GPU`, `100% CPU`, `25%/75% CPU/GPU`. */
 export function processorOf(size: number | undefined, sizeVram: number | undefined): string {
@@ -76,7 +77,8 @@ async function gather(run: ModelsRun, provider: Provider, id: string, signal: Ab
   }
   let loaded: PsEntry | undefined;
   try {
-    const ps = await fetchJson(run.http, `${provider.baseUrl}/api/ps`, ollamaApi().ps, {
+    const ps = await fetchJson(run.http, `${provider.baseUrl}/api/ps`, () => ollamaApi().ps, {
+      accept: acceptPs,
       signal,
       timeoutMs: catalogTimeoutMs(provider),
       headers: providerHeaders(provider),
