@@ -52,8 +52,9 @@ export const NARROW_WIDTH = 80;
  */
 export function fitColumns(header: string[], rows: TableRow[], droppable: string[], width: number): { header: string[]; rows: TableRow[] } {
   let keep = header.map((_, i) => i);
-  const widthOf = (cols: number[]) =>
-    cols.reduce((sum, i) => sum + Math.max(header[i]!.length, ...rows.map((r) => oneLine(r.cells[i] ?? "").length)), 0) + 2 * (cols.length - 1);
+  // Each column's width, measured once: a cell's shown form (oneLine) is worked out per cell, not per try.
+  const columns = header.map((h, i) => rows.reduce((widest, r) => Math.max(widest, oneLine(r.cells[i] ?? "").length), h.length));
+  const widthOf = (cols: number[]) => cols.reduce((sum, i) => sum + columns[i]!, 0) + 2 * (cols.length - 1);
   for (const name of droppable) {
     if (widthOf(keep) <= width) break;
     keep = keep.filter((i) => header[i] !== name);
