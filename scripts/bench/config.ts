@@ -32,9 +32,10 @@ export async function oclawSetup(dir: string, baseUrl: string, model: string, di
   const config = {
     models: {
       providers: {
-        ollama: discover ? { baseUrl } : { baseUrl, api: "ollama", models: [{ id: model }] },
+        // Every model entry has its name, as OpenClaw requires: the config is one OpenClaw itself would load.
+        ollama: discover ? { baseUrl } : { baseUrl, api: "ollama", models: [{ id: model, name: model }] },
         ...(discover ? {} : {
-          bench: { baseUrl: `${baseUrl}/v1`, apiKey: "ollama", api: "openai-completions", models: [{ id: model }] },
+          bench: { baseUrl: `${baseUrl}/v1`, apiKey: "ollama", api: "openai-completions", models: [{ id: model, name: model }] },
         }),
       },
     },
