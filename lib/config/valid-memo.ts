@@ -11,7 +11,6 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { ensureStateDir } from "../state/append.ts";
-import { sha256Key } from "../state/sha256.ts";
 
 declare const OCLAW_BUILD_ID: string | undefined;
 
@@ -21,7 +20,7 @@ const KEEP = 16;
 /** The memo: whether a config's data is known to validate, and remembering that it did. */
 export interface ValidMemo {
   /** The key of `data`, when this build keeps a memo at all. */
-  keyOf(data: unknown): string | undefined;
+  keyOf(data: unknown): Promise<string | undefined>;
   has(key: string): Promise<boolean>;
   add(key: string): Promise<void>;
 }
@@ -29,6 +28,11 @@ export interface ValidMemo {
 /** The build's identity, or undefined for a run from source. */
 function buildId(): string | undefined {
   return typeof OCLAW_BUILD_ID === "string" && OCLAW_BUILD_ID !== "" ? OCLAW_BUILD_ID : undefined;
+}
+
+async function sha256(text: string): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The memo kept in `dir` (the cache directory). Every failure to read or write it is a miss, never an error. */
@@ -46,7 +50,7 @@ export function validMemo(dir: string, id: string | undefined = buildId()): Vali
     return known;
   };
   return {
-    keyOf: (data) => (id === undefined ? undefined : sha256Key(`${id}\n${JSON.stringify(data)}`)),
+    keyOf: async (data) => (id === undefined ? undefined : await sha256(`${id}\n${JSON.stringify(data)}`)),
     has: async (key) => (await load()).includes(key),
     async add(key) {
       const keys = [key, ...(await load()).filter((k) => k !== key)].slice(0, KEEP);

@@ -9,7 +9,6 @@ import { writeFileAtomic } from "../atomic-write.ts";
 import { locateConfig } from "../config/location.ts";
 import type { Io } from "../io.ts";
 import { stateDir } from "../state/dirs.ts";
-import { sha256Key } from "../state/sha256.ts";
 import type { HealthState } from "./report.ts";
 
 /** What a run is keyed by: the config file it reads and the arguments that change its verdict. */
@@ -21,11 +20,16 @@ export interface RunKey {
   critMs: number;
 }
 
-/** The file holding the last state of runs with this key: named after the start of the key's SHA-256. */
-export function lastStateFile(io: Io, key: RunKey): string {
+/**
+ * The file holding the last state of runs with this key. Web Crypto, not node:crypto: in the compiled binary
+ * every node: import is loaded at start-up, and node:crypto costs every command a few milliseconds.
+ */
+export async function lastStateFile(io: Io, key: RunKey): Promise<string> {
   const config = path.resolve(locateConfig(io, key.configPath).path);
   const text = JSON.stringify([config, key.models, key.probe ?? null, key.warnMs, key.critMs]);
-  return path.join(stateDir(io), "health", `${sha256Key(text).slice(0, 16)}.json`);
+  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const digest = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+  return path.join(stateDir(io), "health", `${digest}.json`);
 }
 
 /** The state the last run left, or undefined (first run, unreadable or foreign content). */
