@@ -12,6 +12,7 @@ import { lazySchema, z } from "../zod.ts";
 import type { Logger } from "../log.ts";
 import { ollamaApi, type Show } from "./ollama-api.ts";
 import { acceptCacheFile } from "./answer-checks.ts";
+import { sha256Hex } from "../state/sha256.ts";
 
 /** Bumped when the file layout changes; files of another format are ignored (2: trimmed answers only). */
 const FORMAT = 2;
@@ -32,14 +33,9 @@ type CacheEntries = z.infer<ReturnType<typeof cacheFileSchema>>["models"];
 /** oclaw's cache directory (lib/state/dirs.ts resolves every directory oclaw keeps files in). */
 export { cacheDir as defaultCacheDir } from "../state/dirs.ts";
 
-/**
- * The cache file for one base URL: named after the start of its SHA-256. Web Crypto, not node:crypto: in the
- * compiled binary node:crypto loads Node's stream machinery at start-up, ~4 ms of every command.
- */
+/** The cache file for one base URL: named after the start of its SHA-256. */
 async function cacheFileFor(dir: string, baseUrl: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(baseUrl)));
-  const hash = Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
-  return path.join(dir, `show-${hash}.json`);
+  return path.join(dir, `show-${(await sha256Hex(baseUrl)).slice(0, 16)}.json`);
 }
 
 /** Longest string kept from an `/api/show` answer (a Modelfile's parameters are a few hundred bytes). */

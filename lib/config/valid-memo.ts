@@ -11,6 +11,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { ensureStateDir } from "../state/append.ts";
+import { sha256Hex } from "../state/sha256.ts";
 
 declare const OCLAW_BUILD_ID: string | undefined;
 
@@ -30,11 +31,6 @@ function buildId(): string | undefined {
   return typeof OCLAW_BUILD_ID === "string" && OCLAW_BUILD_ID !== "" ? OCLAW_BUILD_ID : undefined;
 }
 
-async function sha256(text: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** The memo kept in `dir` (the cache directory). Every failure to read or write it is a miss, never an error. */
 export function validMemo(dir: string, id: string | undefined = buildId()): ValidMemo {
   const file = path.join(dir, "valid-configs.json");
@@ -50,7 +46,7 @@ export function validMemo(dir: string, id: string | undefined = buildId()): Vali
     return known;
   };
   return {
-    keyOf: async (data) => (id === undefined ? undefined : await sha256(`${id}\n${JSON.stringify(data)}`)),
+    keyOf: async (data) => (id === undefined ? undefined : await sha256Hex(`${id}\n${JSON.stringify(data)}`)),
     has: async (key) => (await load()).includes(key),
     async add(key) {
       const keys = [key, ...(await load()).filter((k) => k !== key)].slice(0, KEEP);

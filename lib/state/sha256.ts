@@ -1,4 +1,4 @@
-/** SHA-256 in hex through Web Crypto (node:crypto would load Node's streams at start-up). */
+/** SHA-256 in hex through Web Crypto, the one digest helper (node:crypto would load Node's streams at start-up). */
 
 /** The SHA-256 of `data` (text as UTF-8) as 64 lowercase hex digits. */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
