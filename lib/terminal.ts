@@ -53,6 +53,10 @@ export type OutputText = string | StyledText;
 // deno-lint-ignore no-control-regex -- control characters are exactly what this finds
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 
+/** Any C0 control (newline and tab included), DEL or C1 control. */
+// deno-lint-ignore no-control-regex -- control characters are exactly what this finds
+const ANY_CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+
 /** A control character made visible: caret notation for C0 and DEL (`^[`, `^G`, `^?`), `\x9b` for C1. */
 function visible(char: string): string {
   const code = char.charCodeAt(0);
@@ -77,6 +81,8 @@ export function neutralizeControls(text: string): string {
  * are shown as `\n` and `\t` too, every other control visibly.
  */
 export function oneLine(text: string): string {
+  // Most cells have no control at all: one scan, no copy.
+  if (!ANY_CONTROL.test(text)) return text;
   return neutralizeControls(text.replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t"));
 }
 
