@@ -9,7 +9,7 @@ import { fsReason } from "./fs-errors.ts";
 import { type InStream, type Io, type OutStream, systemLookup } from "./io.ts";
 import { neutralizeControls, type OutputText, type RenderPolicy, renderOutput } from "./terminal.ts";
 import { untilAborted } from "./wait.ts";
-import { isTerminal } from "./is-terminal.ts";
+import { isNullDevice, isTerminal } from "./descriptors.ts";
 import { Secrets } from "./redact.ts";
 
 /** Flushes of every stream's queued text, awaited before the process exits. */
@@ -172,6 +172,8 @@ function inStream(): InStream {
       // read(2) on descriptor 0 itself, not process.stdin: a file redirected in (`< list.txt`) is read from
       // the offset the shell left, and left at its end, as `cat` does; the runtime's stream would start over
       // at byte 0. Raced against the signal: a FIFO nobody writes to must not outlast Ctrl-C or --timeout.
+      // The null device has nothing to give: no read, no wait on the runtime's thread pool.
+      if (isNullDevice(0)) return "";
       const read = async () => {
         const decoder = new TextDecoder();
         const buffer = new Uint8Array(STDIN_CHUNK);

@@ -12,6 +12,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
+import { readRegularFileNow } from "../read-now.ts";
 import type { Provider } from "../catalog/types.ts";
 import { OclawError } from "../errors.ts";
 import type { Io } from "../io.ts";
@@ -51,7 +52,7 @@ export function hostsFile(io: Pick<Io, "env" | "homeDir">): string {
 async function readHosts(file: string, now: number, ttlMs: number): Promise<Hosts> {
   let data: unknown;
   try {
-    data = JSON.parse(await readFile(file, "utf8"));
+    data = JSON.parse(readRegularFileNow(file) ?? await readFile(file, "utf8"));
   } catch {
     return {};
   }

@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import JSON5 from "json5";
 import { OclawError } from "../errors.ts";
 import { fsReason, isNotFound } from "../fs-errors.ts";
+import { readRegularFileNow } from "../read-now.ts";
 
 /**
  * The deepest nesting of objects and arrays a config may have. OpenClaw's own configs nest about eight
@@ -83,7 +84,7 @@ export function parseJson5(text: string, file: string): unknown {
  */
 export async function readTextIfExists(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, "utf8");
+    return readRegularFileNow(file) ?? await readFile(file, "utf8");
   } catch (cause) {
     if (isNotFound(cause)) return undefined;
     throw new OclawError("E_CONFIG_INVALID", `Cannot read config file ${file}: ${fsReason(cause)}`, { cause });

@@ -12,6 +12,7 @@ import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { ensureStateDir } from "../state/append.ts";
 import { sha256Hex } from "../state/sha256.ts";
+import { readRegularFileNow } from "../read-now.ts";
 
 declare const OCLAW_BUILD_ID: string | undefined;
 
@@ -38,7 +39,7 @@ export function validMemo(dir: string, id: string | undefined = buildId()): Vali
   const load = async (): Promise<string[]> => {
     if (known !== undefined) return known;
     try {
-      const data: unknown = JSON.parse(await readFile(file, "utf8"));
+      const data: unknown = JSON.parse(readRegularFileNow(file) ?? await readFile(file, "utf8"));
       known = Array.isArray(data) ? data.filter((k): k is string => typeof k === "string") : [];
     } catch {
       known = [];
