@@ -17,17 +17,17 @@ const valid = { models: { providers: { ollama: { baseUrl: "http://127.0.0.1:9", 
 
 test("a memo keys on the build and the data: a run from source keeps none, another build or other data misses", { timeout: 60_000 }, () =>
   withTempDir("memo", async (dir) => {
-    assert.equal(await validMemo(dir, undefined).keyOf(valid), undefined);
+    assert.equal(validMemo(dir, undefined).keyOf(valid), undefined);
     const memo = validMemo(dir, "build-a");
-    const key = (await memo.keyOf(valid))!;
+    const key = memo.keyOf(valid)!;
     assert.equal(await memo.has(key), false);
     await memo.add(key);
     // A new reader (the next run) finds it in the file.
     assert.equal(await validMemo(dir, "build-a").has(key), true);
-    assert.notEqual(await validMemo(dir, "build-b").keyOf(valid), key);
+    assert.notEqual(validMemo(dir, "build-b").keyOf(valid), key);
     const edited = structuredClone(valid);
     edited.models.providers.ollama.baseUrl = "http://127.0.0.1:10";
-    assert.notEqual(await memo.keyOf(edited), key);
+    assert.notEqual(memo.keyOf(edited), key);
     // The file holds hashes, not the config.
     assert.doesNotMatch(await readFile(path.join(dir, "valid-configs.json"), "utf8"), /127\.0\.0\.1/);
   }));

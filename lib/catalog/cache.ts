@@ -12,7 +12,7 @@ import { lazySchema, z } from "../zod.ts";
 import type { Logger } from "../log.ts";
 import { ollamaApi, type Show } from "./ollama-api.ts";
 import { acceptCacheFile } from "./answer-checks.ts";
-import { sha256Hex } from "../state/sha256.ts";
+import { keyHash } from "../state/key-hash.ts";
 
 /** Bumped when the file layout changes; files of another format are ignored (2: trimmed answers only). */
 const FORMAT = 2;
@@ -33,9 +33,9 @@ type CacheEntries = z.infer<ReturnType<typeof cacheFileSchema>>["models"];
 /** oclaw's cache directory (lib/state/dirs.ts resolves every directory oclaw keeps files in). */
 export { cacheDir as defaultCacheDir } from "../state/dirs.ts";
 
-/** The cache file for one base URL: named after the start of its SHA-256. */
-async function cacheFileFor(dir: string, baseUrl: string): Promise<string> {
-  return path.join(dir, `show-${(await sha256Hex(baseUrl)).slice(0, 16)}.json`);
+/** The cache file for one base URL, named after its key hash. */
+function cacheFileFor(dir: string, baseUrl: string): string {
+  return path.join(dir, `show-${keyHash(baseUrl)}.json`);
 }
 
 /** Longest string kept from an `/api/show` answer (a Modelfile's parameters are a few hundred bytes). */
@@ -124,7 +124,7 @@ async function readEntries(file: string, baseUrl: string, log: Logger): Promise<
 
 /** Opens the cache for `baseUrl` in `dir`; `dir` undefined gives a cache that lives only in memory. */
 export async function openShowCache(dir: string | undefined, baseUrl: string, log: Logger): Promise<ShowCache> {
-  const file = dir === undefined ? undefined : await cacheFileFor(dir, baseUrl);
+  const file = dir === undefined ? undefined : cacheFileFor(dir, baseUrl);
   const entries: CacheEntries = file === undefined ? {} : await readEntries(file, baseUrl, log);
   const added: CacheEntries = {};
   let dirty = false;

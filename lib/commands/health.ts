@@ -194,7 +194,7 @@ export const healthCommand: TopLevelCommand = {
  */
 async function unchanged(ctx: CommandContext, flags: HealthFlags, report: HealthReport): Promise<boolean> {
   const { options } = flags;
-  const file = await lastStateFile(ctx.io, {
+  const file = lastStateFile(ctx.io, {
     configPath: options.configPath,
     models: options.models,
     probe: options.probe,

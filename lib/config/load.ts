@@ -72,7 +72,7 @@ export async function evaluateConfigText(
  * memo or not, so a config OpenClaw would refuse for such a key is remembered as readable too.
  */
 async function schemaProblems(data: Record<string, unknown>, memo: ValidMemo | undefined): Promise<ConfigProblem[]> {
-  const key = memo === undefined ? undefined : await memo.keyOf(data);
+  const key = memo?.keyOf(data);
   if (key !== undefined && (await memo!.has(key))) return [];
   const { validateConfig } = await import("./schema.ts");
   const all = validateConfig(data);

@@ -2,7 +2,7 @@
  * A memo of configs the schema found nothing wrong with (problems only OpenClaw cares about, such as a model
  * entry without a `name`, do not count: a run reads such a file), so a cron job or a chat does not build and run
  * OpenClaw's whole zod schema on every start (in the compiled binary that was the largest part of the time
- * before the first request). The key is the SHA-256 of the build's identity and the config's data after
+ * before the first request). The key is a hash (lib/state/key-hash.ts) of the build's identity and the config's data after
  * `$include` and `${VAR}`: {@link validateConfig} is a pure function of those, so a hit means the same
  * answer, no problems. Only a build that carries a build id (scripts/build.ts) keeps a memo: a run from
  * source may have an edited schema. Kept in the cache directory, the last few keys, written atomically.
@@ -11,7 +11,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { ensureStateDir } from "../state/append.ts";
-import { sha256Hex } from "../state/sha256.ts";
+import { keyHash } from "../state/key-hash.ts";
 import { readRegularFileNow } from "../read-now.ts";
 
 declare const OCLAW_BUILD_ID: string | undefined;
@@ -22,7 +22,7 @@ const KEEP = 16;
 /** The memo: whether a config's data is known to validate, and remembering that it did. */
 export interface ValidMemo {
   /** The key of `data`, when this build keeps a memo at all. */
-  keyOf(data: unknown): Promise<string | undefined>;
+  keyOf(data: unknown): string | undefined;
   has(key: string): Promise<boolean>;
   add(key: string): Promise<void>;
 }
@@ -47,7 +47,7 @@ export function validMemo(dir: string, id: string | undefined = buildId()): Vali
     return known;
   };
   return {
-    keyOf: async (data) => (id === undefined ? undefined : await sha256Hex(`${id}\n${JSON.stringify(data)}`)),
+    keyOf: (data) => (id === undefined ? undefined : keyHash(`${id}\n${JSON.stringify(data)}`)),
     has: async (key) => (await load()).includes(key),
     async add(key) {
       const keys = [key, ...(await load()).filter((k) => k !== key)].slice(0, KEEP);

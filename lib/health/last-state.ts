@@ -9,7 +9,7 @@ import { writeFileAtomic } from "../atomic-write.ts";
 import { locateConfig } from "../config/location.ts";
 import type { Io } from "../io.ts";
 import { stateDir } from "../state/dirs.ts";
-import { sha256Hex } from "../state/sha256.ts";
+import { keyHash } from "../state/key-hash.ts";
 import type { HealthState } from "./report.ts";
 
 /** What a run is keyed by: the config file it reads and the arguments that change its verdict. */
@@ -21,11 +21,11 @@ export interface RunKey {
   critMs: number;
 }
 
-/** The file holding the last state of runs with this key: named after the start of the key's SHA-256. */
-export async function lastStateFile(io: Io, key: RunKey): Promise<string> {
+/** The file holding the last state of runs with this key, named after its key hash. */
+export function lastStateFile(io: Io, key: RunKey): string {
   const config = path.resolve(locateConfig(io, key.configPath).path);
   const text = JSON.stringify([config, key.models, key.probe ?? null, key.warnMs, key.critMs]);
-  return path.join(stateDir(io), "health", `${(await sha256Hex(text)).slice(0, 16)}.json`);
+  return path.join(stateDir(io), "health", `${keyHash(text).slice(0, 16)}.json`);
 }
 
 /** The state the last run left, or undefined (first run, unreadable or foreign content). */
