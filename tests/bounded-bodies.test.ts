@@ -131,6 +131,9 @@ test("e2e: chat against a 500 whose body trickles one byte a second exits prompt
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /^oclaw: Ollama at http:\/\/127\.0\.0\.1:\d+ answered 500: /m);
       assert.equal(r.stdout, "");
+      // The server learns of the hang-up when its own event loop gets to the socket's close, which under
+      // load can be after the client has exited: wait for it (a second at most) before asking.
+      for (let waited = 0; !seen.hungUpEarly && waited < 1000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.equal(seen.hungUpEarly, true);
     });
   } finally {
