@@ -197,6 +197,19 @@ test("two tool calls in one chunk from a server that sends no ids: both printed,
   });
 });
 
+test("a tool call when no tools were declared ends the run: printed as a call, nothing asked again", async () => {
+  const reply: Reply = { content: "Let me check.", toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" }, id: "call_osl00001" }] };
+  await world({ version: "0.12.10", replies: { "qwen3:8b": reply } }, async (w) => {
+    const r = await w.run(["chat", "-m", "qwen3:8b", "Weather?"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'Let me check.\n{"tool_call":{"id":"call_osl00001","name":"get_weather","arguments":{"city":"Oslo"}}}\n');
+    assert.equal(w.chatBodies().length, 1);
+    const json = await w.run(["chat", "-m", "qwen3:8b", "--json", "Weather?"]);
+    assert.equal(jsonLines(json.stdout).at(-1)?.stopReason, "tool_calls");
+    assert.equal(w.chatBodies().length, 2);
+  });
+});
+
 test("a bad --tools file is a usage error naming the problem", async () => {
   await world({}, async (w) => {
     const tools = await w.file("tools.json", JSON.stringify([{ type: "function", function: { description: "x" } }]));

@@ -125,6 +125,37 @@ test("the log: one line a run, 0600, no secret; logs -n 1 --json prints it; --no
   }, { ollama: { apiKey: secret } });
 });
 
+test("a reply over 1 MiB: the log keeps its head (a secret across the cut redacted) and says so, -c refuses it, a session keeps it whole", async () => {
+  const secret = "sk-live-7f3a9c2e5b";
+  const head = "a".repeat(1024 * 1024 - 5);
+  const long = [head, secret, "b".repeat(1000)];
+  await withChatWorld({ replies: { "qwen3:8b": [{ content: long }, { content: ["c".repeat(1024 * 1024), "d"] }] } }, async (w) => {
+    const r = await w.run(["chat", "-m", "qwen3:8b", "Long"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${head}***${"b".repeat(1000)}\n`);
+    const file = path.join(w.stateDir, "log.jsonl");
+    assert.equal((await readFile(file, "utf8")).includes(secret.slice(0, 5)), false, "no part of the key is logged");
+    const [entry] = await lines(file);
+    assert.equal(entry?.reply, `${head}***bb`);
+    assert.equal(entry?.replyTruncated, true);
+    assert.equal(entry?.replyLength, head.length + secret.length + 1000);
+    assert.match((await w.run(["logs"])).stdout, /\n {2}< a{100}/);
+
+    const go = await w.run(["chat", "-m", "qwen3:8b", "-c", "Go on"]);
+    assert.equal(go.code, 2);
+    assert.match(go.stderr, /^oclaw: The last logged run cannot be continued: the log keeps only the first 1048576 characters of its reply of 1049589\n/);
+    assert.equal(w.chatBodies().length, 1, "nothing was sent");
+
+    const kept = await w.run(["chat", "-m", "qwen3:8b", "--session", "big", "Longer"]);
+    assert.equal(kept.code, 0, kept.stderr);
+    const session = await lines(path.join(w.stateDir, "sessions", "big.jsonl"));
+    assert.equal(session[1]?.content, `${"c".repeat(1024 * 1024)}d`);
+    const logged = (await lines(file))[1];
+    assert.equal(logged?.reply, "c".repeat(1024 * 1024));
+    assert.equal(logged?.replyLength, 1024 * 1024 + 1);
+  }, { ollama: { apiKey: secret } });
+});
+
 test("Ctrl-C mid-reply leaves the session and the log whole: the exchange is not stored, the run is logged (130)", async () => {
   const tokens = Array.from({ length: 1000 }, (_, i) => `t${i} `);
   await withChatWorld({ replies: { "qwen3:8b": [{ content: "First." }, { content: tokens }] } }, async (w) => {

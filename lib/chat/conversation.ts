@@ -85,6 +85,14 @@ async function lastLoggedExchange(io: Io): Promise<Message[]> {
   if (entry === undefined) {
     throw usageError("Nothing to continue: no session was used and the log holds no answered run", "Start one with --session NAME");
   }
+  if (entry.replyTruncated === true) {
+    // The log keeps only the head of a long reply: the model would be shown a reply it did not give.
+    throw usageError(
+      `The last logged run cannot be continued: the log keeps only the first ${entry.reply.length} characters of its reply` +
+        (entry.replyLength === undefined ? "" : ` of ${entry.replyLength}`),
+      "Keep long conversations with --session NAME",
+    );
+  }
   const wire = entry.messages.map((m) => {
     if (typeof m !== "object" || m === null) return m;
     const { images: _images, ...rest } = m as Record<string, unknown>;

@@ -9,7 +9,8 @@ import type { Io } from "../io.ts";
 import { sha256Hex } from "../state/sha256.ts";
 import { fromBase64 } from "./image-type.ts";
 import { type Image, type ImageRef, type Message, type ToolCall, wireMessage } from "./messages.ts";
-import { appendRunLog, type LogEntry } from "./run-log.ts";
+import { redact } from "../log.ts";
+import { appendRunLog, LOG_REPLY_CHARS, type LogEntry } from "./run-log.ts";
 import { appendToSession, rememberSession } from "./sessions.ts";
 
 /** Where a run's record goes. */
@@ -42,7 +43,11 @@ export class RunRecord {
   #sent = 0;
   #candidates: string[] = [];
   #model: string | undefined;
+  /** The reply: whole for a session, else only the head the log keeps (see {@link RunRecord.event}). */
   #reply = "";
+  #replyLength = 0;
+  /** The longest secret's length: what is kept of the reply past the log's cut, to redact across it. */
+  #slack = 0;
   #toolCalls: ToolCall[] = [];
   #usage: Usage | undefined;
   #timings: Timings | undefined;
@@ -65,6 +70,7 @@ export class RunRecord {
   /** Values never to be written (the config's keys). */
   secrets(values: Iterable<string>): void {
     this.#secrets.push(...values);
+    this.#slack = Math.max(0, ...this.#secrets.map((s) => s.length));
   }
 
   /** Watches one event of the run. */
@@ -73,9 +79,14 @@ export class RunRecord {
       case "start":
         if (!this.#candidates.includes(event.model)) this.#candidates.push(event.model);
         break;
-      case "text":
-        this.#reply += event.text;
+      case "text": {
+        const { text } = event;
+        this.#replyLength += text.length;
+        // A session stores the whole reply; the log keeps its head (with room for a secret across the cut).
+        const room = this.#setup.session === undefined ? LOG_REPLY_CHARS + this.#slack - this.#reply.length : Infinity;
+        if (room > 0) this.#reply += room < text.length ? text.slice(0, room) : text;
         break;
+      }
       case "tool_call":
         this.#toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
         break;
@@ -136,6 +147,19 @@ export class RunRecord {
     return messages.length > this.#sent && messages.at(-1)?.role === "assistant" ? messages.slice(0, -1) : messages;
   }
 
+  /**
+   * The reply as the log keeps it: a long one cut at {@link LOG_REPLY_CHARS}, redacted before the cut (a
+   * secret the cut went through would otherwise be logged in part), never halving a surrogate pair.
+   */
+  #loggedReply(): Pick<LogEntry, "reply" | "replyLength" | "replyTruncated"> {
+    if (this.#replyLength <= LOG_REPLY_CHARS) return { reply: this.#reply };
+    const redacted = redact(this.#reply.slice(0, LOG_REPLY_CHARS + this.#slack), this.#secrets);
+    let cut = Math.min(LOG_REPLY_CHARS, redacted.length);
+    const last = redacted.charCodeAt(cut - 1);
+    if (last >= 0xd800 && last <= 0xdbff) cut--;
+    return { reply: redacted.slice(0, cut), replyLength: this.#replyLength, replyTruncated: true };
+  }
+
   async #entry(exitCode: number, error: OclawError | undefined): Promise<LogEntry> {
     const { messages, logView } = this.#conversation!;
     const notes = new Map<Image, ImageRef>();
@@ -150,7 +174,7 @@ export class RunRecord {
       time: this.#time,
       candidates: this.#candidates,
       messages: this.#logged().map((m) => wireMessage(logView?.get(m) ?? m, (image) => notes.get(image)!)),
-      reply: this.#reply,
+      ...this.#loggedReply(),
       exitCode,
       durationMs: Math.round(this.#setup.io.now() - this.#start),
     };

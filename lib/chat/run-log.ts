@@ -13,6 +13,13 @@ import { lazySchema, z } from "../zod.ts";
 /** The log is rotated when it would grow past this size (one previous file is kept). */
 export const LOG_MAX_BYTES = 8 * 1024 * 1024;
 
+/**
+ * The most of a reply a log line keeps, in characters (UTF-16 code units): a longer reply is cut there and
+ * the line says so (`replyTruncated`, `replyLength`), so a run never holds a whole long reply just to log
+ * it (a 2M-token reply is 8.6 MB).
+ */
+export const LOG_REPLY_CHARS = 1024 * 1024;
+
 /** The environment variable that turns the log off (`off`, `0`, `false`, `no`). */
 export const LOG_ENV = "OCLAW_LOG";
 
@@ -35,7 +42,11 @@ export interface LogEntry {
   model?: string;
   /** The messages sent, in Ollama's shape; images and attached files as {@link AttachmentNote}s. */
   messages: unknown[];
+  /** The reply, its first {@link LOG_REPLY_CHARS} characters when longer. */
   reply: string;
+  /** Present when `reply` was cut: the whole reply's length in characters. */
+  replyLength?: number;
+  replyTruncated?: true;
   toolCalls?: Array<{ id: string; name: string; arguments: Record<string, unknown> }>;
   usage?: { inputTokens: number; outputTokens: number };
   timings?: Record<string, number>;
@@ -54,6 +65,8 @@ export const logEntrySchema = lazySchema(() =>
     model: z.string().optional(),
     messages: z.array(z.unknown()),
     reply: z.string(),
+    replyLength: z.number().optional(),
+    replyTruncated: z.boolean().optional(),
     toolCalls: z.array(z.looseObject({ id: z.string(), name: z.string(), arguments: z.record(z.string(), z.unknown()) }))
       .optional(),
     usage: z.looseObject({ inputTokens: z.number(), outputTokens: z.number() }).optional(),

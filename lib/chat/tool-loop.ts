@@ -1,7 +1,8 @@
 /**
  * The tool loop of `oclaw chat`, above one request (and its fallback): send → the model's tool calls →
  * run them (at the same time; results in call order) → append the assistant message with its calls and
- * one `tool` message per call → send again, until a reply without calls or `--max-steps` requests.
+ * one `tool` message per call → send again, until a reply without calls (with no tools declared: the first
+ * reply) or `--max-steps` requests.
  * Calls written as text by small models are promoted to real calls when they name a declared tool.
  */
 import type { RunEvent, Usage } from "../client/events.ts";
@@ -25,6 +26,11 @@ export interface ToolLoopOptions {
   /** Ctrl-C, `--timeout`: stops a running tool too. */
   signal: AbortSignal;
   candidates: Candidate[];
+  /**
+   * False: with no tools declared, the reply (it ends the run) is not appended to `messages`, and its text
+   * is not held while it streams: only a session reads it, and a long reply would stay in memory for nothing.
+   */
+  keepReply?: boolean;
   /** One request with fallback over `candidates`, for the conversation as it is now. */
   step: (messages: Message[], candidates: Candidate[]) => AsyncIterable<RunEvent>;
 }
@@ -61,6 +67,8 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Run
   let chain = options.candidates;
   let usage: Usage | undefined;
   let lastModel: string | undefined;
+  // With no tools declared no call can run, so the first reply is the last.
+  const keepText = declared.size > 0 || options.keepReply !== false;
   for (let step = 1;; step++) {
     const filter = declared.size > 0 ? new TextCallFilter() : undefined;
     const calls: ToolCallEvent[] = [];
@@ -73,7 +81,7 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Run
       } else if (event.type === "text") {
         const shown = filter ? filter.push(event.text) : event.text;
         if (shown !== "") {
-          content += shown;
+          if (keepText) content += shown;
           yield { type: "text", text: shown };
         }
       } else if (event.type === "tool_call") {
@@ -110,9 +118,9 @@ export async function* runToolLoop(options: ToolLoopOptions): AsyncGenerator<Run
     if (answered > 0) chain = chain.slice(answered);
     const final: DoneEvent = usage === undefined ? done : { ...done, usage };
     if (calls.length > 0) final.stopReason = "tool_calls";
-    if (calls.length === 0 || calls.some((c) => tools.has(c.name) && !tools.runs(c.name))) {
+    if (declared.size === 0 || calls.length === 0 || calls.some((c) => tools.has(c.name) && !tools.runs(c.name))) {
       // The reply ends the run; calls of declared-only tools stay in it (a session keeps them).
-      messages.push(assistantMessage(content, calls));
+      if (keepText) messages.push(assistantMessage(content, calls));
       yield final;
       return;
     }

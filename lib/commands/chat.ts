@@ -87,6 +87,8 @@ async function runChat(ctx: CommandContext): Promise<number> {
       approve,
       maxSteps: options.maxSteps,
       signal,
+      // Only a session reads the reply back; the log keeps its head (lib/chat/record.ts).
+      keepReply: chat.session !== undefined,
       candidates: options.noFallback ? candidates : memory.order(candidates),
       step: (messages, chain) => {
         const attempt = memory.watch(chatAttempt({
