@@ -7,27 +7,51 @@
  */
 import type { ChatEvent } from "./events.ts";
 
-/** Collects the events of one read, joining consecutive text and consecutive thinking. */
+/** Collects the events of one read: consecutive text (or thinking) is appended to one string. */
 export class EventBatch {
-  readonly events: ChatEvent[] = [];
+  #events: ChatEvent[] = [];
+  /** The kind of the text being joined, and the text so far (no event object per token). */
+  #kind: "text" | "thinking" = "text";
+  #text = "";
 
-  /**
-   * Hands out the events collected so far and starts afresh. A joined text is flattened first: the engine
-   * keeps `a += b` as a rope that holds every token's string alive, and a caller that keeps the reply (the
-   * run log, the tool loop) would otherwise hold two million small strings for a 2M-token reply (~80 MB)
-   * instead of one flat string per read. Reading one character is what makes JavaScriptCore flatten it.
-   */
-  take(): ChatEvent[] {
-    for (const event of this.events) {
-      if (event.type === "text" || event.type === "thinking") event.text.charCodeAt(0);
-    }
-    return this.events.splice(0);
+  /** True when something was added since the last {@link take}. */
+  get holding(): boolean {
+    return this.#text !== "" || this.#events.length > 0;
   }
 
-  /** Adds an event; text after text (or thinking after thinking) extends the previous one. */
+  /** Appends a token of text or thinking (an empty one is nothing). */
+  append(kind: "text" | "thinking", text: string): void {
+    if (kind !== this.#kind) {
+      this.#close();
+      this.#kind = kind;
+    }
+    this.#text += text;
+  }
+
+  /** Adds an event that is not text or thinking (a tool call, a warning), after what came before it. */
   add(event: ChatEvent): void {
-    const last = this.events.at(-1);
-    if ((event.type === "text" || event.type === "thinking") && last?.type === event.type) last.text += event.text;
-    else this.events.push(event);
+    this.#close();
+    this.#events.push(event);
+  }
+
+  /** Hands out the events collected so far and starts afresh. */
+  take(): ChatEvent[] {
+    this.#close();
+    const events = this.#events;
+    this.#events = [];
+    return events;
+  }
+
+  /**
+   * Ends the text being joined as one event. The joined text is flattened first: the engine keeps `a += b`
+   * as a rope that holds every token's string alive, and a caller that keeps the text would otherwise hold
+   * one small string per token instead of one flat string per read. Reading one character is what makes
+   * JavaScriptCore flatten it.
+   */
+  #close(): void {
+    if (this.#text === "") return;
+    this.#text.charCodeAt(0);
+    this.#events.push({ type: this.#kind, text: this.#text });
+    this.#text = "";
   }
 }

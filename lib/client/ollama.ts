@@ -116,10 +116,104 @@ export function toolCallId(): string {
   return "call_" + Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
 }
 
+/** What one `/api/chat` reply has said so far, beyond its text. */
+interface ReplyState {
+  source: string;
+  /** Tool calls seen (the done event's stopReason). */
+  calls: number;
+  /** When the first output was read (ms since the request), once it was. */
+  firstTokenMs?: number;
+  /** The done:true line, once it came. */
+  doneLine?: ChatLine;
+  /** What stopped the stream, to be thrown once the events before it are out. */
+  problem?: unknown;
+}
+
 /**
- * Turns parsed `/api/chat` lines, a batch per network read, into events. Consecutive text (or thinking)
- * of one batch becomes one event: those tokens arrived at the same moment, so nothing waits, and a fast
- * stream costs a fraction per token. `now` and `startedAt` measure time to first token.
+ * Reads a line that is not a plain token line into `batch` and `state`: an `{"error"}` line, a line the
+ * schema must judge, tool calls, the done line.
+ * @throws OclawError E_STREAM for an error line, a line of the wrong shape or tool-call arguments that are
+ *   not an object
+ */
+function readLine(value: unknown, state: ReplyState, batch: EventBatch): void {
+  const { source } = state;
+  if (value !== null && typeof value === "object" && "error" in value) {
+    const error = (value as { error: unknown }).error;
+    const raw = typeof error === "string" ? error : JSON.stringify(error);
+    // Before 0.12.6 an error before any output came this way too (200, then the line): the same
+    // errors as an HTTP status are named the same way.
+    throw knownOllamaError(source, undefined, raw) ??
+      new OclawError("E_STREAM", `${source} failed mid-stream: ${clip(raw, MAX_MESSAGE_CHARS)}`);
+  }
+  const parsed = ChatLineSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new OclawError("E_STREAM", `${source} sent an unexpected line: ${snippet(JSON.stringify(value))}`, {
+      cause: parsed.error,
+    });
+  }
+  const line = parsed.data;
+  const message = line.message;
+  // Every line, the done:true one included, may carry thinking, content and tool calls.
+  if (message?.thinking) batch.append("thinking", message.thinking);
+  if (message?.content) batch.append("text", message.content);
+  const toolCalls = message?.tool_calls ?? [];
+  if (line.done === true && line.done_reason === "length" && toolCalls.length > 0) {
+    // llama-server (0.31+) parses calls at the end: with done_reason "length" the model was cut off while
+    // writing them, and their arguments are whatever was parsed of a half-written call.
+    const what = toolCalls.map((c) => `${c.function.name} ${snippet(JSON.stringify(c.function.arguments ?? {}))}`);
+    batch.add({
+      type: "warning",
+      code: TOOL_CALL_TRUNCATED,
+      message: `${source} stopped at its length limit while writing ${toolCalls.length === 1 ? "a tool call" : "tool calls"}; ` +
+        `dropped: ${what.join(", ")} (raise num_predict or num_ctx)`,
+    });
+    toolCalls.length = 0;
+  }
+  for (const call of toolCalls) {
+    // Servers before 0.12.10 send no id: make one up as Ollama does, unique across turns.
+    const id = call.id ?? toolCallId();
+    state.calls++;
+    batch.add({ type: "tool_call", id, name: call.function.name, arguments: toolArguments(call.function.arguments, source) });
+  }
+  if (line.done === true) state.doneLine = line;
+}
+
+/**
+ * Reads the lines of one network read from `values[from]` into `batch`, in one synchronous pass (a plain
+ * function the engine optimises, not a loop inside an async generator). Stops after the reply's first
+ * output, which goes out alone, after the done line, or at a problem (kept in `state`).
+ * @returns where it stopped
+ */
+function readValues(values: unknown[], from: number, state: ReplyState, batch: EventBatch, since: () => number): number {
+  for (let i = from; i < values.length; i++) {
+    const value = values[i];
+    // Nearly every line is a token line: its text is appended to the batch's, with no event of its own.
+    const plain = plainLine(value)?.message;
+    if (plain !== undefined) {
+      if (plain.thinking) batch.append("thinking", plain.thinking);
+      if (plain.content) batch.append("text", plain.content);
+    } else {
+      try {
+        readLine(value, state, batch);
+      } catch (error) {
+        state.problem = error;
+        return values.length;
+      }
+      if (state.doneLine !== undefined) return values.length;
+    }
+    if (state.firstTokenMs === undefined && batch.holding) {
+      state.firstTokenMs = since();
+      return i + 1;
+    }
+  }
+  return values.length;
+}
+
+/**
+ * Turns parsed `/api/chat` lines, a batch per network read, into events. The text (or thinking) of one
+ * batch is appended to one string and becomes one event: those tokens arrived at the same moment, so
+ * nothing waits, and a fast stream costs no event per token. `now` and `startedAt` measure time to first
+ * token.
  * @throws OclawError E_STREAM for an `{"error"}` line, a line of the wrong shape, or an end before `done:true`
  *   (after the events of the lines before it)
  */
@@ -129,80 +223,19 @@ export async function* ollamaEvents(
   now: () => number = () => performance.now(),
   startedAt: number = now(),
 ): AsyncGenerator<ChatEvent, void, undefined> {
-  let calls = 0;
-  let firstTokenMs: number | undefined;
-  let sentFirst = false;
+  const state: ReplyState = { source, calls: 0 };
+  const since = () => now() - startedAt;
+  const batch = new EventBatch();
   for await (const values of batches) {
-    const batch = new EventBatch();
-    const add = (event: ChatEvent) => {
-      firstTokenMs ??= now() - startedAt;
-      batch.add(event);
-    };
-    let problem: OclawError | undefined;
-    let done: ChatEvent | undefined;
-    for (const value of values) {
-      if (value !== null && typeof value === "object" && "error" in value) {
-        const error = (value as { error: unknown }).error;
-        const raw = typeof error === "string" ? error : JSON.stringify(error);
-        // Before 0.12.6 an error before any output came this way too (200, then the line): the same
-        // errors as an HTTP status are named the same way.
-        problem = knownOllamaError(source, undefined, raw) ??
-          new OclawError("E_STREAM", `${source} failed mid-stream: ${clip(raw, MAX_MESSAGE_CHARS)}`);
-        break;
-      }
-      const plain = plainLine(value);
-      const parsed = plain === undefined ? ChatLineSchema.safeParse(value) : { success: true as const, data: plain };
-      if (!parsed.success) {
-        problem = new OclawError("E_STREAM", `${source} sent an unexpected line: ${snippet(JSON.stringify(value))}`, {
-          cause: parsed.error,
-        });
-        break;
-      }
-      const line = parsed.data;
-      const message = line.message;
-      // Every line, the done:true one included, may carry thinking, content and tool calls.
-      if (message?.thinking) add({ type: "thinking", text: message.thinking });
-      if (message?.content) add({ type: "text", text: message.content });
-      const toolCalls = message?.tool_calls ?? [];
-      if (line.done === true && line.done_reason === "length" && toolCalls.length > 0) {
-        // llama-server (0.31+) parses calls at the end: with done_reason "length" the model was cut off while
-        // writing them, and their arguments are whatever was parsed of a half-written call.
-        const what = toolCalls.map((c) => `${c.function.name} ${snippet(JSON.stringify(c.function.arguments ?? {}))}`);
-        add({
-          type: "warning",
-          code: TOOL_CALL_TRUNCATED,
-          message: `${source} stopped at its length limit while writing ${toolCalls.length === 1 ? "a tool call" : "tool calls"}; ` +
-            `dropped: ${what.join(", ")} (raise num_predict or num_ctx)`,
-        });
-        toolCalls.length = 0;
-      }
-      for (const call of toolCalls) {
-        // Servers before 0.12.10 send no id: make one up as Ollama does, unique across turns.
-        const id = call.id ?? toolCallId();
-        calls++;
-        try {
-          add({ type: "tool_call", id, name: call.function.name, arguments: toolArguments(call.function.arguments, source) });
-        } catch (error) {
-          problem = error as OclawError;
-          break;
-        }
-      }
-      if (problem !== undefined) break;
-      if (line.done === true) {
-        const measured: Timings = { totalMs: now() - startedAt };
-        if (firstTokenMs !== undefined) measured.firstTokenMs = firstTokenMs;
-        done = doneEvent(line, calls > 0, measured);
-        break;
-      }
-      if (!sentFirst && batch.events.length > 0) {
-        sentFirst = true;
-        yield* batch.take();
-      }
+    for (let at = 0; at < values.length;) {
+      at = readValues(values, at, state, batch, since);
+      yield* batch.take();
     }
-    yield* batch.take();
-    if (problem !== undefined) throw problem;
-    if (done !== undefined) {
-      yield done;
+    if (state.problem !== undefined) throw state.problem;
+    if (state.doneLine !== undefined) {
+      const measured: Timings = { totalMs: since() };
+      if (state.firstTokenMs !== undefined) measured.firstTokenMs = state.firstTokenMs;
+      yield doneEvent(state.doneLine, state.calls > 0, measured);
       return;
     }
   }

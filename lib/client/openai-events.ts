@@ -75,26 +75,14 @@ export async function* streamEvents(
   time: Clock,
 ): AsyncGenerator<ChatEvent, void, undefined> {
   const calls = new ToolCallBuffer();
-  const state: StreamState = { finish: undefined, usage: undefined, sawDone: false };
-  let sentFirst = false;
+  const state: StreamState = { finish: undefined, usage: undefined, sawDone: false, sentFirst: false };
+  const batch = new EventBatch();
   for await (const messages of sseBatches(body, describe)) {
-    const batch = new EventBatch();
-    let problem: unknown;
-    for (const message of messages) {
-      try {
-        readMessage(message, state, calls, batch, describe, time);
-      } catch (error) {
-        problem = error;
-        break;
-      }
-      if (state.sawDone) break;
-      if (!sentFirst && batch.events.length > 0) {
-        sentFirst = true;
-        yield* batch.take();
-      }
+    for (let at = 0; at < messages.length;) {
+      at = readMessages(messages, at, state, calls, batch, describe, time);
+      yield* batch.take();
     }
-    yield* batch.take();
-    if (problem !== undefined) throw problem;
+    if (state.problem !== undefined) throw state.problem;
     if (state.sawDone) break;
   }
   if (!state.sawDone) {
@@ -116,6 +104,41 @@ interface StreamState {
   finish: string | undefined;
   usage: Usage | undefined;
   sawDone: boolean;
+  /** The reply's first output went out (alone, at once). */
+  sentFirst: boolean;
+  /** What stopped the stream, to be thrown once the events before it are out. */
+  problem?: unknown;
+}
+
+/**
+ * Reads the events of one network read from `messages[from]` into `batch`, in one synchronous pass (a plain
+ * function the engine optimises, not a loop inside an async generator). Stops after the reply's first
+ * output, which goes out alone, at `[DONE]`, or at a problem (kept in `state`).
+ * @returns where it stopped
+ */
+function readMessages(
+  messages: SseMessage[],
+  from: number,
+  state: StreamState,
+  calls: ToolCallBuffer,
+  batch: EventBatch,
+  describe: () => string,
+  time: Clock,
+): number {
+  for (let i = from; i < messages.length; i++) {
+    try {
+      readMessage(messages[i]!, state, calls, batch, describe, time);
+    } catch (error) {
+      state.problem = error;
+      return messages.length;
+    }
+    if (state.sawDone) return messages.length;
+    if (!state.sentFirst && batch.holding) {
+      state.sentFirst = true;
+      return i + 1;
+    }
+  }
+  return messages.length;
 }
 
 /**
@@ -161,13 +184,13 @@ function readMessage(
   const thinking = delta?.reasoning ?? delta?.reasoning_content;
   if (thinking) {
     time.output();
-    batch.add({ type: "thinking", text: thinking });
+    batch.append("thinking", thinking);
   }
   if (delta?.content) {
     time.output();
-    batch.add({ type: "text", text: delta.content });
+    batch.append("text", delta.content);
   }
-  for (const call of delta?.tool_calls ?? []) calls.add(call as ToolCallDelta);
+  if (delta?.tool_calls) for (const call of delta.tool_calls) calls.add(call as ToolCallDelta);
   if (choice.finish_reason) {
     state.finish = choice.finish_reason;
     // Calls are complete once the server says why it stopped (the usage chunk may still follow).
