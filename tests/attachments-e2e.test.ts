@@ -9,7 +9,7 @@ import { readdir, readFile, truncate } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { withChatWorld } from "./support/chat-world.ts";
+import { withWorld } from "./support/world.ts";
 import { jsonLines } from "./support/json-lines.ts";
 
 /** A real 1×1 PNG. */
@@ -20,7 +20,7 @@ const PNG = Buffer.from(
 const PNG_BASE64 = PNG.toString("base64");
 
 test("-a: a PNG (named .dat) goes base64 in images natively and as a data URL over /v1; text is fenced under its name", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const pic = await w.file("photo.dat", PNG);
     const notes = await w.file("notes.md", "Use ```code``` here\n");
     const r = await w.run(["chat", "-m", "qwen2.5vl:7b", "-a", pic, "--attach", notes, "What is in the picture?"]);
@@ -43,7 +43,7 @@ test("-a: a PNG (named .dat) goes base64 in images natively and as a data URL ov
 });
 
 test("-a with an image: a candidate without image input is skipped (E_NO_IMAGES); none left is exit 1", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const pic = await w.file("cat.png", PNG);
     const r = await w.run(["chat", "--json", "-m", "llama3.2:3b", "-m", "qwen2.5vl:7b", "-a", pic, "What is it?"]);
     assert.equal(r.code, 0, r.stderr);
@@ -62,7 +62,7 @@ test("-a with an image: a candidate without image input is skipped (E_NO_IMAGES)
 });
 
 test("-a refuses a binary that is not an image, a directory, a missing file and a file over 20 MiB; nothing is sent", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const bin = await w.file("a.out", new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0]));
     const big = await w.file("big.log", "");
     await truncate(big, 21 * 1024 * 1024);
@@ -84,7 +84,7 @@ test("-a refuses a binary that is not an image, a directory, a missing file and 
 });
 
 test("-a - takes stdin as a file (the prompt words stay the prompt); no words needed", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const r = await w.run(["chat", "-m", "qwen3:8b", "-a", "-", "Review"], { stdin: "diff --git a b\n" });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(w.chatBodies()[0]?.messages, [{ role: "user", content: "Review\n\nstdin:\n```\ndiff --git a b\n```" }]);
@@ -94,7 +94,7 @@ test("-a - takes stdin as a file (the prompt words stay the prompt); no words ne
 });
 
 test("the log keeps attachments by name, type, size and SHA-256; a session keeps the image once and sends it again", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const pic = await w.file("cat.png", PNG);
     const secretText = "quarterly numbers: 42";
     const doc = await w.file("report.txt", secretText);

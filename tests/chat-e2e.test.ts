@@ -6,14 +6,11 @@ import fs from "node:fs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
 import process from "node:process";
-import { type CliResult, oclawCommand, ROOT, spawnOclaw, type SpawnOptions } from "./support/cli.ts";
-import type { FakeOllama, FakeOllamaOptions, Reply } from "./support/fake-ollama.ts";
+import { type CliResult, oclawCommand, ROOT } from "./support/cli.ts";
+import type { FakeOllamaOptions, Reply } from "./support/fake-ollama.ts";
 import { jsonLines } from "./support/json-lines.ts";
-import { withTempDir } from "./support/temp-dir.ts";
-import { withFakeOllama } from "./support/with-fake-ollama.ts";
+import { type World, withWorld } from "./support/world.ts";
 
 const WEATHER = {
   type: "function",
@@ -24,40 +21,8 @@ const WEATHER = {
   },
 };
 
-interface World {
-  server: FakeOllama;
-  dir: string;
-  env: Record<string, string>;
-  run(args: string[], options?: SpawnOptions): Promise<CliResult>;
-  file(name: string, text: string): Promise<string>;
-  chatBodies(): Array<Record<string, unknown>>;
-}
-
-/** A fake Ollama, a scratch directory, and an environment that enables the ollama provider at it. */
-async function world(options: Partial<FakeOllamaOptions>, body: (w: World) => Promise<void>): Promise<void> {
-  await withFakeOllama(options, (server) =>
-    withTempDir("chat", async (dir) => {
-      const env = {
-        OLLAMA_HOST: server.url,
-        OLLAMA_API_KEY: "ollama-local",
-        HOME: dir,
-        XDG_CACHE_HOME: path.join(dir, "cache"),
-      };
-      await body({
-        server,
-        dir,
-        env,
-        run: (args, more = {}) => spawnOclaw(args, { ...more, env: { ...env, ...more.env } }),
-        async file(name, text) {
-          const file = path.join(dir, name);
-          await writeFile(file, text);
-          return file;
-        },
-        chatBodies: () =>
-          server.requests.filter((r) => r.path === "/api/chat").map((r) => r.body as Record<string, unknown>),
-      });
-    }));
-}
+/** The world of these tests: no config file, the ollama provider enabled by OLLAMA_HOST and OLLAMA_API_KEY. */
+const world = (options: Partial<FakeOllamaOptions>, body: (w: World) => Promise<void>) => withWorld(options, body, { via: "env" });
 
 test("plain text: the reply on stdout with a final newline, nothing on stderr; the request as Ollama expects", async () => {
   await world({ replies: { "qwen3:8b": { content: "Paris is the capital of France." } } }, async (w) => {

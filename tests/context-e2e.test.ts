@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { withChatWorld as chatWorld } from "./support/chat-world.ts";
+import { withWorld } from "./support/world.ts";
 import { fixtureModel } from "./support/fake-ollama.ts";
 import { jsonLines } from "./support/json-lines.ts";
 
@@ -13,7 +13,7 @@ import { jsonLines } from "./support/json-lines.ts";
 const PROMPT_10K = "lorem ipsum dolor sit amet ".repeat(1482);
 
 test("a 32 GiB GPU (Ollama 0.33): a 10k-token prompt gets no context warning, before or after, and doctor none either", async () => {
-  await chatWorld({ version: "0.33.0", gpuGiB: 32 }, async (w) => {
+  await withWorld({ version: "0.33.0", gpuGiB: 32 }, async (w) => {
     const r = await w.run(["chat", "-m", "ollama/qwen3:8b", PROMPT_10K]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, "");
@@ -30,7 +30,7 @@ test("a 32 GiB GPU (Ollama 0.33): a 10k-token prompt gets no context warning, be
 });
 
 test("a prompt Ollama cut (llama-server keeps about num_ctx/2): W_TRUNCATED after the reply, a fix that raises the context", async () => {
-  await chatWorld({ version: "0.33.0", gpuGiB: 8, replies: { "*": { content: "ok" } } }, async (w) => {
+  await withWorld({ version: "0.33.0", gpuGiB: 8, replies: { "*": { content: "ok" } } }, async (w) => {
     const r = await w.run(["chat", "--json", "-m", "ollama/qwen3:8b", PROMPT_10K]);
     assert.equal(r.code, 0, r.stderr);
     const events = jsonLines(r.stdout);
@@ -46,7 +46,7 @@ test("a prompt Ollama cut (llama-server keeps about num_ctx/2): W_TRUNCATED afte
 });
 
 test("the runners before 0.31 keep exactly num_ctx tokens: that is a cut too (Ollama 0.20, 8 GiB)", async () => {
-  await chatWorld({ version: "0.20.0", gpuGiB: 8 }, async (w) => {
+  await withWorld({ version: "0.20.0", gpuGiB: 8 }, async (w) => {
     const r = await w.run(["chat", "-m", "ollama/qwen3:8b", PROMPT_10K]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^oclaw: warning: ollama\/qwen3:8b read only 4096 prompt tokens of about 10\d{3} sent/m);
@@ -55,7 +55,7 @@ test("the runners before 0.31 keep exactly num_ctx tokens: that is a cut too (Ol
 
 test("before sending: only against a known context (num_ctx, the Modelfile's, a pre-0.15.5 default), never suggesting less", async () => {
   const big = { ...fixtureModel("qwen3:8b"), parameters: { num_ctx: 16384 } };
-  await chatWorld({ version: "0.33.0", gpuGiB: 8, models: [big] }, async (w) => {
+  await withWorld({ version: "0.33.0", gpuGiB: 8, models: [big] }, async (w) => {
     const fits = await w.run(["chat", "-m", "ollama/qwen3:8b", PROMPT_10K]);
     assert.equal(fits.code, 0, fits.stderr);
     assert.equal(fits.stderr, "", "the Modelfile's 16384 holds 10k tokens");
@@ -79,7 +79,7 @@ test("before sending: only against a known context (num_ctx, the Modelfile's, a 
 });
 
 test("Ollama 0.12.3 (default 4096) warns before sending; 0.6.6 knows 2048", async () => {
-  await chatWorld({ version: "0.6.6" }, async (w) => {
+  await withWorld({ version: "0.6.6" }, async (w) => {
     const r = await w.run(["chat", "-m", "ollama/qwen3:8b", "word ".repeat(2500)]);
     assert.match(r.stderr, /likely longer than this Ollama's default context \(2048 tokens\)/);
   });

@@ -5,7 +5,7 @@
 import { Buffer } from "node:buffer";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { withChatWorld } from "./support/chat-world.ts";
+import { withWorld } from "./support/world.ts";
 
 const TOOL_TURN = [
   { role: "user", content: "Weather in Tokyo?" },
@@ -19,7 +19,7 @@ const TOOL_TURN = [
 ];
 
 test("--messages with a tool result and no prompt: native gets tool_name and tool_call_id", async () => {
-  await withChatWorld({ replies: { "qwen3:8b": { content: "It is sunny." } } }, async (w) => {
+  await withWorld({ replies: { "qwen3:8b": { content: "It is sunny." } } }, async (w) => {
     const file = await w.file("turn.json", JSON.stringify(TOOL_TURN));
     const r = await w.run(["chat", "-m", "ollama/qwen3:8b", "--messages", file]);
     assert.equal(r.code, 0, r.stderr);
@@ -37,7 +37,7 @@ test("--messages with a tool result and no prompt: native gets tool_name and too
 });
 
 test("--messages - over /v1: arguments as a JSON string, the tool result by tool_call_id, the prompt last", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const r = await w.run(["chat", "-m", "v1/qwen3:8b", "--messages", "-", "And", "tomorrow?"], {
       stdin: JSON.stringify(TOOL_TURN),
     });
@@ -56,7 +56,7 @@ test("--messages - over /v1: arguments as a JSON string, the tool result by tool
 });
 
 test("an invalid --messages file is a usage error naming the message and field; nothing is sent", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const cases: Array<[unknown, RegExp]> = [
       [[{ role: "user", content: "x" }, { role: "tool", content: "sunny" }], /\[1\]: a tool message needs tool_call_id or tool_name/],
       [[{ role: "robot", content: "x" }], /\[0\]\.role: /],
@@ -80,7 +80,7 @@ test("an invalid --messages file is a usage error naming the message and field; 
 });
 
 test("--messages ending with an assistant reply still needs a prompt", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const file = await w.file("m.json", JSON.stringify([{ role: "user", content: "hi" }, { role: "assistant", content: "hello" }]));
     const r = await w.run(["chat", "-m", "qwen3:8b", "--messages", file]);
     assert.equal(r.code, 2);
@@ -89,7 +89,7 @@ test("--messages ending with an assistant reply still needs a prompt", async () 
 });
 
 test("--system-file gives the system message; --no-stdin leaves piped input unread", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const system = await w.file("system.txt", "You are terse.\n");
     const r = await w.run(["chat", "-m", "qwen3:8b", "--system-file", system, "--no-stdin", "Hi"], { stdin: "not read" });
     assert.equal(r.code, 0, r.stderr);
@@ -111,7 +111,7 @@ export const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 const PNG_BASE64 = Buffer.from(PNG).toString("base64");
 
 test("images in --messages: native base64 in images, /v1 a data URL; a model without image input is skipped (E_NO_IMAGES)", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const file = await w.file("img.json", JSON.stringify([{ role: "user", content: "What is this?", images: [PNG_BASE64] }]));
     const r = await w.run(["chat", "--json", "-m", "qwen3:8b", "-m", "qwen2.5vl:7b", "--messages", file]);
     assert.equal(r.code, 0, r.stderr);

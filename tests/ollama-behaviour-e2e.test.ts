@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { withChatWorld } from "./support/chat-world.ts";
+import { withWorld } from "./support/world.ts";
 import { type FakeModel, fixtureModel } from "./support/fake-ollama.ts";
 import { PROMPT_TOO_LONG } from "./support/fake-ollama/context.ts";
 import { jsonLines } from "./support/json-lines.ts";
@@ -24,7 +24,7 @@ function variant(name: string, from: string, more: Partial<FakeModel> = {}): Fak
 
 for (const [version, sent] of [["0.12.3", "high"], ["0.21.3", "max"], ["0.10.1", true]] as const) {
   test(`--think=max against Ollama ${version}: think ${JSON.stringify(sent)} is sent and the reply comes`, async () => {
-    await withChatWorld({ version, replies: { "*": { thinking: "Hmm", content: "Answer" } } }, async (w) => {
+    await withWorld({ version, replies: { "*": { thinking: "Hmm", content: "Answer" } } }, async (w) => {
       const r = await w.run(["chat", "--think=max", "-m", "ollama/qwen3:8b", "Why?"]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, "Answer\n");
@@ -37,7 +37,7 @@ for (const [version, sent] of [["0.12.3", "high"], ["0.21.3", "max"], ["0.10.1",
 
 test("a prompt a no-shift model refuses (0.33): E_CONTEXT, and the next candidate with room answers", async () => {
   const models = [variant("strict:8b", "qwen3:8b", { noShift: true }), variant("roomy:8b", "qwen3:8b", { parameters: { num_ctx: 16384 } })];
-  await withChatWorld({ version: "0.33.0", gpuGiB: 8, models, replies: { "*": { content: "Fits" } } }, async (w) => {
+  await withWorld({ version: "0.33.0", gpuGiB: 8, models, replies: { "*": { content: "Fits" } } }, async (w) => {
     const r = await w.run(["chat", "--json", "-m", "ollama/strict:8b", "-m", "ollama/roomy:8b", PROMPT_10K]);
     assert.equal(r.code, 0, r.stderr);
     const fallback = jsonLines(r.stdout).find((e) => e.type === "fallback") as { error: { code: string; message: string } };
@@ -53,7 +53,7 @@ test("a prompt a no-shift model refuses (0.33): E_CONTEXT, and the next candidat
 });
 
 test("--no-truncate: truncate:false from 0.12.6; llama-server's refusal is E_CONTEXT with its message unwrapped", async () => {
-  await withChatWorld({ version: "0.33.0", gpuGiB: 8 }, async (w) => {
+  await withWorld({ version: "0.33.0", gpuGiB: 8 }, async (w) => {
     const r = await w.run(["chat", "--json", "--no-truncate", "-m", "ollama/qwen3:8b", PROMPT_10K]);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(w.chatBodies()[0]?.truncate, false);
@@ -62,7 +62,7 @@ test("--no-truncate: truncate:false from 0.12.6; llama-server's refusal is E_CON
     assert.match(String(error.message), /: request \(10\d{3} tokens\) exceeds the available context size \(4096 tokens\), try increasing it$/);
     assert.doesNotMatch(String(error.message), /exceed_context_size_error|\{/);
   });
-  await withChatWorld({ version: "0.12.5" }, async (w) => {
+  await withWorld({ version: "0.12.5" }, async (w) => {
     const r = await w.run(["chat", "--no-truncate", "-m", "ollama/qwen3:8b", "Hi"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /warning: Ollama 0\.12\.5 at .* cannot refuse an over-long prompt \(truncate needs 0\.12\.6\+\)/);
@@ -71,7 +71,7 @@ test("--no-truncate: truncate:false from 0.12.6; llama-server's refusal is E_CON
 
 test("before 0.12.6 a runner's refusal came as 200 + an error line: still E_CONTEXT, still a fallback", async () => {
   const replies = { "qwen3:8b": { error: { status: 400, message: PROMPT_TOO_LONG, runner: true } }, "*": { content: "Other" } };
-  await withChatWorld({ version: "0.12.3", replies }, async (w) => {
+  await withWorld({ version: "0.12.3", replies }, async (w) => {
     const r = await w.run(["chat", "--json", "-m", "ollama/qwen3:8b", "-m", "ollama/llama3.2:3b", "Hi"]);
     assert.equal(r.code, 0, r.stderr);
     const fallback = jsonLines(r.stdout).find((e) => e.type === "fallback") as { error: { code: string } };
@@ -85,7 +85,7 @@ test("before 0.12.6 a runner's refusal came as 200 + an error line: still E_CONT
 
 test("a cloud model while not signed in (401, signin_url) or with cloud off (403): the hint, and the next candidate answers", async () => {
   const cloud = variant("gpt-oss:120b-cloud", "gpt-oss:20b", { remoteHost: "https://ollama.com:443" });
-  await withChatWorld({ version: "0.33.0", cloud: "signed-out", models: [cloud, fixtureModel("qwen3:8b")] }, async (w) => {
+  await withWorld({ version: "0.33.0", cloud: "signed-out", models: [cloud, fixtureModel("qwen3:8b")] }, async (w) => {
     const r = await w.run(["chat", "--json", "-m", "ollama/gpt-oss:120b-cloud", "-m", "ollama/qwen3:8b", "Hi"]);
     assert.equal(r.code, 0, r.stderr);
     const fallback = jsonLines(r.stdout).find((e) => e.type === "fallback") as { error: { message: string } };
@@ -105,7 +105,7 @@ test("a cloud model while not signed in (401, signin_url) or with cloud off (403
 test("503 server busy (OLLAMA_MAX_QUEUE) and an out-of-memory 500 fall back to the next candidate", async () => {
   const busy = { error: { status: 503, message: "server busy, please try again.  maximum pending requests exceeded" } };
   const oom = { error: { status: 500, message: "model requires more system memory (21.4 GiB) than is available (7.6 GiB)" } };
-  await withChatWorld({ replies: { "gpt-oss:20b": busy, "qwen3:8b": oom, "*": { content: "Small" } } }, async (w) => {
+  await withWorld({ replies: { "gpt-oss:20b": busy, "qwen3:8b": oom, "*": { content: "Small" } } }, async (w) => {
     const r = await w.run(["chat", "-m", "ollama/gpt-oss:20b", "-m", "ollama/qwen3:8b", "-m", "ollama/llama3.2:3b", "Hi"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, "Small\n");
@@ -116,7 +116,7 @@ test("503 server busy (OLLAMA_MAX_QUEUE) and an out-of-memory 500 fall back to t
 
 test("tool calls on a done line with done_reason length were cut short: dropped with W_TOOL_CALL_TRUNCATED", async () => {
   const reply = { toolCalls: [{ name: "get_weather", arguments: { city: "Tok" }, chunk: "done" as const }], doneReason: "length" };
-  await withChatWorld({ version: "0.33.0", replies: { "*": reply } }, async (w) => {
+  await withWorld({ version: "0.33.0", replies: { "*": reply } }, async (w) => {
     const tools = await w.file("tools.json", JSON.stringify([WEATHER]));
     const r = await w.run(["chat", "--json", "--tools", tools, "-m", "ollama/qwen3:8b", "Weather?"]);
     assert.equal(r.code, 0, r.stderr);
@@ -130,7 +130,7 @@ test("tool calls on a done line with done_reason length were cut short: dropped 
 });
 
 test("--format with --tools: format is not sent (no tool call could come), and a warning says so", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const tools = await w.file("tools.json", JSON.stringify([WEATHER]));
     const r = await w.run(["chat", "--format", "json", "--tools", tools, "-m", "ollama/qwen3:8b", "Weather?"]);
     assert.equal(r.code, 0, r.stderr);
@@ -140,7 +140,7 @@ test("--format with --tools: format is not sent (no tool call could come), and a
 });
 
 test("an openai-completions provider at an Ollama: num_ctx and keep_alive cannot be sent; one warning", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const config = await w.file("v1.json", JSON.stringify({
       models: {
         providers: {

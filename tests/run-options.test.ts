@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseRunOptions } from "../lib/chat/run-options.ts";
 import { OclawError } from "../lib/errors.ts";
-import { withChatWorld } from "./support/chat-world.ts";
+import { withWorld } from "./support/world.ts";
 
 function usage(entries: string[]): OclawError {
   try {
@@ -56,7 +56,7 @@ test("unknown keys get a did-you-mean; wrong types and missing '=' are usage err
 
 test("-o num_ctx=16384 arrives in options over the config's params; a bad -o sends nothing", async () => {
   const agents = { defaults: { models: { "ollama/qwen3:8b": { params: { num_ctx: 8192, temperature: 0.7 } } } } };
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const r = await w.run(["chat", "-m", "qwen3:8b", "-o", "num_ctx=16384", "--option", "keep_alive=10m", "Hi"]);
     assert.equal(r.code, 0, r.stderr);
     const [body] = w.chatBodies();

@@ -7,7 +7,7 @@ import path from "node:path";
 import process from "node:process";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { withChatWorld } from "./support/chat-world.ts";
+import { withWorld } from "./support/world.ts";
 import { jsonLines } from "./support/json-lines.ts";
 
 async function lines(file: string): Promise<Array<Record<string, unknown>>> {
@@ -20,7 +20,7 @@ const mode = async (file: string) => (await stat(file)).mode & 0o777;
 
 test("--session: the second turn carries the first exchange; the file is 0600 in a 0700 directory", async () => {
   const replies = { "qwen3:8b": [{ content: "Paris." }, { content: "About 2.1 million." }] };
-  await withChatWorld({ replies }, async (w) => {
+  await withWorld({ replies }, async (w) => {
     const first = await w.run(["chat", "-m", "qwen3:8b", "--session", "geo", "-s", "Be brief", "Capital of France?"]);
     assert.equal(first.code, 0, first.stderr);
     const second = await w.run(["chat", "-m", "qwen3:8b", "--session", "geo", "Its population?"]);
@@ -47,7 +47,7 @@ test("--session: the second turn carries the first exchange; the file is 0600 in
 });
 
 test("-c continues the last session used; with no session, the last logged exchange", async () => {
-  await withChatWorld({ replies: { "qwen3:8b": [{ content: "One." }, { content: "Two." }, { content: "Three." }] } }, async (w) => {
+  await withWorld({ replies: { "qwen3:8b": [{ content: "One." }, { content: "Two." }, { content: "Three." }] } }, async (w) => {
     const none = await w.run(["chat", "-m", "qwen3:8b", "-c", "Go on"]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /^oclaw: Nothing to continue/);
@@ -74,7 +74,7 @@ test("-c continues the last session used; with no session, the last logged excha
 });
 
 test("a bad session name is a usage error and nothing is sent", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     for (const name of ["../x", "a/b", ".hidden", "", "-x", "x".repeat(101)]) {
       const r = await w.run(["chat", "-m", "qwen3:8b", `--session=${name}`, "Hi"]);
       assert.equal(r.code, 2, name);
@@ -88,7 +88,7 @@ test("a bad session name is a usage error and nothing is sent", async () => {
 
 test("the log: one line a run, 0600, no secret; logs -n 1 --json prints it; --no-log and OCLAW_LOG=off write none", async () => {
   const secret = "sk-live-7f3a9c2e5b";
-  await withChatWorld({ replies: { "qwen3:8b": { content: "Done." } } }, async (w) => {
+  await withWorld({ replies: { "qwen3:8b": { content: "Done." } } }, async (w) => {
     const r = await w.run(["chat", "-m", "ollama/missing:1b", "-m", "qwen3:8b", "--session", "ops", `Rotate key ${secret}`]);
     assert.equal(r.code, 0, r.stderr);
     const file = path.join(w.stateDir, "log.jsonl");
@@ -129,7 +129,7 @@ test("a reply over 1 MiB: the log keeps its head (a secret across the cut redact
   const secret = "sk-live-7f3a9c2e5b";
   const head = "a".repeat(1024 * 1024 - 5);
   const long = [head, secret, "b".repeat(1000)];
-  await withChatWorld({ replies: { "qwen3:8b": [{ content: long }, { content: ["c".repeat(1024 * 1024), "d"] }] } }, async (w) => {
+  await withWorld({ replies: { "qwen3:8b": [{ content: long }, { content: ["c".repeat(1024 * 1024), "d"] }] } }, async (w) => {
     const r = await w.run(["chat", "-m", "qwen3:8b", "Long"]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `${head}***${"b".repeat(1000)}\n`);
@@ -158,7 +158,7 @@ test("a reply over 1 MiB: the log keeps its head (a secret across the cut redact
 
 test("Ctrl-C mid-reply leaves the session and the log whole: the exchange is not stored, the run is logged (130)", async () => {
   const tokens = Array.from({ length: 1000 }, (_, i) => `t${i} `);
-  await withChatWorld({ replies: { "qwen3:8b": [{ content: "First." }, { content: tokens }] } }, async (w) => {
+  await withWorld({ replies: { "qwen3:8b": [{ content: "First." }, { content: tokens }] } }, async (w) => {
     w.server.set({ tokenDelayMs: 0 });
     assert.equal((await w.run(["chat", "-m", "qwen3:8b", "--session", "long", "Hi"])).code, 0);
     w.server.set({ tokenDelayMs: 10 });
@@ -181,7 +181,7 @@ test("Ctrl-C mid-reply leaves the session and the log whole: the exchange is not
 });
 
 test("a damaged session is named with file and line; a cut last line (a crash mid-write) is left out", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const dir = path.join(w.stateDir, "sessions");
     assert.equal((await w.run(["chat", "-m", "qwen3:8b", "--session", "d", "Hi"])).code, 0);
     const file = path.join(dir, "d.jsonl");
@@ -199,7 +199,7 @@ test("a damaged session is named with file and line; a cut last line (a crash mi
 });
 
 test("a log that cannot be written is a warning (none with -q); the reply and exit code stand", async () => {
-  await withChatWorld({ replies: { "qwen3:8b": { content: "Fine." } } }, async (w) => {
+  await withWorld({ replies: { "qwen3:8b": { content: "Fine." } } }, async (w) => {
     const blocked = await w.file("not-a-dir", "");
     const env = { XDG_STATE_HOME: blocked };
     const r = await w.run(["chat", "-m", "qwen3:8b", "Hi"], { env });
@@ -216,7 +216,7 @@ test("a log that cannot be written is a warning (none with -q); the reply and ex
 });
 
 test("a conversation longer than the context is warned about (W_TRUNCATED), never cut by oclaw", async () => {
-  await withChatWorld({}, async (w) => {
+  await withWorld({}, async (w) => {
     const history = Array.from({ length: 40 }, (_, i) => [
       { role: "user", content: `Question ${i}: ${"tell me more about the log ".repeat(20)}` },
       { role: "assistant", content: "Answer ".repeat(100) },

@@ -9,9 +9,10 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import process from "node:process";
-import type { Reply } from "./support/fake-ollama.ts";
+import type { FakeOllamaOptions, Reply } from "./support/fake-ollama.ts";
 import { jsonLines } from "./support/json-lines.ts";
-import { mcpFlag, toolWorld } from "./support/tool-world.ts";
+import { mcpFlag } from "./support/mcp-flag.ts";
+import { type World, withWorld } from "./support/world.ts";
 
 /** Each test starts several processes (oclaw, tools, MCP servers): more than bun's 5 s default under load. */
 const SLOW = { timeout: 60_000 };
@@ -39,6 +40,9 @@ const tool = (name: string, command: string[], extra: Record<string, unknown> = 
 const WEATHER_SH = `read -r args
 echo "weather $args: sunny ($OCLAW_TOOL_NAME $OCLAW_TOOL_CALL_ID key=\${OLLAMA_API_KEY-unset})"
 `;
+
+/** The world of these tests: no config file, the ollama provider enabled by OLLAMA_HOST and OLLAMA_API_KEY. */
+const toolWorld = (options: Partial<FakeOllamaOptions>, body: (w: World) => Promise<void>) => withWorld(options, body, { via: "env" });
 
 const call = (name: string, args: Record<string, unknown>, id?: string) => ({ name, arguments: args, ...(id ? { id } : {}) });
 
@@ -260,13 +264,12 @@ test("--session keeps the tool messages; the next run sends them back", SLOW, as
   await toolWorld({ version: "0.12.10", replies }, async (w) => {
     const script = await w.file("w.sh", 'printf "rainy"\n');
     const tools = await w.file("tools.json", JSON.stringify([weather(["/bin/sh", script])]));
-    const env = { XDG_STATE_HOME: path.join(w.dir, "state") };
-    const r = await w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "-y", "--session", "trip", "Weather?"], { env });
+    const r = await w.run(["chat", "-m", "qwen3:8b", "--tools", tools, "-y", "--session", "trip", "Weather?"]);
     assert.equal(r.code, 0, r.stderr);
-    const lines = (await readFile(path.join(w.dir, "state", "oclaw", "sessions", "trip.jsonl"), "utf8")).trim().split("\n");
+    const lines = (await readFile(path.join(w.stateDir, "sessions", "trip.jsonl"), "utf8")).trim().split("\n");
     const roles = lines.map((l) => (JSON.parse(l) as { role: string }).role);
     assert.deepEqual(roles, ["user", "assistant", "tool", "assistant"]);
-    const again = await w.run(["chat", "-m", "qwen3:8b", "--session", "trip", "And tomorrow?"], { env });
+    const again = await w.run(["chat", "-m", "qwen3:8b", "--session", "trip", "And tomorrow?"]);
     assert.equal(again.code, 0, again.stderr);
     const sent = w.chatBodies()[2]?.messages as Array<Record<string, unknown>>;
     assert.deepEqual(sent.map((m) => m.role), ["user", "assistant", "tool", "assistant", "user"]);

@@ -54,7 +54,7 @@ export interface SpawnOptions {
 /** Runs oclaw as a separate process and collects its output and exit code. */
 export function spawnOclaw(args: string[], options: SpawnOptions = {}): Promise<CliResult> {
   const [program, pre] = oclawCommand();
-  // No run log unless a test asks for one (tests/support/chat-world.ts does): runs that share the default
+  // No run log unless a test asks for one (tests/support/world.ts does): runs that share the default
   // HOME would all append to one file outside any test's directory.
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",

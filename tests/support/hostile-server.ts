@@ -10,6 +10,7 @@ import process from "node:process";
 import zlib from "node:zlib";
 import { spawn } from "node:child_process";
 import { oclawCommand, ROOT, type SpawnOptions } from "./cli.ts";
+import { listenOnLoopback, type LoopbackServer } from "./loopback.ts";
 
 /** What a handler saw of the client: whether the client closed the connection before the body ended. */
 export interface Witness {
@@ -111,12 +112,9 @@ export function gzipBombHandler(body: Buffer): http.RequestListener {
  * A raw TCP server: `"silent"` accepts connections and reads the request but never answers;
  * `"endless-headers"` answers a status line and then header lines forever (one every 10 ms).
  */
-export async function rawServer(mode: "silent" | "endless-headers"): Promise<{ url: string; port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
+export function rawServer(mode: "silent" | "endless-headers"): Promise<LoopbackServer> {
   const server = net.createServer((socket) => {
-    sockets.add(socket);
     socket.on("error", () => {});
-    socket.on("close", () => sockets.delete(socket));
     if (mode === "endless-headers") {
       // Answers once the request came in, as a server does (bytes sent before it are another fault).
       socket.once("data", () => {
@@ -127,17 +125,7 @@ export async function rawServer(mode: "silent" | "endless-headers"): Promise<{ u
       });
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 /** What a run under /usr/bin/time gave: the exit code, output, and the child's peak RSS in KiB. */

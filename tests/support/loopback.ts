@@ -56,9 +56,21 @@ export async function blackHole(): Promise<{ port: number; stop: () => void }> {
   return { port, stop: () => child.kill() };
 }
 
-/** A loopback HTTP server answering every request with `handler`. */
-export async function serve(handler: http.RequestListener): Promise<{ url: string; port: number; close: () => Promise<void> }> {
-  const server = http.createServer(handler);
+/** A server listening on loopback: where to reach it, and how to stop it. */
+export interface LoopbackServer {
+  url: string;
+  port: number;
+  /** Drops every open connection (a hung client or server never holds it up), then stops listening. */
+  close(): Promise<void>;
+}
+
+/** Starts `server` (plain TCP or HTTP) on a free port of 127.0.0.1 and keeps track of its connections for `close()`. */
+export async function listenOnLoopback(server: net.Server): Promise<LoopbackServer> {
+  const sockets = new Set<net.Socket>();
+  server.on("connection", (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as net.AddressInfo;
   return {
@@ -66,8 +78,13 @@ export async function serve(handler: http.RequestListener): Promise<{ url: strin
     port,
     close: () =>
       new Promise((resolve) => {
-        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
   };
+}
+
+/** A loopback HTTP server answering every request with `handler`. */
+export function serve(handler: http.RequestListener): Promise<LoopbackServer> {
+  return listenOnLoopback(http.createServer(handler));
 }
