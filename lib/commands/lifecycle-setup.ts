@@ -1,10 +1,10 @@
 /**
  * What `oclaw ps`, `warm` and `stop` share: the config read with its secrets registered, one HTTP context,
- * and the exit code of a list of failures (4 when a server could not be reached, as `models list`).
+ * and the exit code of a list of failures (4 when no server answered, decided as for `models list` and `chat`).
  */
 import type { CommandContext } from "../cli/command.ts";
 import { type ResolvedConfig, resolveConfig } from "../config/resolve.ts";
-import { EXIT, EXIT_CODES, type ErrorCode } from "../errors.ts";
+import { EXIT, exitCodeFor, noServerAnswered, type OclawError } from "../errors.ts";
 import { type HttpContext, httpContext } from "../http/context.ts";
 
 /** The config and HTTP context of a lifecycle command. */
@@ -14,9 +14,13 @@ export async function lifecycleSetup(ctx: CommandContext): Promise<{ config: Res
   return { config, http: httpContext(ctx.io, ctx.log) };
 }
 
-/** 0 without failures; 4 when a server could not be reached; else the first failure's exit code. */
-export function failuresExit(codes: string[]): number {
-  if (codes.length === 0) return EXIT.ok;
-  if (codes.some((c) => c === "E_UNREACHABLE" || c === "E_DNS" || c === "E_TIMEOUT")) return EXIT.unreachable;
-  return EXIT_CODES[codes[0] as ErrorCode] ?? EXIT.failure;
+/**
+ * 0 without failures; 4 when no server answered one of them (refused, DNS, or a connection taken and not one
+ * byte sent before the wait ran out: lib/errors.ts's noServerAnswered); else the first failure's exit code,
+ * so a server that answered and then stalled is a failure (1), not "unreachable".
+ */
+export function failuresExit(errors: OclawError[]): number {
+  if (errors.length === 0) return EXIT.ok;
+  if (errors.some(noServerAnswered)) return EXIT.unreachable;
+  return exitCodeFor(errors[0]);
 }

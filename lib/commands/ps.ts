@@ -16,7 +16,8 @@ export const psCommand: TopLevelCommand = {
   notes: [
     "Asks GET /api/ps of every enabled Ollama provider at once. A provider that cannot be asked is named",
     "on stderr (in `errors` with --json) while the others are still listed.",
-    "Exit status: 0 when every provider answered, 4 when one could not be reached, else its error's code.",
+    "Exit status: 0 when every provider answered, 4 when one did not (refused, or not a byte before the",
+    "wait ran out), else the first error's code (1 for a server that answered and then stalled).",
   ].join("\n"),
   async run(ctx) {
     if (ctx.positionals.length > 0) {
@@ -28,11 +29,12 @@ export const psCommand: TopLevelCommand = {
     const { rows, errors } = await listLoaded(http, providers, ctx.io.interrupt, ctx.io.wallClock());
     if (ctx.io.interrupt.aborted) throw new OclawError("E_ABORTED", "Interrupted");
     if (ctx.global.json) {
-      await ctx.io.stdout.write(JSON.stringify({ models: rows, errors }) + "\n");
+      const failures = errors.map((e) => ({ provider: e.provider, code: e.error.code, message: e.error.message }));
+      await ctx.io.stdout.write(JSON.stringify({ models: rows, errors: failures }) + "\n");
     } else {
       await ctx.io.stdout.write(formatLoadedTable(rows));
-      for (const e of errors) await ctx.io.stderr.write(`oclaw: ${e.message}\n`);
+      for (const e of errors) await ctx.io.stderr.write(`oclaw: ${e.error.message}\n`);
     }
-    return failuresExit(errors.map((e) => e.code));
+    return failuresExit(errors.map((e) => e.error));
   },
 };

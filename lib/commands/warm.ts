@@ -38,7 +38,7 @@ async function each(ctx: CommandContext, targets: Target[], act: (t: Target) => 
       else await ctx.io.stderr.write(`oclaw: ${o.error.message}\n`);
     }
   }
-  return failuresExit(failed.map((o) => o.error.code));
+  return failuresExit(failed.map((o) => o.error));
 }
 
 function seconds(value: unknown): number {
@@ -64,7 +64,7 @@ export const warmCommand: TopLevelCommand = {
   json: 'One document: {"models": [{model, loadMs, keepAlive}], "errors": [{model, code, message}]}',
   notes: [
     "Loads with the options chat sends (num_ctx...), so the next chat does not reload the model, and",
-    "prints the time the load took. Exit status: 0 loaded; 4 unreachable; 5 model not found; 1 other.",
+    "prints the time the load took. Exit status: 0 loaded; 4 no answer; 5 model not found; 1 other.",
   ].join("\n"),
   async run(ctx) {
     const raw = ctx.values["keep-alive"];
@@ -92,7 +92,7 @@ export const stopCommand: TopLevelCommand = {
   usage: "stop REF... [--json]",
   positionals: [{ name: "REF", help: "Models to unload, e.g. ollama/qwen3:8b", complete: "model" }],
   json: 'One document: {"models": [{model}], "errors": [{model, code, message}]}',
-  notes: "Sends keep_alive 0: Ollama frees the memory at once. Exit status: 0; 4 unreachable; 5 not found; 1 other.",
+  notes: "Sends keep_alive 0: Ollama frees the memory at once. Exit status: 0; 4 no answer; 5 not found; 1 other.",
   async run(ctx) {
     if (ctx.positionals.length === 0) throw usageError("Name the model to unload: oclaw stop REF", "See 'oclaw ps'");
     const { config, http } = await lifecycleSetup(ctx);

@@ -4,7 +4,7 @@
  */
 import type { Provider } from "../catalog/types.ts";
 import { cpuPercent, gpuRatio, loadedModels, processorLabel, secondsUntil } from "../checks/loaded-models.ts";
-import { toOclawError } from "../errors.ts";
+import { type OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 
 /** One loaded model. */
@@ -26,8 +26,7 @@ export interface LoadedRow {
 /** A provider that could not be asked. */
 export interface LoadedError {
   provider: string;
-  code: string;
-  message: string;
+  error: OclawError;
 }
 
 /** Asks every provider at once; never throws. */
@@ -48,7 +47,7 @@ export async function listLoaded(
   const errors: LoadedError[] = [];
   for (const answer of answers) {
     if ("error" in answer && answer.error !== undefined) {
-      errors.push({ provider: answer.provider.id, code: answer.error.code, message: answer.error.message });
+      errors.push({ provider: answer.provider.id, error: answer.error });
       continue;
     }
     for (const e of answer.entries ?? []) {

@@ -110,9 +110,10 @@ export function gzipBombHandler(body: Buffer): http.RequestListener {
 
 /**
  * A raw TCP server: `"silent"` accepts connections and reads the request but never answers;
- * `"endless-headers"` answers a status line and then header lines forever (one every 10 ms).
+ * `"endless-headers"` answers a status line and then header lines forever (one every 10 ms);
+ * `"stalled-body"` answers 200 with its headers and the first byte of a JSON body, then nothing more.
  */
-export function rawServer(mode: "silent" | "endless-headers"): Promise<LoopbackServer> {
+export function rawServer(mode: "silent" | "endless-headers" | "stalled-body"): Promise<LoopbackServer> {
   const server = net.createServer((socket) => {
     socket.on("error", () => {});
     if (mode === "endless-headers") {
@@ -123,6 +124,9 @@ export function rawServer(mode: "silent" | "endless-headers"): Promise<LoopbackS
         const timer = setInterval(() => socket.write(`X-Filler-${n++}: ${"y".repeat(100)}\r\n`), 10);
         socket.on("close", () => clearInterval(timer));
       });
+    }
+    if (mode === "stalled-body") {
+      socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n{"));
     }
   });
   return listenOnLoopback(server);
