@@ -4,7 +4,7 @@ import fc from "fast-check";
 import type { CatalogModel } from "../lib/catalog/types.ts";
 import type { ChatEvent } from "../lib/client/events.ts";
 import { ndjsonBatches } from "../lib/client/ndjson.ts";
-import { ollamaChat, ollamaEvents } from "../lib/client/ollama.ts";
+import { ollamaBodyEvents, ollamaChat, ollamaEvents } from "../lib/client/ollama.ts";
 import type { ChatRequest, ChatTimeouts } from "../lib/client/request.ts";
 import { OclawError } from "../lib/errors.ts";
 import { httpContext } from "../lib/http/context.ts";
@@ -270,7 +270,7 @@ async function eventsOf(parts: Uint8Array[]): Promise<ChatEvent[]> {
   const events: ChatEvent[] = [];
   let t = 0;
   // A fake clock, so timings are the same however the bytes were split.
-  for await (const e of ollamaEvents(ndjsonBatches(chunkedBody(parts)), "Ollama", () => t++, 0)) events.push(e);
+  for await (const e of ollamaBodyEvents(chunkedBody(parts), "Ollama", () => t++, 0)) events.push(e);
   return events;
 }
 
@@ -313,6 +313,18 @@ test("any split of a recorded stream into chunks (inside multibyte characters to
       }),
       { numRuns: 200 },
     );
+  }
+});
+
+test("lines parsed beforehand (ollamaEvents, as scripts/bench/hot-loop.ts feeds them) read the same as the body", async () => {
+  for (const recorded of RECORDED) {
+    const bytes = encoder.encode(recorded.ndjson);
+    const parts = cutAt(bytes, [7, 100, 101, Math.floor(bytes.length / 2)].filter((n) => n < bytes.length));
+    const events: ChatEvent[] = [];
+    let t = 0;
+    for await (const e of ollamaEvents(ndjsonBatches(chunkedBody(parts)), "Ollama", () => t++, 0)) events.push(e);
+    assert.deepEqual(joined(events), joined(await eventsOf(parts)));
+    assert.equal(textOf(events), recorded.text);
   }
 });
 

@@ -5,6 +5,7 @@
  */
 import { OclawError } from "../errors.ts";
 import { decodedReads } from "./decoded-reads.ts";
+import { LineSplitter } from "./lines.ts";
 
 /** Longest line accepted, in characters (a runaway server must not eat the host's memory). */
 export const MAX_LINE_LENGTH = 16 * 1024 * 1024;
@@ -50,12 +51,14 @@ export async function* ndjsonBatches(
   options: NdjsonOptions = {},
 ): AsyncGenerator<unknown[], void, undefined> {
   const source = options.source ?? "The server";
-  const lines = new NdjsonLines(source, options.maxLineLength ?? MAX_LINE_LENGTH);
-  for await (const read of decodedReads(body, () => source)) {
+  for await (const lines of ndjsonLines(body, options)) {
     const batch: unknown[] = [];
     let problem: unknown;
     try {
-      lines.parse(read.text, read.done, batch);
+      for (const line of lines) {
+        const value = parseNdjsonLine(line, source);
+        if (value !== undefined) batch.push(value);
+      }
     } catch (error) {
       problem = error;
     }
@@ -65,70 +68,41 @@ export async function* ndjsonBatches(
 }
 
 /**
- * Splits decoded text into lines and parses them, one read at a time, in one synchronous pass (the engine
- * optimises a plain method's loop sooner than one inside an async generator). A partial line is kept as
- * fragments with their running length: each read is split once, and a long line is joined once
- * (re-scanning the pending text on every read was quadratic).
+ * The text of one NDJSON line, parsed; undefined for a blank line. JSON.parse takes the `\r` of a CRLF line
+ * as whitespace: only a line that fails to parse is looked at twice (whitespace alone is a blank line,
+ * anything else a malformed one).
+ * @throws OclawError E_STREAM for a malformed line, quoting a snippet
  */
-class NdjsonLines {
-  #fragments: string[] = [];
-  #pendingLength = 0;
-  readonly #source: string;
-  readonly #maxLength: number;
-
-  constructor(source: string, maxLength: number) {
-    this.#source = source;
-    this.#maxLength = maxLength;
+export function parseNdjsonLine(line: string, source: string): unknown {
+  if (line.length === 0) return undefined;
+  try {
+    return JSON.parse(line);
+  } catch (error) {
+    if (line.trim() === "") return undefined;
+    throw new OclawError("E_STREAM", `${source} sent a malformed line: ${snippet(line)}`, { cause: error });
   }
+}
 
-  /**
-   * Parses the lines `text` completes (with `done`, the rest too) into `values`.
-   * @throws OclawError E_STREAM for a malformed line or a line over the cap, after the values before it
-   */
-  parse(text: string, done: boolean, values: unknown[]): void {
-    // The native split beats a hand loop of indexOf + slice per line.
-    const lines = text.split("\n");
-    const last = lines.length - 1;
-    for (let i = 0; i < last; i++) {
-      let line = lines[i]!;
-      if (i === 0 && this.#fragments.length > 0) line = this.#join(line);
-      else if (line.length > this.#maxLength) throw this.#tooLong();
-      this.#parseInto(values, line);
-    }
-    const tail = lines[last]!;
-    if (tail.length > 0) {
-      this.#fragments.push(tail);
-      this.#pendingLength += tail.length;
-      if (this.#pendingLength > this.#maxLength) throw this.#tooLong();
-    }
-    if (done && this.#fragments.length > 0) this.#parseInto(values, this.#join(""));
-  }
-
-  /** The pending fragments and `end` as one line. */
-  #join(end: string): string {
-    if (this.#pendingLength + end.length > this.#maxLength) throw this.#tooLong();
-    this.#fragments.push(end);
-    const line = this.#fragments.join("");
-    this.#fragments = [];
-    this.#pendingLength = 0;
-    return line;
-  }
-
-  // JSON.parse takes the `\r` of a CRLF line as whitespace, and a blank line is skipped: only a line that
-  // fails to parse is looked at twice (whitespace alone is a blank line, anything else a malformed one).
-  #parseInto(values: unknown[], line: string): void {
-    if (line.length === 0) return;
-    try {
-      values.push(JSON.parse(line));
-    } catch (error) {
-      if (line.trim() === "") return;
-      throw new OclawError("E_STREAM", `${this.#source} sent a malformed line: ${snippet(line)}`, { cause: error });
-    }
-  }
-
-  #tooLong(): OclawError {
-    return new OclawError("E_STREAM", `${this.#source} sent a line longer than ${formatSize(this.#maxLength)}`, {
+/**
+ * The lines of a body, unparsed: an array per network read, of the lines it completed (blank ones too,
+ * a CRLF line with its `\r`); the last read's rest counts as a line. A consumer that parses each line and
+ * drops it at once keeps no read's worth of parsed values alive (those would outlive a young-generation
+ * collection and stay in memory until a full one).
+ * @throws OclawError E_STREAM for a line over the cap, after the lines before it; the body's own errors
+ */
+export async function* ndjsonLines(
+  body: ReadableStream<Uint8Array>,
+  options: NdjsonOptions = {},
+): AsyncGenerator<string[], void, undefined> {
+  const source = options.source ?? "The server";
+  const maxLength = options.maxLineLength ?? MAX_LINE_LENGTH;
+  const splitter = new LineSplitter(maxLength, () =>
+    new OclawError("E_STREAM", `${source} sent a line longer than ${formatSize(maxLength)}`, {
       hint: "The server does not look like it speaks NDJSON; check the base URL",
-    });
+    }));
+  for await (const read of decodedReads(body, () => source)) {
+    const lines = splitter.split(read.text, read.done);
+    if (lines.length > 0) yield lines;
+    if (splitter.problem !== undefined) throw splitter.problem;
   }
 }

@@ -11,7 +11,7 @@ import { apiRequest } from "./server-errors.ts";
 import { warmOnce } from "./warm-up.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { EventBatch } from "./event-batch.ts";
-import { ndjsonBatches, snippet } from "./ndjson.ts";
+import { ndjsonLines, parseNdjsonLine, snippet } from "./ndjson.ts";
 import { type ChatLine, ChatLineSchema, plainLine } from "./ollama-lines.ts";
 import { knownOllamaError } from "./ollama-errors.ts";
 import { isInvalidThink } from "./think.ts";
@@ -179,56 +179,66 @@ function readLine(value: unknown, state: ReplyState, batch: EventBatch): void {
 }
 
 /**
- * Reads the lines of one network read from `values[from]` into `batch`, in one synchronous pass (a plain
- * function the engine optimises, not a loop inside an async generator). Stops after the reply's first
- * output, which goes out alone, after the done line, or at a problem (kept in `state`).
+ * Reads the lines of one network read from `items[from]` into `batch`, in one synchronous pass (a plain
+ * function the engine optimises, not a loop inside an async generator); `valueOf` parses a raw line (or
+ * passes a parsed value through). Stops after the reply's first output, which goes out alone, after the
+ * done line, or at a problem (kept in `state`).
  * @returns where it stopped
  */
-function readValues(values: unknown[], from: number, state: ReplyState, batch: EventBatch, since: () => number): number {
-  for (let i = from; i < values.length; i++) {
-    const value = values[i];
-    // Nearly every line is a token line: its text is appended to the batch's, with no event of its own.
-    const plain = plainLine(value)?.message;
-    if (plain !== undefined) {
-      if (plain.thinking) batch.append("thinking", plain.thinking);
-      if (plain.content) batch.append("text", plain.content);
-    } else {
-      try {
+function readItems<T>(
+  items: T[],
+  from: number,
+  valueOf: (item: T) => unknown,
+  state: ReplyState,
+  batch: EventBatch,
+  since: () => number,
+): number {
+  for (let i = from; i < items.length; i++) {
+    try {
+      const value = valueOf(items[i]!);
+      if (value === undefined) continue;
+      // Nearly every line is a token line: its text is appended to the batch's, with no event of its own.
+      const plain = plainLine(value)?.message;
+      if (plain !== undefined) {
+        if (plain.thinking) batch.append("thinking", plain.thinking);
+        if (plain.content) batch.append("text", plain.content);
+      } else {
         readLine(value, state, batch);
-      } catch (error) {
-        state.problem = error;
-        return values.length;
+        if (state.doneLine !== undefined) return items.length;
       }
-      if (state.doneLine !== undefined) return values.length;
+    } catch (error) {
+      state.problem = error;
+      return items.length;
     }
     if (state.firstTokenMs === undefined && batch.holding) {
       state.firstTokenMs = since();
       return i + 1;
     }
   }
-  return values.length;
+  return items.length;
 }
 
 /**
- * Turns parsed `/api/chat` lines, a batch per network read, into events. The text (or thinking) of one
+ * Turns an `/api/chat` reply, a batch of lines per network read, into events. The text (or thinking) of one
  * batch is appended to one string and becomes one event: those tokens arrived at the same moment, so
  * nothing waits, and a fast stream costs no event per token. `now` and `startedAt` measure time to first
  * token.
  * @throws OclawError E_STREAM for an `{"error"}` line, a line of the wrong shape, or an end before `done:true`
  *   (after the events of the lines before it)
  */
-export async function* ollamaEvents(
-  batches: AsyncIterable<unknown[]>,
+async function* replyEvents<T>(
+  reads: AsyncIterable<T[]>,
+  valueOf: (item: T) => unknown,
   source: string,
-  now: () => number = () => performance.now(),
-  startedAt: number = now(),
+  now: () => number,
+  startedAt: number,
 ): AsyncGenerator<ChatEvent, void, undefined> {
   const state: ReplyState = { source, calls: 0 };
   const since = () => now() - startedAt;
   const batch = new EventBatch();
-  for await (const values of batches) {
-    for (let at = 0; at < values.length;) {
-      at = readValues(values, at, state, batch, since);
+  for await (const items of reads) {
+    for (let at = 0; at < items.length;) {
+      at = readItems(items, at, valueOf, state, batch, since);
       yield* batch.take();
     }
     if (state.problem !== undefined) throw state.problem;
@@ -242,6 +252,34 @@ export async function* ollamaEvents(
   throw new OclawError("E_STREAM", `${source}: stream ended before done`, {
     hint: "The server closed the reply early (crashed, restarted, or a proxy cut it); try again",
   });
+}
+
+/**
+ * The events of an `/api/chat` body: each line parsed as it is read and dropped (no read's worth of parsed
+ * lines is kept alive; see lib/client/ndjson.ts's {@link ndjsonLines}).
+ * @throws OclawError as {@link replyEvents}, E_STREAM for a malformed line or one over the cap, and the
+ *   body's own errors
+ */
+export function ollamaBodyEvents(
+  body: ReadableStream<Uint8Array>,
+  source: string,
+  now: () => number = () => performance.now(),
+  startedAt: number = now(),
+): AsyncGenerator<ChatEvent, void, undefined> {
+  return replyEvents(ndjsonLines(body, { source }), (line: string) => parseNdjsonLine(line, source), source, now, startedAt);
+}
+
+/**
+ * The same reading of lines already parsed, a batch per read (tests, scripts/bench/hot-loop.ts).
+ * @throws OclawError as {@link replyEvents}
+ */
+export function ollamaEvents(
+  batches: AsyncIterable<unknown[]>,
+  source: string,
+  now: () => number = () => performance.now(),
+  startedAt: number = now(),
+): AsyncGenerator<ChatEvent, void, undefined> {
+  return replyEvents(batches, (value) => value, source, now, startedAt);
 }
 
 function toolArguments(raw: Record<string, unknown> | string | undefined, source: string): Record<string, unknown> {
@@ -275,7 +313,7 @@ async function post(request: ChatRequest, context: ChatContext, body: Record<str
 async function warmUp(): Promise<void> {
   const reply = '{"message":{"role":"assistant","content":"."},"done":false}\n{"message":{"role":"assistant","content":""},"done":true}\n';
   const body = withIdleTimeout(new Response(reply).body!, 60_000, () => "warm-up");
-  for await (const _ of ollamaEvents(ndjsonBatches(body), "warm-up")) void _;
+  for await (const _ of ollamaBodyEvents(body, "warm-up")) void _;
 }
 
 /**
@@ -313,5 +351,5 @@ export const ollamaChat: ChatClient = async function* (request, context) {
   }
   if (response.body === null) throw new OclawError("E_STREAM", `${source} sent an empty reply`);
   const stream = withIdleTimeout(response.body, context.timeouts.idleMs, () => source, context.signal);
-  yield* ollamaEvents(ndjsonBatches(stream, { source }), source, now, startedAt);
+  yield* ollamaBodyEvents(stream, source, now, startedAt);
 };

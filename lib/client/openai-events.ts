@@ -9,7 +9,7 @@ import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { snippet } from "./ndjson.ts";
 import { openaiSchemas, plainChunk, type WireUsage } from "./openai-chunks.ts";
 import { EventBatch } from "./event-batch.ts";
-import { sseBatches, type SseMessage } from "./sse.ts";
+import { type SseMessage, SseParser, sseLines } from "./sse.ts";
 import { ToolCallBuffer, type ToolCallDelta } from "./tool-calls.ts";
 
 /** Largest non-streamed answer read: the stream's line cap. */
@@ -77,9 +77,10 @@ export async function* streamEvents(
   const calls = new ToolCallBuffer();
   const state: StreamState = { finish: undefined, usage: undefined, sawDone: false, sentFirst: false };
   const batch = new EventBatch();
-  for await (const messages of sseBatches(body, describe)) {
-    for (let at = 0; at < messages.length;) {
-      at = readMessages(messages, at, state, calls, batch, describe, time);
+  const parser = new SseParser(describe);
+  for await (const lines of sseLines(body, describe)) {
+    for (let at = 0; at < lines.length;) {
+      at = readLines(lines, at, parser, state, calls, batch, describe, time);
       yield* batch.take();
     }
     if (state.problem !== undefined) throw state.problem;
@@ -111,34 +112,38 @@ interface StreamState {
 }
 
 /**
- * Reads the events of one network read from `messages[from]` into `batch`, in one synchronous pass (a plain
- * function the engine optimises, not a loop inside an async generator). Stops after the reply's first
- * output, which goes out alone, at `[DONE]`, or at a problem (kept in `state`).
+ * Reads the lines of one network read from `lines[from]` into `batch`, each event as its blank line
+ * completes it, in one synchronous pass (a plain function the engine optimises, not a loop inside an async
+ * generator; no read's worth of events is kept). Stops after the reply's first output, which goes out
+ * alone, at `[DONE]`, or at a problem (kept in `state`).
  * @returns where it stopped
  */
-function readMessages(
-  messages: SseMessage[],
+function readLines(
+  lines: string[],
   from: number,
+  parser: SseParser,
   state: StreamState,
   calls: ToolCallBuffer,
   batch: EventBatch,
   describe: () => string,
   time: Clock,
 ): number {
-  for (let i = from; i < messages.length; i++) {
+  for (let i = from; i < lines.length; i++) {
     try {
-      readMessage(messages[i]!, state, calls, batch, describe, time);
+      const message = parser.line(lines[i]!);
+      if (message === undefined) continue;
+      readMessage(message, state, calls, batch, describe, time);
     } catch (error) {
       state.problem = error;
-      return messages.length;
+      return lines.length;
     }
-    if (state.sawDone) return messages.length;
+    if (state.sawDone) return lines.length;
     if (!state.sentFirst && batch.holding) {
       state.sentFirst = true;
       return i + 1;
     }
   }
-  return messages.length;
+  return lines.length;
 }
 
 /**
