@@ -1,8 +1,10 @@
 /**
  * The one retry policy (ky's limit / delay / backoff / jitter / shouldRetry): every retry in oclaw — the DNS
- * retry before falling back, doctor's and health's server check — is a {@link RetryPolicy} with its own
+ * retry before falling back, doctor's and health's server check, health's `--ping`/`--push` — is a
+ * {@link RetryPolicy} with its own
  * settings, its waits computed by {@link retryDelay} and, for a plain async task, run by {@link retry}.
  */
+import { OclawError } from "./errors.ts";
 import { isTransientDns } from "./http/dns.ts";
 import { sleep as abortableSleep } from "./http/abort.ts";
 
@@ -31,6 +33,23 @@ export const DOCTOR_DNS_RETRY: RetryPolicy = { ...CHAT_DNS_RETRY, limit: 2 };
 
 /** health: one quick retry of a resolver hiccup (0.25 s), when the run's timeout leaves room for it. */
 export const HEALTH_DNS_RETRY: RetryPolicy = { ...CHAT_DNS_RETRY, limit: 1, delayMs: 250 };
+
+/**
+ * A monitor notification's failures that may pass by themselves: refused or reset (a monitor restarting,
+ * a proxy in front of it), a connection closed before the answer, a resolver hiccup, HTTP 408, 429 and 5xx.
+ * Not a 4xx such as 404 (a wrong URL stays wrong), nor running out of time.
+ */
+export function retryNotification(error: unknown): boolean {
+  if (!(error instanceof OclawError)) return false;
+  if (error.code === "E_HTTP") return error.status === 408 || error.status === 429 || (error.status ?? 0) >= 500;
+  return error.code === "E_UNREACHABLE" || error.code === "E_STREAM" || isTransientDns(error);
+}
+
+/**
+ * health's `--ping`/`--push`: two more tries (0.5 s, 1 s) of a failure that may pass, as healthchecks.io
+ * advises for its pings (`curl --retry`); lib/health/notify.ts bounds all the tries together.
+ */
+export const NOTIFY_RETRY: RetryPolicy = { limit: 2, delayMs: 500, backoff: 2, jitter: 0, shouldRetry: retryNotification };
 
 /** A policy that never retries. */
 export const NO_RETRY: RetryPolicy = { ...CHAT_DNS_RETRY, limit: 0 };

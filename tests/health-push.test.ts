@@ -22,15 +22,24 @@ interface Received {
   contentType: string | undefined;
 }
 
-/** A loopback monitor recording what it receives, answering `status`. */
-async function withMonitor<T>(status: number, body: (url: string, received: Received[]) => Promise<T>): Promise<T> {
+/** How the monitor answers a request: an HTTP status, or `"drop"` to close the connection without a word. */
+type Answer = number | "drop";
+
+/**
+ * A loopback monitor recording what it receives; request N gets `answers[N]` (the last one from then on),
+ * or `answers` itself when it is one status.
+ */
+async function withMonitor<T>(answers: Answer | Answer[], body: (url: string, received: Received[]) => Promise<T>): Promise<T> {
   const received: Received[] = [];
+  const list = Array.isArray(answers) ? answers : [answers];
   const monitor = await serve((req, res) => {
     let text = "";
     req.setEncoding("utf8").on("data", (d: string) => (text += d)).on("end", () => {
+      const answer = list[Math.min(received.length, list.length - 1)]!;
       received.push({ method: req.method ?? "", url: req.url ?? "", body: text, contentType: req.headers["content-type"] });
-      res.writeHead(status, { "content-type": "text/plain" });
-      res.end(status === 200 ? "OK" : "error");
+      if (answer === "drop") return void req.socket.destroy();
+      res.writeHead(answer, { "content-type": "text/plain" });
+      res.end(answer === 200 ? "OK" : "error");
     });
   });
   try {
@@ -88,15 +97,48 @@ test("a monitor that fails or cannot be reached is a warning on stderr; the exit
       const r = await healthBin(url, ["--ping", `${monitor}/x`]);
       assert.equal(r.code, 0);
       assert.match(r.stdout, /^OK: /);
-      assert.equal(r.stderr, `oclaw: warning: ping to ${monitor}/x failed: HTTP 500\n`);
+      assert.equal(r.stderr, `oclaw: warning: ping to ${monitor}/x failed: HTTP 500 (3 tries)\n`);
     });
     const port = await closedPort();
     const r = await healthBin(url, ["--push", `http://127.0.0.1:${port}/api/push/t`]);
     assert.equal(r.code, 0);
-    assert.match(r.stderr, /^oclaw: warning: push to http:\/\/127\.0\.0\.1:\d+\/api\/push\/t failed: Cannot reach the push monitor at .*connection refused\n$/);
+    assert.match(r.stderr, /^oclaw: warning: push to http:\/\/127\.0\.0\.1:\d+\/api\/push\/t failed: Cannot reach the push monitor at .*connection refused \(3 tries\)\n$/);
     const bad = await healthBin(url, ["--ping", "ftp://x.invalid/"]);
     assert.equal(bad.code, 3);
     assert.match(bad.stdout, /^UNKNOWN: Invalid --ping 'ftp:\/\/x\.invalid\/': expected an http/);
+  });
+});
+
+test("a monitor that fails once (503, a dropped connection) is tried again: the ping and the push arrive, stderr stays empty", { timeout: 60_000 }, async () => {
+  await withFakeOllama({}, async ({ url }) => {
+    await withMonitor([503, 200], async (monitor, received) => {
+      const r = await healthBin(url, ["--ping", `${monitor}/ping/abc-123`]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, "");
+      assert.deepEqual(received.map((q) => [q.method, q.url, q.body]), [
+        ["POST", "/ping/abc-123", r.stdout.trimEnd()],
+        ["POST", "/ping/abc-123", r.stdout.trimEnd()],
+      ]);
+    });
+    await withMonitor(["drop", 200], async (monitor, received) => {
+      const r = await healthBin(url, ["--push", `${monitor}/api/push/t`, "-v"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /push to http:\/\/127\.0\.0\.1:\d+\/api\/push\/t: .*closed the connection before answering; again in 500 ms/);
+      assert.doesNotMatch(r.stderr, /warning/);
+      assert.equal(received.length, 2);
+      assert.equal(new URL(received[1]!.url, monitor).searchParams.get("status"), "up");
+    });
+  });
+});
+
+test("a monitor's 404 is not tried again (a wrong URL stays wrong): one request, one warning", { timeout: 60_000 }, async () => {
+  await withFakeOllama({}, async ({ url }) => {
+    await withMonitor([404, 200], async (monitor, received) => {
+      const r = await healthBin(url, ["--ping", `${monitor}/ping/nope`]);
+      assert.equal(r.code, 0);
+      assert.equal(r.stderr, `oclaw: warning: ping to ${monitor}/ping/nope failed: HTTP 404\n`);
+      assert.equal(received.length, 1);
+    });
   });
 });
 

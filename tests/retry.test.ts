@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { OclawError } from "../lib/errors.ts";
-import { CHAT_DNS_RETRY, DOCTOR_DNS_RETRY, HEALTH_DNS_RETRY, retry, retryDelay, type RetryPolicy } from "../lib/retry.ts";
+import { CHAT_DNS_RETRY, DOCTOR_DNS_RETRY, HEALTH_DNS_RETRY, NOTIFY_RETRY, retry, retryDelay, type RetryPolicy } from "../lib/retry.ts";
 
 const transient = new OclawError("E_DNS", "lookup failed", { cause: Object.assign(new Error("x"), { code: "EAI_AGAIN" }) });
 const notFound = new OclawError("E_DNS", "lookup failed", { cause: Object.assign(new Error("x"), { code: "ENOTFOUND" }) });
@@ -13,6 +13,16 @@ test("the DNS policies wait as chat, doctor and health always did; only EAI_AGAI
   assert.deepEqual(waits(HEALTH_DNS_RETRY), [250, undefined, undefined, undefined]);
   assert.equal(retryDelay(CHAT_DNS_RETRY, 0, notFound), undefined);
   assert.equal(retryDelay(CHAT_DNS_RETRY, 0, new Error("other")), undefined);
+});
+
+test("--ping/--push: what may pass is tried twice more (0.5 s, 1 s); a 4xx, a missing name or a timeout is not", () => {
+  const http = (status: number) => new OclawError("E_HTTP", `HTTP ${status}`, { status });
+  for (const error of [new OclawError("E_UNREACHABLE", "refused"), new OclawError("E_STREAM", "closed"), transient, http(408), http(429), http(500), http(503)]) {
+    assert.deepEqual([0, 1, 2].map((n) => retryDelay(NOTIFY_RETRY, n, error)), [500, 1000, undefined], error.message);
+  }
+  for (const error of [http(400), http(404), notFound, new OclawError("E_TIMEOUT", "no answer within 10 s"), new Error("other")]) {
+    assert.equal(retryDelay(NOTIFY_RETRY, 0, error), undefined, error.message);
+  }
 });
 
 test("jitter spreads a wait within its fraction", () => {

@@ -148,13 +148,15 @@ export const healthCommand: TopLevelCommand = {
       type: "string",
       arg: "URL",
       help: "After the check, POST the status line to URL (healthchecks.io): URL on OK\n" +
-        "or WARNING, URL/fail on CRITICAL or UNKNOWN. A failed ping is a warning only",
+        "or WARNING, URL/fail on CRITICAL or UNKNOWN. Up to 3 tries in 10 s; a failed\n" +
+        "ping is a warning only",
     },
     push: {
       type: "string",
       arg: "URL",
       help: "After the check, GET URL?status=up|down&msg=LINE&ping=MS (Uptime Kuma's\n" +
-        "push monitor; up on OK or WARNING). A failed push is a warning only",
+        "push monitor; up on OK or WARNING). Up to 3 tries in 10 s; a failed push is\n" +
+        "a warning only",
     },
     "changes-only": {
       type: "boolean",

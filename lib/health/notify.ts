@@ -3,14 +3,20 @@
  * the status line as body on OK or WARNING, `POST URL/fail` on CRITICAL or UNKNOWN) and `--push URL` for an
  * Uptime Kuma push monitor (`GET URL?status=up|down&msg=<line>&ping=<ms>`). A notification that fails is a
  * warning on stderr; it never changes the exit code.
+ *
+ * A failure that may pass (refused, reset, 429, 5xx) is tried again (lib/retry.ts's NOTIFY_RETRY): a lost
+ * ping can raise a false "down" alert at the monitor, and one sent twice does no harm (a ping only records
+ * the run). All the tries share one budget, NOTIFY_TIMEOUT_MS, so a monitor that is down or hangs holds the
+ * check's exit (its verdict is already printed) no longer than one try did before.
  */
 import { deadline } from "../http/abort.ts";
 import type { HttpContext } from "../http/context.ts";
 import { request } from "../http/request.ts";
 import { OclawError, toOclawError, usageError } from "../errors.ts";
+import { NOTIFY_RETRY, retry } from "../retry.ts";
 import type { HealthReport } from "./report.ts";
 
-/** Time allowed for one notification, connect included. */
+/** Time allowed for one notification, connects, tries and the waits between them included. */
 export const NOTIFY_TIMEOUT_MS = 10_000;
 
 /**
@@ -54,7 +60,10 @@ function statusLine(report: HealthReport): string {
   return `${WORD[report.state]}: ${report.summary}`;
 }
 
-/** Sends one notification; the problem as a one-line warning, or undefined when the monitor took it. */
+/**
+ * Sends one notification, tried again per NOTIFY_RETRY within NOTIFY_TIMEOUT_MS in all; the problem as a
+ * one-line warning, or undefined when the monitor took it.
+ */
 export async function notify(
   http: HttpContext,
   what: "ping" | "push",
@@ -63,17 +72,25 @@ export async function notify(
 ): Promise<string | undefined> {
   const shown = `${target.url.origin}${target.url.pathname}`;
   const limit = deadline(NOTIFY_TIMEOUT_MS, () => new OclawError("E_TIMEOUT", `no answer within ${NOTIFY_TIMEOUT_MS / 1000} s`));
+  const bounded = AbortSignal.any([signal, limit]);
+  let tries = 0;
   try {
-    const response = await request(http, target.url, {
-      method: target.body === undefined ? "GET" : "POST",
-      ...(target.body === undefined ? {} : { text: target.body }),
-      signal: AbortSignal.any([signal, limit]),
-      service: `the ${what} monitor`,
+    await retry(async () => {
+      tries++;
+      const response = await request(http, target.url, {
+        method: target.body === undefined ? "GET" : "POST",
+        ...(target.body === undefined ? {} : { text: target.body }),
+        signal: bounded,
+        service: `the ${what} monitor`,
+      });
+      await response.body?.cancel().catch(() => {});
+      if (!response.ok) throw new OclawError("E_HTTP", `HTTP ${response.status}`, { status: response.status });
+    }, NOTIFY_RETRY, {
+      signal: bounded,
+      onRetry: (error, _retry, ms) => http.log.debug(`${what} to ${shown}: ${toOclawError(error).message}; again in ${ms} ms`),
     });
-    await response.body?.cancel().catch(() => {});
-    if (!response.ok) return `${what} to ${shown} failed: HTTP ${response.status}`;
     return undefined;
   } catch (error) {
-    return `${what} to ${shown} failed: ${toOclawError(error).message}`;
+    return `${what} to ${shown} failed: ${toOclawError(error).message}${tries > 1 ? ` (${tries} tries)` : ""}`;
   }
 }
