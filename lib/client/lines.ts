@@ -26,7 +26,10 @@ export class LineSplitter {
     const lines = text.split("\n");
     const tail = lines.pop()!;
     if (this.#fragments.length > 0 && lines.length > 0) lines[0] = this.#join(lines[0]!);
-    const over = lines.findIndex((line) => line.length > this.#maxLength);
+    // Only a line joined from fragments, or one of a read longer than the cap, can be over it.
+    const over = text.length > this.#maxLength || (lines[0]?.length ?? 0) > this.#maxLength
+      ? lines.findIndex((line) => line.length > this.#maxLength)
+      : -1;
     if (over !== -1) {
       this.problem = this.#tooLong();
       return lines.slice(0, over);
