@@ -125,6 +125,17 @@ test("the log: one line a run, 0600, no secret; logs -n 1 --json prints it; --no
   }, { ollama: { apiKey: secret } });
 });
 
+test("the log redacts keys as the output does: Ollama's placeholder key 'ollama' is not a secret, a URL-encoded key is", async () => {
+  const secret = "sk/live+7f3a";
+  await withWorld({ replies: { "qwen3:8b": { content: `Use ollama, not ${encodeURIComponent(secret)}.` } } }, async (w) => {
+    const r = await w.run(["chat", "-m", "qwen3:8b", "Hi"]);
+    assert.equal(r.code, 0, r.stderr);
+    const [entry] = await lines(path.join(w.stateDir, "log.jsonl"));
+    assert.equal(entry?.model, "ollama/qwen3:8b");
+    assert.equal(entry?.reply, "Use ollama, not ***.");
+  }, { ollama: { apiKey: "ollama", headers: { "X-Key": secret } } });
+});
+
 test("a reply over 1 MiB: the log keeps its head (a secret across the cut redacted) and says so, -c refuses it, a session keeps it whole", async () => {
   const secret = "sk-live-7f3a9c2e5b";
   const head = "a".repeat(1024 * 1024 - 5);

@@ -9,8 +9,7 @@ import type { Io } from "../io.ts";
 import { sha256Hex } from "../state/sha256.ts";
 import { fromBase64 } from "./image-type.ts";
 import { type Image, type ImageRef, type Message, type ToolCall, wireMessage } from "./messages.ts";
-import { redact } from "../log.ts";
-import { appendRunLog, LOG_REPLY_CHARS, type LogEntry } from "./run-log.ts";
+import { appendRunLog, LOG_REPLY_CHARS, type LogEntry, logRedaction } from "./run-log.ts";
 import { appendToSession, rememberSession } from "./sessions.ts";
 
 /** Where a run's record goes. */
@@ -70,7 +69,8 @@ export class RunRecord {
   /** Values never to be written (the config's keys). */
   secrets(values: Iterable<string>): void {
     this.#secrets.push(...values);
-    this.#slack = Math.max(0, ...this.#secrets.map((s) => s.length));
+    // The longest form redacted: a secret URL-encoded may be longer than itself.
+    this.#slack = Math.max(0, ...this.#secrets.map((s) => encodeURIComponent(s).length));
   }
 
   /** Watches one event of the run. */
@@ -153,7 +153,7 @@ export class RunRecord {
    */
   #loggedReply(): Pick<LogEntry, "reply" | "replyLength" | "replyTruncated"> {
     if (this.#replyLength <= LOG_REPLY_CHARS) return { reply: this.#reply };
-    const redacted = redact(this.#reply.slice(0, LOG_REPLY_CHARS + this.#slack), this.#secrets);
+    const redacted = logRedaction(this.#secrets)(this.#reply.slice(0, LOG_REPLY_CHARS + this.#slack));
     let cut = Math.min(LOG_REPLY_CHARS, redacted.length);
     const last = redacted.charCodeAt(cut - 1);
     if (last >= 0xd800 && last <= 0xdbff) cut--;

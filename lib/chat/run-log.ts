@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import { redact } from "../log.ts";
+import { Secrets } from "../redact.ts";
 import { appendLines, readJsonLines } from "../state/append.ts";
 import { type DirsIo, stateDir } from "../state/dirs.ts";
 import { lazySchema, z } from "../zod.ts";
@@ -92,11 +93,22 @@ export function logEnabled(env: Readonly<Record<string, string | undefined>>, no
 }
 
 /**
+ * How the log redacts: `Bearer` tokens and `key: value` pairs, and the configured secrets as the output
+ * edge knows them (lib/redact.ts: their URL-encoded forms too, never Ollama's placeholder keys, which would
+ * turn every `ollama/…` model ref into three stars and a slash).
+ */
+export function logRedaction(secrets: Iterable<string>): (text: string) => string {
+  const known = new Secrets();
+  known.add(secrets);
+  return (text) => known.redact(redact(text));
+}
+
+/**
  * Appends one run's line, secrets redacted.
  * @throws OclawError E_WRITE when the log cannot be written
  */
 export async function appendRunLog(io: DirsIo, entry: LogEntry, secrets: Iterable<string>): Promise<void> {
-  await appendLines(logFile(io), [redact(JSON.stringify(entry), secrets)], { maxBytes: LOG_MAX_BYTES });
+  await appendLines(logFile(io), [logRedaction(secrets)(JSON.stringify(entry))], { maxBytes: LOG_MAX_BYTES });
 }
 
 /**
