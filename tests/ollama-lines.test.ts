@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ChatLineSchema, plainLine } from "../lib/client/ollama-lines.ts";
+import { chatLineSchema, plainLine, simpleLine } from "../lib/client/ollama-lines.ts";
 
 /** Values near a token line: each field missing, of the right type, or of a wrong one. */
 const field = <T>(good: fc.Arbitrary<T>) =>
@@ -84,7 +84,7 @@ test("every line the hand check accepts, the schema accepts, with the same text,
       const plain = plainLine(wire);
       if (plain === undefined) return;
       accepted++;
-      const parsed = ChatLineSchema.safeParse(wire);
+      const parsed = chatLineSchema().safeParse(wire);
       assert.ok(parsed.success, `the schema rejects a line the hand check accepts: ${JSON.stringify(wire)}`);
       assert.deepEqual(meaning(plain), meaning(parsed.data));
     }),
@@ -100,4 +100,66 @@ test("the hand check takes the common token lines Ollama sends", () => {
   ];
   for (const line of lines) assert.equal(plainLine(line), line);
   assert.equal(plainLine({ ...lines[0], done: true }), undefined, "the done line goes through the schema");
+});
+
+/** A done line as Ollama sends it, each field present or not, and the same with a field of a wrong type. */
+const doneLine = fc.record({
+  model: fc.string(),
+  created_at: fc.string(),
+  message: fc.record({ role: fc.constant("assistant"), content: fc.string(), thinking: fc.string() }, { requiredKeys: ["role"] }),
+  done: fc.constant(true),
+  done_reason: fc.constantFrom("stop", "length", "load", "unload"),
+  total_duration: fc.nat(),
+  load_duration: fc.nat(),
+  prompt_eval_count: fc.nat(),
+  prompt_eval_duration: fc.nat(),
+  eval_count: fc.nat(),
+  eval_duration: fc.nat(),
+}, { requiredKeys: ["done"] });
+
+const perturbedDoneLine = fc.tuple(
+  doneLine,
+  fc.constantFrom("done", "done_reason", "total_duration", "eval_count", "message", "message.content", "message.tool_calls"),
+  fc.oneof(fc.anything(), fc.double(), fc.integer({ min: -5, max: -1 }), fc.constant(null)),
+).map(([line, key, value]) => {
+  const out: Record<string, unknown> = { ...line, message: { ...line.message } };
+  const [top, inner] = key.split(".") as [string, string | undefined];
+  if (inner === undefined) out[top] = value;
+  else (out.message as Record<string, unknown>)[inner] = value;
+  return out;
+});
+
+/** Everything the client reads off a line that is not a token line. */
+function fullMeaning(line: Record<string, unknown> & { message?: Record<string, unknown> | undefined }) {
+  const { message, ...rest } = line;
+  return { ...meaning(line as Parameters<typeof meaning>[0]), rest, message };
+}
+
+test("every line simpleLine accepts, the schema accepts and reads the same, done line and counters included (property)", () => {
+  let accepted = 0;
+  fc.assert(
+    fc.property(fc.oneof(doneLine, perturbedDoneLine, perturbedDoneLine, tokenLine, nearTokenLine, fc.anything()), (value) => {
+      const wire: unknown = JSON.parse(JSON.stringify(value ?? null));
+      const simple = simpleLine(wire);
+      if (simple === undefined) return;
+      accepted++;
+      const parsed = chatLineSchema().safeParse(wire);
+      assert.ok(parsed.success, `the schema rejects a line simpleLine accepts: ${JSON.stringify(wire)}`);
+      assert.deepEqual(fullMeaning(simple), fullMeaning(parsed.data));
+    }),
+    { numRuns: 5000 },
+  );
+  assert.ok(accepted > 500, `the generator reaches the hand check (${accepted} of 5000)`);
+});
+
+test("simpleLine takes the done line Ollama sends and leaves tool calls and wrong types to the schema", () => {
+  const done = {
+    model: "qwen3:8b", created_at: "2025-01-01T00:00:00Z", message: { role: "assistant", content: "" }, done: true,
+    done_reason: "stop", total_duration: 5_000_000_000, load_duration: 1_000_000, prompt_eval_count: 26,
+    prompt_eval_duration: 200_000_000, eval_count: 290, eval_duration: 4_700_000_000,
+  };
+  assert.equal(simpleLine(done), done);
+  assert.equal(simpleLine({ ...done, message: { role: "assistant", content: "", tool_calls: [{ function: { name: "f", arguments: {} } }] } }), undefined);
+  assert.equal(simpleLine({ ...done, eval_count: -1 }), undefined);
+  assert.equal(simpleLine({ ...done, done: "true" }), undefined);
 });

@@ -12,7 +12,7 @@ import { warmOnce } from "./warm-up.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { EventBatch } from "./event-batch.ts";
 import { ndjsonLines, parseNdjsonLine, snippet } from "./ndjson.ts";
-import { type ChatLine, ChatLineSchema, plainLine } from "./ollama-lines.ts";
+import { type ChatLine, chatLineSchema, plainLine, simpleLine } from "./ollama-lines.ts";
 import { knownOllamaError } from "./ollama-errors.ts";
 import { isInvalidThink } from "./think.ts";
 import { splitParams } from "./ollama-options.ts";
@@ -145,7 +145,8 @@ function readLine(value: unknown, state: ReplyState, batch: EventBatch): void {
     throw knownOllamaError(source, undefined, raw) ??
       new OclawError("E_STREAM", `${source} failed mid-stream: ${clip(raw, MAX_MESSAGE_CHARS)}`);
   }
-  const parsed = ChatLineSchema.safeParse(value);
+  const simple = simpleLine(value);
+  const parsed = simple === undefined ? chatLineSchema().safeParse(value) : { success: true as const, data: simple };
   if (!parsed.success) {
     throw new OclawError("E_STREAM", `${source} sent an unexpected line: ${snippet(JSON.stringify(value))}`, {
       cause: parsed.error,
