@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Chunk, openaiSchemas, plainChunk } from "../lib/client/openai-chunks.ts";
+import { type Chunk, openaiSchemas, plainChunk, simpleChunk } from "../lib/client/openai-chunks.ts";
 
 /** A token chunk as servers send it. */
 const tokenChunk = fc.record({
@@ -71,4 +71,49 @@ test("every chunk the hand check accepts, the schema accepts, with the same text
     { numRuns: 5000 },
   );
   assert.ok(accepted > 100, `the generator reaches the fast path (${accepted} of 5000)`);
+});
+
+/** The last chunks of a stream: a finish_reason, then (with include_usage) the usage with no choices. */
+const closingChunk = fc.oneof(
+  fc.record({
+    id: fc.string(),
+    choices: fc.tuple(fc.record({ index: fc.constant(0), delta: fc.oneof(fc.constant({}), fc.constant(null), fc.record({ content: fc.string() })), finish_reason: fc.constantFrom("stop", "length", null) })),
+  }),
+  fc.record({
+    id: fc.string(),
+    choices: fc.constantFrom([], null),
+    usage: fc.oneof(fc.constant(null), fc.record({ prompt_tokens: fc.nat(), completion_tokens: fc.nat(), total_tokens: fc.nat() }, { requiredKeys: [] })),
+  }),
+);
+
+const perturbedClosing = fc.tuple(
+  closingChunk,
+  fc.constantFrom("choices", "usage", "error", "usage.prompt_tokens", "choice.finish_reason", "choice.delta", "delta.tool_calls", "delta.content"),
+  fc.oneof(fc.anything(), fc.constant(null), fc.double()),
+).map(([chunk, key, value]) => {
+  const out: Record<string, unknown> = structuredClone(chunk);
+  const [where, name] = key.split(".") as [string, string | undefined];
+  const choice = Array.isArray(out.choices) && typeof out.choices[0] === "object" && out.choices[0] !== null ? out.choices[0] as Record<string, unknown> : undefined;
+  if (name === undefined) out[where] = value;
+  else if (where === "usage" && typeof out.usage === "object" && out.usage !== null) (out.usage as Record<string, unknown>)[name] = value;
+  else if (where === "choice" && choice) choice[name] = value;
+  else if (where === "delta" && choice && typeof choice.delta === "object" && choice.delta !== null) (choice.delta as Record<string, unknown>)[name] = value;
+  return out;
+});
+
+test("every chunk simpleChunk accepts, the schema accepts and reads the same, finish_reason and usage included (property)", () => {
+  let accepted = 0;
+  fc.assert(
+    fc.property(fc.oneof(closingChunk, perturbedClosing, perturbedClosing, tokenChunk, fc.anything()), (value) => {
+      const wire: unknown = JSON.parse(JSON.stringify(value ?? null));
+      const simple = simpleChunk(wire);
+      if (simple === undefined) return;
+      accepted++;
+      const parsed = openaiSchemas().chunk.safeParse(wire);
+      assert.ok(parsed.success, `the schema rejects a chunk simpleChunk accepts: ${JSON.stringify(wire)}`);
+      assert.deepEqual(simple, parsed.data);
+    }),
+    { numRuns: 5000 },
+  );
+  assert.ok(accepted > 500, `the generator reaches the hand check (${accepted} of 5000)`);
 });

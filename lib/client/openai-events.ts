@@ -7,7 +7,7 @@ import { readAtMost } from "../http/body.ts";
 import { errorMessageFromBody } from "./server-errors.ts";
 import type { ChatEvent, StopReason, Timings, Usage } from "./events.ts";
 import { snippet } from "./ndjson.ts";
-import { openaiSchemas, plainChunk, type WireUsage } from "./openai-chunks.ts";
+import { openaiSchemas, plainChunk, simpleChunk, type WireUsage } from "./openai-chunks.ts";
 import { EventBatch } from "./event-batch.ts";
 import { type SseMessage, SseParser, sseLines } from "./sse.ts";
 import { ToolCallBuffer, type ToolCallDelta } from "./tool-calls.ts";
@@ -170,7 +170,7 @@ function readMessage(
       cause: error,
     });
   }
-  const plain = message.event === "error" ? undefined : plainChunk(json);
+  const plain = message.event === "error" ? undefined : plainChunk(json) ?? simpleChunk(json);
   const parsed = plain === undefined ? openaiSchemas().chunk.safeParse(json) : { success: true as const, data: plain };
   if (!parsed.success) {
     throw new OclawError("E_STREAM", `${describe()} sent an unexpected chunk: ${snippet(message.data)}`, {
