@@ -23,7 +23,8 @@ interface Frame {
   file: string;
   chain: string[];
   root: string;
-  rootReal: string;
+  /** The root with its symlinks resolved, looked up once, only when there is an include to check. */
+  rootReal: () => Promise<string>;
   readText: ReadText;
 }
 
@@ -57,7 +58,8 @@ export async function resolveIncludes(
   readText: ReadText = readTextIfExists,
 ): Promise<unknown> {
   const root = path.dirname(path.resolve(file));
-  const rootReal = await realpath(root).catch(() => root);
+  let real: Promise<string> | undefined;
+  const rootReal = () => (real ??= realpath(root).catch(() => root));
   return await processValue(value, { file: path.resolve(file), chain: [path.resolve(file)], root, rootReal, readText }, []);
 }
 
@@ -116,7 +118,7 @@ async function loadOne(includePath: string, frame: Frame, at: KeySegment[]): Pro
     throw invalid(frame, at, `'${includePath}' escapes the config directory ${frame.root}`, "Keep included files next to the config file or below it");
   }
   const real = await realpath(target).catch(() => undefined);
-  if (real !== undefined && !isInside(frame.rootReal, real)) {
+  if (real !== undefined && !isInside(await frame.rootReal(), real)) {
     throw invalid(frame, at, `'${includePath}' resolves outside the config directory ${frame.root} through a symlink`);
   }
   if (frame.chain.includes(target)) {
