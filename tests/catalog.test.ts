@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
-import { buildCatalog, type CatalogConfig, resolveModel } from "../lib/catalog/catalog.ts";
+import { buildCatalog, resolveModel } from "../lib/catalog/catalog.ts";
+import type { CatalogConfig } from "../lib/catalog/rows.ts";
 import { defaultCacheDir } from "../lib/catalog/cache.ts";
 import type { ModelEntry, Provider } from "../lib/catalog/types.ts";
 import { OclawError } from "../lib/errors.ts";

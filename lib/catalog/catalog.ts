@@ -2,26 +2,21 @@
  * The catalogue: every enabled provider's models (configured entries as they are, discovery for providers
  * without a list), tagged with the model selection (`default`, `fallback#N`), `no-tools` and `missing`.
  * {@link buildCatalog} serves `oclaw models list`; {@link resolveModel} is the cheap path chat takes for one ref.
+ * How one row is made is rows.ts's.
  */
-import type { CatalogModel, ModelEntry, Provider } from "./types.ts";
-import type { ResolvedConfig } from "../config/resolve.ts";
+import type { CatalogModel, Provider } from "./types.ts";
 import { DEFAULT_PROVIDER, parseModelRef } from "../config/model-ref.ts";
 import { OclawError, toOclawError } from "../errors.ts";
 import type { HttpContext } from "../http/context.ts";
 import { openShowCache } from "./cache.ts";
-import { modelfileNumCtx } from "./context.ts";
 import { serverVersion } from "./ollama-version.ts";
-import { type DiscoveredModel, type DiscoveryResult, describeModel, discoverModels, listTags } from "./discovery.ts";
+import { type DiscoveryResult, describeModel, discoverModels, listTags } from "./discovery.ts";
 import { didYouMean } from "./model-suggest.ts";
 import { parseRefFor } from "./ref-provider.ts";
-import { paramsFor, refMatches, sameModelId, selectedRefs, selectionTags } from "./selection.ts";
+import { type CatalogConfig, catalogModel, discoveredRow, unknownEntry, unsupportedRow, unsupportedRows } from "./rows.ts";
+import { refMatches, sameModelId, selectedRefs } from "./selection.ts";
 
 export { defaultCacheDir } from "./cache.ts";
-
-/** What the catalogue needs of the resolved config. */
-export type CatalogConfig =
-  & Pick<ResolvedConfig, "providers" | "selection">
-  & Partial<Pick<ResolvedConfig, "modelParams" | "ignoredProviders">>;
 
 /** Options for {@link buildCatalog} and {@link resolveModel}. */
 export interface CatalogOptions {
@@ -64,42 +59,6 @@ export interface Catalog {
   models: CatalogModel[];
   errors: CatalogError[];
   providers: ProviderOutcome[];
-}
-
-/** Turns a model entry into a catalogue row of `provider`. */
-export function catalogModel(
-  config: CatalogConfig,
-  provider: Provider,
-  entry: ModelEntry,
-  facts: { source: CatalogModel["source"]; tools: boolean; capabilities?: string[] | undefined },
-): CatalogModel {
-  const ref = `${provider.id}/${entry.id}`;
-  const tags = selectionTags(config.selection, provider.id, entry.id);
-  if (!facts.tools) tags.push("no-tools");
-  const params = { ...entry.params, ...paramsFor(config.modelParams, provider.id, entry.id) };
-  const model: CatalogModel = {
-    ...entry,
-    params,
-    ref,
-    provider: provider.id,
-    api: entry.api ?? provider.api,
-    tools: facts.tools,
-    source: facts.source,
-    tags,
-  };
-  if (facts.capabilities !== undefined) model.capabilities = facts.capabilities;
-  return model;
-}
-
-function discoveredRow(config: CatalogConfig, provider: Provider, found: DiscoveredModel): CatalogModel {
-  const row = catalogModel(config, provider, found.entry, {
-    source: "discovered",
-    tools: found.tools,
-    capabilities: found.capabilities,
-  });
-  const modelfile = modelfileNumCtx(found.show.parameters);
-  if (modelfile !== undefined) row.modelfileContext = modelfile;
-  return row;
 }
 
 /** The providers a run looks at: all enabled ones, or the one `providerId` names. */
@@ -176,21 +135,6 @@ export async function buildCatalog(config: CatalogConfig, http: HttpContext, opt
   return { models, errors, providers: outcomes };
 }
 
-/** The models of providers (or entries) whose api oclaw cannot speak: listed, tagged `unsupported-api`. */
-function unsupportedRows(config: CatalogConfig, providerId: string | undefined): CatalogModel[] {
-  const rows: CatalogModel[] = [];
-  for (const ignored of config.ignoredProviders ?? []) {
-    if (providerId !== undefined && ignored.id !== providerId) continue;
-    for (const entry of ignored.models) rows.push(unsupportedRow(config, ignored.id, entry));
-  }
-  return rows;
-}
-
-function unsupportedRow(config: CatalogConfig, providerId: string, entry: ModelEntry): CatalogModel {
-  const tags = [...selectionTags(config.selection, providerId, entry.id), "unsupported-api"];
-  return { ...entry, ref: `${providerId}/${entry.id}`, provider: providerId, api: "openai-completions", tools: false, source: "configured", tags };
-}
-
 /** The error for a model whose api oclaw cannot speak (chat falls back past it). */
 export function unsupportedApiError(ref: string, api: string): OclawError {
   return new OclawError("E_UNSUPPORTED_API", `${ref} uses api '${api}', which oclaw does not speak (it speaks ollama, openai-completions)`, {
@@ -233,20 +177,6 @@ function missingRows(
     });
   }
   return [...rows.values()];
-}
-
-/** The entry of a model nothing is known about yet (a configured ref no server confirmed): context 0 = unknown. */
-export function unknownEntry(id: string): ModelEntry {
-  return {
-    id,
-    name: id,
-    reasoning: false,
-    input: ["text"],
-    cost: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-    contextWindow: 0,
-    maxTokens: 0,
-    params: {},
-  };
 }
 
 /**

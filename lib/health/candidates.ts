@@ -3,7 +3,7 @@
  * provider; how they are named in the summary, what to do when one is missing, and the catalogue row a
  * probe chat is sent with.
  */
-import { catalogModel, unknownEntry } from "../catalog/catalog.ts";
+import { catalogModel, unknownEntry } from "../catalog/rows.ts";
 import { sameModelId, selectedRefs } from "../catalog/selection.ts";
 import type { CatalogModel, ModelEntry, Provider } from "../catalog/types.ts";
 import { formatModelRef, parseModelRef } from "../config/model-ref.ts";

@@ -2,7 +2,8 @@
  * The models `oclaw warm` and `oclaw stop` act on: the refs given (else the configured primary), each
  * on an enabled Ollama provider, as the catalogue row chat would send (its params, an explicit context).
  */
-import { catalogModel, noProvider, unknownEntry } from "../catalog/catalog.ts";
+import { noProvider } from "../catalog/catalog.ts";
+import { catalogModel, unknownEntry } from "../catalog/rows.ts";
 import { explicitContext } from "../catalog/context.ts";
 import { sameModelId } from "../catalog/selection.ts";
 import type { CatalogModel, Provider } from "../catalog/types.ts";

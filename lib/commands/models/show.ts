@@ -5,7 +5,8 @@
 import { providerHeaders, providerTransport } from "../../catalog/provider-headers.ts";
 import type { Command, CommandContext } from "../../cli/command.ts";
 import type { CatalogModel, Provider } from "../../catalog/types.ts";
-import { catalogModel, noProvider } from "../../catalog/catalog.ts";
+import { noProvider } from "../../catalog/catalog.ts";
+import { catalogModel } from "../../catalog/rows.ts";
 import { modelFromShow, showModel } from "../../catalog/discovery.ts";
 import { catalogTimeoutMs, fetchJson, ollamaApi, type PsEntry, type Show } from "../../catalog/ollama-api.ts";
 import { sameModelId } from "../../catalog/selection.ts";
