@@ -11,14 +11,27 @@ export function sameModelId(a: string, b: string): boolean {
   return a === b || `${a}:latest` === b || a === `${b}:latest`;
 }
 
+/** Configured refs as parsed (null: not a ref), each parsed once: a catalogue asks every ref of every row. */
+const parsedRefs = new Map<string, { provider: string; id: string } | null>();
+
+function parsedRef(ref: string): { provider: string; id: string } | null {
+  let parsed = parsedRefs.get(ref);
+  if (parsed === undefined) {
+    try {
+      const { provider, id } = parseModelRef(ref);
+      parsed = { provider, id };
+    } catch {
+      parsed = null;
+    }
+    parsedRefs.set(ref, parsed);
+  }
+  return parsed;
+}
+
 /** True when `ref` (`provider/id`, or an id of the ollama provider) names the model `provider`/`id`. */
 export function refMatches(ref: string, provider: string, id: string): boolean {
-  try {
-    const parsed = parseModelRef(ref);
-    return parsed.provider === provider && sameModelId(parsed.id, id);
-  } catch {
-    return false;
-  }
+  const parsed = parsedRef(ref);
+  return parsed !== null && parsed.provider === provider && sameModelId(parsed.id, id);
 }
 
 /** One configured ref with the tag it gives: `default` for the primary, `fallback#N` for the N-th fallback. */

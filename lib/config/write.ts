@@ -6,13 +6,17 @@
  * `<file>.bak`. A file that is not valid UTF-8, or is read-only (unless forced), is refused untouched.
  */
 import { mkdir, open, readFile, unlink, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import { OclawError } from "../errors.ts";
 import { writeFileAtomic, type WriteTarget, writeTarget } from "../atomic-write.ts";
 import { fsReason, isNotFound } from "../fs-errors.ts";
 import { abortError, sleep } from "../http/abort.ts";
+
+/** This machine's name, for the lock file: `node:os` is loaded only by a write (it costs every start ~1 ms). */
+function hostname(): string {
+  return (process.getBuiltinModule("node:os") as typeof import("node:os")).hostname();
+}
 
 /**
  * A lock whose owner cannot be asked (another host, or content not yet written) is left over from a crashed
@@ -203,7 +207,7 @@ async function staleToken(lockFile: string): Promise<string | undefined> {
     throw error;
   }
   const owner = parseLock(text);
-  const stale = owner.pid !== undefined && owner.host === os.hostname()
+  const stale = owner.pid !== undefined && owner.host === hostname()
     ? !processAlive(owner.pid)
     : Date.now() - mtimeMs > STALE_LOCK_MS;
   return stale ? owner.token : undefined;
@@ -227,7 +231,7 @@ async function acquireLock(lockFile: string, options: UpdateOptions): Promise<()
   for (;;) {
     if (options.signal?.aborted) throw abortError(options.signal);
     try {
-      await writeFile(lockFile, `${token}\npid ${process.pid}\nhost ${os.hostname()}\n`, { flag: "wx", mode: 0o600 });
+      await writeFile(lockFile, `${token}\npid ${process.pid}\nhost ${hostname()}\n`, { flag: "wx", mode: 0o600 });
       return async () => {
         // Only remove the lock if it is still ours (a stale-lock breaker may have replaced it).
         const content = await readFile(lockFile, "utf8").catch(() => undefined);
