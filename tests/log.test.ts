@@ -24,3 +24,11 @@ test("the -v logger redacts secrets learned after it was made, and writes nothin
   off.debug("anything");
   assert.equal(quiet.text(), "");
 });
+
+test("the -v logger leaves Ollama's placeholder key alone, as the output edge does: a model ref stays readable", () => {
+  const stderr = capturedStream();
+  const log = createLogger(stderr, true);
+  log.addSecrets(["ollama", "sk-real-key-123"]);
+  log.debug("trying ollama/qwen3:8b with sk-real-key-123");
+  assert.equal(stderr.text(), "oclaw: trying ollama/qwen3:8b with ***\n");
+});
