@@ -271,7 +271,7 @@ export function ollamaBodyEvents(
 }
 
 /**
- * The same reading of lines already parsed, a batch per read (tests, scripts/bench/hot-loop.ts).
+ * The same reading of lines already parsed, a batch per read (tests).
  * @throws OclawError as {@link replyEvents}
  */
 export function ollamaEvents(

@@ -7,8 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import process from "node:process";
-import { ollamaEvents } from "../../lib/client/ollama.ts";
-import { ndjsonBatches } from "../../lib/client/ndjson.ts";
+import { ollamaBodyEvents } from "../../lib/client/ollama.ts";
 import { startClock, streamEvents } from "../../lib/client/openai-events.ts";
 
 const [path, file, roundsText = "7"] = process.argv.slice(2);
@@ -28,7 +27,7 @@ function body(): ReadableStream<Uint8Array> {
 
 async function oclaw(): Promise<number> {
   let n = 0;
-  const events = path === "native" ? ollamaEvents(ndjsonBatches(body()), "bench") : streamEvents(body(), () => "bench", startClock(() => performance.now()));
+  const events = path === "native" ? ollamaBodyEvents(body(), "bench") : streamEvents(body(), () => "bench", startClock(() => performance.now()));
   for await (const e of events) if (e.type === "text") n += e.text.length;
   return n;
 }
