@@ -43,6 +43,13 @@ test("a damaged memo file is a miss, never an error; it keeps the newest 16 keys
     assert.equal(kept[0], "k19");
   }));
 
+/** How many configs the compiled binary remembers in `home` (a run from source keeps no memo: undefined). */
+async function remembered(home: string): Promise<number | undefined> {
+  if (!process.env.OCLAW_BIN) return undefined;
+  const memoFile = path.join(home, ".cache", "oclaw", "valid-configs.json");
+  return (JSON.parse(await readFile(memoFile, "utf8")) as string[]).length;
+}
+
 test("through the CLI (the compiled binary under npm test): after a valid run, an edit that adds a typo is still reported (exit 3, did you mean)", { timeout: 60_000 }, () =>
   withTempHome(async (home) => {
     const run = (args: string[]) => spawnOclaw(args, { env: { HOME: home.dir } });
@@ -50,11 +57,8 @@ test("through the CLI (the compiled binary under npm test): after a valid run, a
     const ok = await run(["models", "list", "--plain"]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /ollama\/m/);
-    if (process.env.OCLAW_BIN) {
-      // The compiled binary carries a build id: it remembered the config (a run from source does not).
-      const memoFile = path.join(home.dir, ".cache", "oclaw", "valid-configs.json");
-      assert.equal((JSON.parse(await readFile(memoFile, "utf8")) as string[]).length, 1);
-    }
+    // The compiled binary carries a build id: it remembered the config (a run from source does not).
+    if (process.env.OCLAW_BIN) assert.equal(await remembered(home.dir), 1);
     await home.write(".openclaw/openclaw.json", JSON.stringify(valid).replace('"baseUrl"', '"baseURL"'));
     const bad = await run(["models", "list", "--plain"]);
     assert.equal(bad.code, 3);
@@ -76,10 +80,7 @@ test("a config with a problem only OpenClaw cares about (a model without name) i
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stdout, /ollama\/m/);
     }
-    if (process.env.OCLAW_BIN) {
-      const memoFile = path.join(home.dir, ".cache", "oclaw", "valid-configs.json");
-      assert.equal((JSON.parse(await readFile(memoFile, "utf8")) as string[]).length, 1);
-    }
+    if (process.env.OCLAW_BIN) assert.equal(await remembered(home.dir), 1);
     const checked = await run(["config", "validate"]);
     assert.equal(checked.code, 3);
     assert.match(checked.stdout + checked.stderr, /models\.providers\.ollama\.models\[0\]\.name/);

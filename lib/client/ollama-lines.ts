@@ -73,14 +73,15 @@ export function simpleLine(value: unknown): ChatLine | undefined {
     const n = line[key];
     if (n !== undefined && !(typeof n === "number" && Number.isFinite(n) && n >= 0)) return undefined;
   }
-  const message = line.message;
-  if (message === undefined) return line as ChatLine;
-  if (typeof message !== "object" || message === null || Array.isArray(message)) return undefined;
+  return line.message === undefined || textOnly(line.message) ? line as ChatLine : undefined;
+}
+
+/** A message with string content and thinking (each may be missing) and no tool calls. */
+function textOnly(message: unknown): boolean {
+  if (typeof message !== "object" || message === null || Array.isArray(message)) return false;
   const { content, thinking, tool_calls } = message as Record<string, unknown>;
-  if (tool_calls != null) return undefined;
-  if (content !== undefined && typeof content !== "string") return undefined;
-  if (thinking !== undefined && typeof thinking !== "string") return undefined;
-  return line as ChatLine;
+  return tool_calls == null && (content === undefined || typeof content === "string") &&
+    (thinking === undefined || typeof thinking === "string");
 }
 
 /**
@@ -98,11 +99,5 @@ export function plainLine(value: unknown): ChatLine | undefined {
     line.prompt_eval_count !== undefined || line.prompt_eval_duration !== undefined ||
     line.eval_count !== undefined || line.eval_duration !== undefined
   ) return undefined;
-  const message = line.message;
-  if (typeof message !== "object" || message === null || Array.isArray(message)) return undefined;
-  const { content, thinking, tool_calls } = message as Record<string, unknown>;
-  if (tool_calls != null) return undefined;
-  if (content !== undefined && typeof content !== "string") return undefined;
-  if (thinking !== undefined && typeof thinking !== "string") return undefined;
-  return line as ChatLine;
+  return textOnly(line.message) ? line as ChatLine : undefined;
 }
