@@ -8,13 +8,9 @@
  */
 import { clip, MAX_NAME_CHARS } from "../clip.ts";
 import type { PsEntry, Show, Tag } from "./ollama-api.ts";
+import { isJsonObject } from "../json-object.ts";
 
 type Json = Record<string, unknown>;
-
-/** A plain JSON object: what zod's object schemas take (not an array, not null). */
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 const optionalString = (value: unknown) => value === undefined || typeof value === "string";
 // zod's number takes no Infinity, which JSON.parse gives for 1e400.
@@ -29,7 +25,7 @@ function optionalStrings(value: unknown): boolean {
  * object is left to zod.
  */
 function isCopyableRecord(value: unknown): value is Json {
-  return isObject(value) && !Object.hasOwn(value, "__proto__");
+  return isJsonObject(value) && !Object.hasOwn(value, "__proto__");
 }
 
 /** One `/api/tags` entry, or undefined. */

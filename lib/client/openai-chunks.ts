@@ -4,6 +4,7 @@
  * hand check accepts only what the schema accepts, with the same meaning).
  */
 import { lazySchema, z } from "../zod.ts";
+import { isJsonObject } from "../json-object.ts";
 
 /**
  * The schemas, built on first use (the native path and most runs never parse an OpenAI chunk with zod).
@@ -84,27 +85,23 @@ const isNullish = (value: unknown) => value === null || value === undefined;
 const nullishString = (value: unknown) => isNullish(value) || typeof value === "string";
 const nullishNumber = (value: unknown) => isNullish(value) || (typeof value === "number" && Number.isFinite(value));
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * Any chunk without tool calls or an error (the one with `finish_reason`, the usage chunk), checked by hand
  * as the schema would; undefined for anything else, which zod then judges and words.
  */
 export function simpleChunk(json: unknown): Chunk | undefined {
-  if (!isRecord(json) || "error" in json) return undefined;
+  if (!isJsonObject(json) || "error" in json) return undefined;
   const { choices, usage } = json;
   if (!isNullish(usage)) {
-    if (!isRecord(usage) || !nullishNumber(usage.prompt_tokens) || !nullishNumber(usage.completion_tokens)) return undefined;
+    if (!isJsonObject(usage) || !nullishNumber(usage.prompt_tokens) || !nullishNumber(usage.completion_tokens)) return undefined;
   }
   if (isNullish(choices)) return json as Chunk;
   if (!Array.isArray(choices)) return undefined;
   for (const choice of choices) {
-    if (!isRecord(choice) || !nullishString(choice.finish_reason)) return undefined;
+    if (!isJsonObject(choice) || !nullishString(choice.finish_reason)) return undefined;
     const delta = choice.delta;
     if (isNullish(delta)) continue;
-    if (!isRecord(delta) || !isNullish(delta.tool_calls)) return undefined;
+    if (!isJsonObject(delta) || !isNullish(delta.tool_calls)) return undefined;
     if (!nullishString(delta.content) || !nullishString(delta.reasoning) || !nullishString(delta.reasoning_content)) return undefined;
   }
   return json as Chunk;

@@ -4,6 +4,7 @@
  * calls interleaved. Calls are handed out once complete, arguments parsed.
  */
 import { OclawError } from "../errors.ts";
+import { isJsonObject } from "../json-object.ts";
 
 /** One `delta.tool_calls[]` entry (or `message.tool_calls[]` of a non-streamed answer), loosely typed. */
 export interface ToolCallDelta {
@@ -31,10 +32,6 @@ function randomId(): string {
   return `call_${crypto.randomUUID().replace(/-/g, "").slice(0, 8)}`;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Collects tool-call deltas; {@link ToolCallBuffer.take} returns the calls complete so far. */
 export class ToolCallBuffer {
   #calls: Pending[] = [];
@@ -57,7 +54,7 @@ export class ToolCallBuffer {
     if (id) call.id = id;
     if (name && call.name === "") call.name = name;
     if (typeof args === "string") call.args += args;
-    else if (isObject(args)) call.object = args;
+    else if (isJsonObject(args)) call.object = args;
   }
 
   /** How many calls were taken so far. */
@@ -112,7 +109,7 @@ function parseArguments(call: Pending, describe: () => string): Record<string, u
       { cause: error },
     );
   }
-  if (!isObject(parsed)) {
+  if (!isJsonObject(parsed)) {
     throw new OclawError(
       "E_STREAM",
       `${describe()} sent tool call ${call.name} with arguments that are not a JSON object: ${

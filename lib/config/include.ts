@@ -9,6 +9,7 @@ import path from "node:path";
 import { OclawError } from "../errors.ts";
 import { type KeySegment, formatKeyPath } from "./key-path.ts";
 import { parseJson5, readTextIfExists } from "./json5-text.ts";
+import { isJsonObject } from "../json-object.ts";
 
 /** The key that includes other files. */
 export const INCLUDE_KEY = "$include";
@@ -28,15 +29,10 @@ interface Frame {
   readText: ReadText;
 }
 
-/** True for a plain JSON object (not an array, not null). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** Merges `source` into `target`: objects key by key, arrays concatenated, anything else replaced. */
 export function deepMerge(target: unknown, source: unknown): unknown {
   if (Array.isArray(target) && Array.isArray(source)) return [...target, ...source];
-  if (isPlainObject(target) && isPlainObject(source)) {
+  if (isJsonObject(target) && isJsonObject(source)) {
     const out: Record<string, unknown> = { ...target };
     for (const [key, value] of Object.entries(source)) {
       if (key === "__proto__" || key === "constructor" || key === "prototype") continue;
@@ -69,7 +65,7 @@ function hasInclude(value: unknown): boolean {
   while (stack.length > 0) {
     const current = stack.pop();
     if (Array.isArray(current)) for (const item of current) stack.push(item);
-    else if (isPlainObject(current)) {
+    else if (isJsonObject(current)) {
       if (INCLUDE_KEY in current) return true;
       for (const item of Object.values(current)) stack.push(item);
     }
@@ -85,7 +81,7 @@ async function processValue(value: unknown, frame: Frame, at: KeySegment[]): Pro
     for (const [i, item] of value.entries()) out.push(await processValue(item, frame, [...at, i]));
     return out;
   }
-  if (!isPlainObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   const rest: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (key !== INCLUDE_KEY) rest[key] = await processValue(item, frame, [...at, key]);
@@ -93,7 +89,7 @@ async function processValue(value: unknown, frame: Frame, at: KeySegment[]): Pro
   if (!(INCLUDE_KEY in value)) return rest;
   const included = await loadIncludes(value[INCLUDE_KEY], frame, [...at, INCLUDE_KEY]);
   if (Object.keys(rest).length === 0) return included;
-  if (!isPlainObject(included)) {
+  if (!isJsonObject(included)) {
     throw invalid(frame, at, "an included file must hold an object when the including object has other keys");
   }
   return deepMerge(included, rest);

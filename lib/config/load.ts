@@ -5,7 +5,8 @@
  */
 import { OclawError } from "../errors.ts";
 import { type MissingVar, substituteEnvVars } from "./env-vars.ts";
-import { isPlainObject, resolveIncludes } from "./include.ts";
+import { resolveIncludes } from "./include.ts";
+import { isJsonObject } from "../json-object.ts";
 import { formatKeyPath, type KeySegment } from "./key-path.ts";
 import { parseJson5, readTextIfExists } from "./json5-text.ts";
 import type { ConfigLocation } from "./location.ts";
@@ -42,7 +43,7 @@ export async function evaluateConfigText(
   memo?: ValidMemo,
 ): Promise<{ data: Record<string, unknown>; problems: LoadProblem[] }> {
   const parsed = parseJson5(text, file);
-  if (!isPlainObject(parsed)) {
+  if (!isJsonObject(parsed)) {
     throw new OclawError("E_CONFIG_INVALID", `Invalid config ${file}: the top level must be an object`, {
       hint: "A config file looks like { models: { providers: { ... } } }",
     });

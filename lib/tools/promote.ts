@@ -8,6 +8,7 @@
  *   fence or an array: qwen2.5-coder, granite (google/adk-python#1648, ollama/ollama-vscode#20);
  * - `<function=name>{…}</function>`: Llama 3.1's custom-tool format; `<|python_tag|>{…}`: its built-in one.
  */
+import { isJsonObject } from "../json-object.ts";
 
 /** A call found in text. */
 export interface TextCall {
@@ -17,10 +18,6 @@ export interface TextCall {
 
 /** Markers after which the rest of a reply may be a call (held back until the reply ends). */
 const MARKERS = ["<tool_call>", "[TOOL_CALLS]", "<function=", "<|python_tag|>"];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** The JSON value starting at `start` (after spaces) and where it ends, or undefined. */
 function readJson(text: string, start: number): { value: unknown; end: number } | undefined {
@@ -52,7 +49,7 @@ function readJson(text: string, start: number): { value: unknown; end: number } 
 
 /** `{name, arguments|parameters}` as a call (arguments may be a JSON string), or undefined. */
 function callOf(value: unknown, name?: string): TextCall | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   let args: unknown = name === undefined ? value.arguments ?? value.parameters : value;
   const callName = name ?? value.name;
   if (typeof callName !== "string") return undefined;
@@ -64,7 +61,7 @@ function callOf(value: unknown, name?: string): TextCall | undefined {
     }
   }
   if (args === undefined) args = {};
-  if (!isObject(args)) return undefined;
+  if (!isJsonObject(args)) return undefined;
   if (name === undefined && Object.keys(value).some((k) => !["name", "arguments", "parameters", "id", "type"].includes(k))) {
     return undefined;
   }
