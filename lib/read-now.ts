@@ -6,6 +6,7 @@
  * opening a FIFO never waits for a writer, even one put in place of a regular file a moment before.
  */
 import fs from "node:fs";
+import { readFile } from "node:fs/promises";
 
 /**
  * The text (UTF-8) of `file` when it is a regular file, or undefined when it is something else.
@@ -18,4 +19,13 @@ export function readRegularFileNow(file: string): string | undefined {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The text (UTF-8) of `file`: at once when it is a regular file, else read asynchronously (the caller bounds
+ * that wait with its signal).
+ * @throws the runtime's error for a file that cannot be read (ENOENT, EACCES, ...)
+ */
+export async function readTextFile(file: string): Promise<string> {
+  return readRegularFileNow(file) ?? await readFile(file, "utf8");
 }

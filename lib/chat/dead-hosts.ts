@@ -9,10 +9,10 @@
  * so runs that learn about different hosts keep each other's entries — two runs writing at the same instant
  * may lose one entry, which costs one connect timeout, never a broken file.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
-import { readRegularFileNow } from "../read-now.ts";
+import { readTextFile } from "../read-now.ts";
 import type { Provider } from "../catalog/types.ts";
 import { OclawError } from "../errors.ts";
 import type { Io } from "../io.ts";
@@ -52,7 +52,7 @@ export function hostsFile(io: Pick<Io, "env" | "homeDir">): string {
 async function readHosts(file: string, now: number, ttlMs: number): Promise<Hosts> {
   let data: unknown;
   try {
-    data = JSON.parse(readRegularFileNow(file) ?? await readFile(file, "utf8"));
+    data = JSON.parse(await readTextFile(file));
   } catch {
     return {};
   }

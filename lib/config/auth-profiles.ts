@@ -4,8 +4,7 @@
  * oclaw only reads them, to learn whether a provider was set up through OpenClaw's onboarding.
  */
 import path from "node:path";
-import { readFile } from "node:fs/promises";
-import { readRegularFileNow } from "../read-now.ts";
+import { readTextFile } from "../read-now.ts";
 
 /** The agent whose profiles are read unless told otherwise. */
 export const DEFAULT_AGENT = "main";
@@ -32,7 +31,7 @@ export function authProfilesPath(stateDir: string, agent: string = DEFAULT_AGENT
 export async function findAuthProfiles(file: string, provider: string): Promise<AuthProfile[]> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readRegularFileNow(file) ?? await readFile(file, "utf8"));
+    parsed = JSON.parse(await readTextFile(file));
   } catch {
     return [];
   }

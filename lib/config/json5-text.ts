@@ -2,11 +2,10 @@
  * Reading config text: JSON5 parsing with `file:line:col` errors, and reading files with errors that say
  * which file and why.
  */
-import { readFile } from "node:fs/promises";
 import JSON5 from "json5";
 import { OclawError } from "../errors.ts";
 import { fsReason, isNotFound } from "../fs-errors.ts";
-import { readRegularFileNow } from "../read-now.ts";
+import { readTextFile } from "../read-now.ts";
 
 /**
  * The deepest nesting of objects and arrays a config may have. OpenClaw's own configs nest about eight
@@ -84,7 +83,7 @@ export function parseJson5(text: string, file: string): unknown {
  */
 export async function readTextIfExists(file: string): Promise<string | undefined> {
   try {
-    return readRegularFileNow(file) ?? await readFile(file, "utf8");
+    return await readTextFile(file);
   } catch (cause) {
     if (isNotFound(cause)) return undefined;
     throw new OclawError("E_CONFIG_INVALID", `Cannot read config file ${file}: ${fsReason(cause)}`, { cause });

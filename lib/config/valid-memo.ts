@@ -7,12 +7,11 @@
  * answer, no problems. Only a build that carries a build id (scripts/build.ts) keeps a memo: a run from
  * source may have an edited schema. Kept in the cache directory, the last few keys, written atomically.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { ensureStateDir } from "../state/append.ts";
 import { keyHash } from "../state/key-hash.ts";
-import { readRegularFileNow } from "../read-now.ts";
+import { readTextFile } from "../read-now.ts";
 
 declare const OCLAW_BUILD_ID: string | undefined;
 
@@ -39,7 +38,7 @@ export function validMemo(dir: string, id: string | undefined = buildId()): Vali
   const load = async (): Promise<string[]> => {
     if (known !== undefined) return known;
     try {
-      const data: unknown = JSON.parse(readRegularFileNow(file) ?? await readFile(file, "utf8"));
+      const data: unknown = JSON.parse(await readTextFile(file));
       known = Array.isArray(data) ? data.filter((k): k is string => typeof k === "string") : [];
     } catch {
       known = [];
