@@ -139,6 +139,7 @@ test("OLLAMA_HOST as Ollama's envconfig reads it: bare host → 11434, scheme wi
     ["http://[::]:11434", "http://[::1]:11434"],
     ["[::1]", "http://[::1]:11434"],
     ["http://proxy/ollama/", "http://proxy/ollama"],
+    // Parsed only: normalizeOllamaHost never connects.
     ["  10.0.0.5  ", "http://10.0.0.5:11434"],
   ];
   for (const [input, expected] of cases) assert.equal(normalizeOllamaHost(input), expected, input);

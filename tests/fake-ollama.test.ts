@@ -50,7 +50,8 @@ test("hostCheck: 403 with an empty body for a public name or IP; as permissive a
       assert.equal(evil.status, 403, host);
       assert.equal(evil.text, "");
     }
-    // server/routes.go allowedHostsMiddleware / allowedHost (v0.33).
+    // server/routes.go allowedHostsMiddleware / allowedHost (v0.33). These are only Host header values:
+    // every request goes to the loopback fake, none to the addresses named.
     const allowed = [
       "localhost:11434", "127.0.0.1", "[::1]:11434", "10.0.0.5:11434", "192.168.1.20", "172.16.0.1:11434",
       "0.0.0.0:11434", "[fd00::1]:11434", "gpu-box.local", "ollama.internal:11434", "app.localhost", os.hostname(),
