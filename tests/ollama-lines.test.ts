@@ -162,4 +162,7 @@ test("simpleLine takes the done line Ollama sends and leaves tool calls and wron
   assert.equal(simpleLine({ ...done, message: { role: "assistant", content: "", tool_calls: [{ function: { name: "f", arguments: {} } }] } }), undefined);
   assert.equal(simpleLine({ ...done, eval_count: -1 }), undefined);
   assert.equal(simpleLine({ ...done, done: "true" }), undefined);
+  // An own `__proto__` key (JSON.parse makes one) would be lost in zod's copy: such a line goes to zod.
+  assert.equal(simpleLine(JSON.parse('{"__proto__":0,"done":true}')), undefined);
+  assert.equal(simpleLine(JSON.parse('{"done":true,"message":{"__proto__":0,"content":""}}')), undefined);
 });

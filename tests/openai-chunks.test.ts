@@ -117,3 +117,10 @@ test("every chunk simpleChunk accepts, the schema accepts and reads the same, fi
   );
   assert.ok(accepted > 500, `the generator reaches the hand check (${accepted} of 5000)`);
 });
+
+test("simpleChunk leaves an object with an own __proto__ key to zod, whose copy would drop it", () => {
+  for (const text of ['{"__proto__":0,"choices":[]}', '{"choices":[{"__proto__":0,"finish_reason":"stop"}]}', '{"choices":[{"delta":{"__proto__":0}}]}']) {
+    assert.equal(simpleChunk(JSON.parse(text)), undefined, text);
+  }
+  assert.deepEqual(simpleChunk({ choices: [{ delta: {}, finish_reason: "stop" }] }), { choices: [{ delta: {}, finish_reason: "stop" }] });
+});

@@ -8,7 +8,7 @@
  */
 import { clip, MAX_NAME_CHARS } from "../clip.ts";
 import type { PsEntry, Show, Tag } from "./ollama-api.ts";
-import { isJsonObject } from "../json-object.ts";
+import { isCopyableObject } from "../json-object.ts";
 
 type Json = Record<string, unknown>;
 
@@ -20,20 +20,12 @@ function optionalStrings(value: unknown): boolean {
   return value === undefined || (Array.isArray(value) && value.every((item) => typeof item === "string"));
 }
 
-/**
- * A record zod copies key by key: a `__proto__` key would become the copy's prototype there, so such an
- * object is left to zod.
- */
-function isCopyableRecord(value: unknown): value is Json {
-  return isJsonObject(value) && !Object.hasOwn(value, "__proto__");
-}
-
 /** One `/api/tags` entry, or undefined. */
 export function acceptTag(value: unknown): Tag | undefined {
-  if (!isCopyableRecord(value) || typeof value.name !== "string") return undefined;
+  if (!isCopyableObject(value) || typeof value.name !== "string") return undefined;
   const { model, modified_at, size, digest, details, capabilities } = value;
   if (!optionalString(model) || !optionalString(modified_at) || !optionalNumber(size)) return undefined;
-  if (!optionalString(digest) || !(details === undefined || isCopyableRecord(details)) || !optionalStrings(capabilities)) {
+  if (!optionalString(digest) || !(details === undefined || isCopyableObject(details)) || !optionalStrings(capabilities)) {
     return undefined;
   }
   // The value is JSON.parse's, nobody else's: completed in place, not copied (200 models, 200 copies).
@@ -44,7 +36,7 @@ export function acceptTag(value: unknown): Tag | undefined {
 
 /** One `/api/ps` entry, or undefined. */
 export function acceptPsEntry(value: unknown): PsEntry | undefined {
-  if (!isCopyableRecord(value) || typeof value.name !== "string") return undefined;
+  if (!isCopyableObject(value) || typeof value.name !== "string") return undefined;
   const { model, size, size_vram, context_length, expires_at } = value;
   if (!optionalString(model) || !optionalNumber(size) || !optionalNumber(size_vram)) return undefined;
   if (!optionalNumber(context_length) || !optionalString(expires_at)) return undefined;
@@ -54,7 +46,7 @@ export function acceptPsEntry(value: unknown): PsEntry | undefined {
 
 /** A `{ models: [...] | null }` answer whose every entry `entry` accepts; null is no models. */
 function acceptList<T>(value: unknown, entry: (item: unknown) => T | undefined): (Json & { models: T[] }) | undefined {
-  if (!isCopyableRecord(value)) return undefined;
+  if (!isCopyableObject(value)) return undefined;
   if (value.models === null) return { ...value, models: [] };
   if (!Array.isArray(value.models)) return undefined;
   const models: T[] = [];
@@ -78,15 +70,15 @@ export function acceptPs(value: unknown): (Json & { models: PsEntry[] }) | undef
 
 /** A `GET /api/version` answer, or undefined. */
 export function acceptVersion(value: unknown): { version: string } | undefined {
-  return isCopyableRecord(value) && typeof value.version === "string" ? value as { version: string } : undefined;
+  return isCopyableObject(value) && typeof value.version === "string" ? value as { version: string } : undefined;
 }
 
 /** A `POST /api/show` answer, or undefined. */
 export function acceptShow(value: unknown): Show | undefined {
-  if (!isCopyableRecord(value)) return undefined;
+  if (!isCopyableObject(value)) return undefined;
   const { parameters, details, model_info, capabilities } = value;
   if (!optionalString(parameters) || !optionalStrings(capabilities)) return undefined;
-  if (!(details === undefined || isCopyableRecord(details)) || !(model_info === undefined || isCopyableRecord(model_info))) {
+  if (!(details === undefined || isCopyableObject(details)) || !(model_info === undefined || isCopyableObject(model_info))) {
     return undefined;
   }
   return value as Show;
@@ -97,11 +89,11 @@ export function acceptCacheFile(
   value: unknown,
   format: number,
 ): { format: number; baseUrl: string; models: Record<string, { digest: string; show: Show }> } | undefined {
-  if (!isCopyableRecord(value) || value.format !== format || typeof value.baseUrl !== "string") return undefined;
-  if (!isCopyableRecord(value.models)) return undefined;
+  if (!isCopyableObject(value) || value.format !== format || typeof value.baseUrl !== "string") return undefined;
+  if (!isCopyableObject(value.models)) return undefined;
   const models: Record<string, { digest: string; show: Show }> = {};
   for (const [name, entry] of Object.entries(value.models)) {
-    if (!isCopyableRecord(entry) || typeof entry.digest !== "string") return undefined;
+    if (!isCopyableObject(entry) || typeof entry.digest !== "string") return undefined;
     const show = acceptShow(entry.show);
     if (show === undefined) return undefined;
     models[name] = { digest: entry.digest, show };

@@ -4,6 +4,7 @@
  * accepts only what the schema accepts, with the same meaning).
  */
 import { lazySchema, z } from "../zod.ts";
+import { isCopyableObject } from "../json-object.ts";
 
 /** A tool call as a line carries it. */
 export interface LineToolCall {
@@ -65,15 +66,16 @@ const COUNTS = ["total_duration", "load_duration", "prompt_eval_count", "prompt_
  * would; undefined for anything else, which the schema then judges and words.
  */
 export function simpleLine(value: unknown): ChatLine | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const line = value as Record<string, unknown>;
+  if (!isCopyableObject(value)) return undefined;
+  const line = value;
   if (line.done !== undefined && typeof line.done !== "boolean") return undefined;
   if (line.done_reason !== undefined && typeof line.done_reason !== "string") return undefined;
   for (const key of COUNTS) {
     const n = line[key];
     if (n !== undefined && !(typeof n === "number" && Number.isFinite(n) && n >= 0)) return undefined;
   }
-  return line.message === undefined || textOnly(line.message) ? line as ChatLine : undefined;
+  const message = line.message;
+  return message === undefined || (isCopyableObject(message) && textOnly(message)) ? line as ChatLine : undefined;
 }
 
 /** A message with string content and thinking (each may be missing) and no tool calls. */

@@ -4,7 +4,7 @@
  * hand check accepts only what the schema accepts, with the same meaning).
  */
 import { lazySchema, z } from "../zod.ts";
-import { isJsonObject } from "../json-object.ts";
+import { isCopyableObject } from "../json-object.ts";
 
 /**
  * The schemas, built on first use (the native path and most runs never parse an OpenAI chunk with zod).
@@ -90,18 +90,18 @@ const nullishNumber = (value: unknown) => isNullish(value) || (typeof value === 
  * as the schema would; undefined for anything else, which zod then judges and words.
  */
 export function simpleChunk(json: unknown): Chunk | undefined {
-  if (!isJsonObject(json) || "error" in json) return undefined;
+  if (!isCopyableObject(json) || "error" in json) return undefined;
   const { choices, usage } = json;
   if (!isNullish(usage)) {
-    if (!isJsonObject(usage) || !nullishNumber(usage.prompt_tokens) || !nullishNumber(usage.completion_tokens)) return undefined;
+    if (!isCopyableObject(usage) || !nullishNumber(usage.prompt_tokens) || !nullishNumber(usage.completion_tokens)) return undefined;
   }
   if (isNullish(choices)) return json as Chunk;
   if (!Array.isArray(choices)) return undefined;
   for (const choice of choices) {
-    if (!isJsonObject(choice) || !nullishString(choice.finish_reason)) return undefined;
+    if (!isCopyableObject(choice) || !nullishString(choice.finish_reason)) return undefined;
     const delta = choice.delta;
     if (isNullish(delta)) continue;
-    if (!isJsonObject(delta) || !isNullish(delta.tool_calls)) return undefined;
+    if (!isCopyableObject(delta) || !isNullish(delta.tool_calls)) return undefined;
     if (!nullishString(delta.content) || !nullishString(delta.reasoning) || !nullishString(delta.reasoning_content)) return undefined;
   }
   return json as Chunk;
